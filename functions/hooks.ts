@@ -1,0 +1,48 @@
+/**
+ * Cross-cutting behaviour for every invocation: request and correlation ids on every HTTP response (echoed, or
+ * generated when absent), a last-resort opaque 500, and start-up work (settings check, test clock restore).
+ */
+import { randomUUID } from 'node:crypto';
+import { app, HttpRequest, HttpResponse, type HttpResponseInit } from '@azure/functions';
+import { services } from '../shared/composition';
+import { problem } from '../shared/http/surfaces';
+
+const REQUEST_ID = 'x-ms-requestid';
+const CORRELATION_ID = 'x-ms-correlationid';
+
+app.hook.appStart(async () => {
+  const { config, clock, clockStore } = services(); // fails fast, naming the bad setting
+  if (config.testClock) {
+    const saved = await clockStore.load();
+    if (saved) clock.restore(saved);
+  }
+});
+
+app.hook.preInvocation((context) => {
+  const request = context.inputs[0];
+  if (!(request instanceof HttpRequest)) return;
+  context.hookData['requestId'] = request.headers.get(REQUEST_ID) || randomUUID();
+  context.hookData['correlationId'] = request.headers.get(CORRELATION_ID) || randomUUID();
+});
+
+app.hook.postInvocation((context) => {
+  const requestId = context.hookData['requestId'];
+  if (typeof requestId !== 'string') return;
+  if (context.error) {
+    context.invocationContext.error(`Unhandled error (request ${requestId}):`, context.error);
+    context.error = null;
+    context.result = problem(500, 'An internal error occurred. Retry the request; if it persists, contact the operator.');
+  }
+  const ids: [string, string][] = [
+    [REQUEST_ID, requestId],
+    [CORRELATION_ID, String(context.hookData['correlationId'])],
+  ];
+  if (context.result instanceof HttpResponse) {
+    for (const [name, value] of ids) context.result.headers.set(name, value);
+    return;
+  }
+  const init = (context.result ?? { status: 204 }) as HttpResponseInit;
+  const headers = new Headers(init.headers as ConstructorParameters<typeof Headers>[0]);
+  for (const [name, value] of ids) headers.set(name, value);
+  context.result = { ...init, headers };
+});

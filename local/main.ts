@@ -1,0 +1,102 @@
+/**
+ * `npm start`: runs the backend without Azure Functions Core Tools. Applies local.settings.json like Core Tools,
+ * starts Azurite as a child process when no storage is configured (data under .azurite/), loads the app from
+ * package.json `main`, and serves it on PORT (default 7071). Stops cleanly on SIGINT/SIGTERM.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+import { startAzurite, type AzuriteHandle } from './azurite';
+import { applyLocalSettings, resolveEntries, startHost } from './host';
+
+const appRoot = path.resolve(__dirname, '..', '..');
+
+const hostSettings = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(7071),
+  HOST: z.string().default('127.0.0.1'),
+  LOCAL_STORAGE_LOCATION: z.string().default('.azurite'),
+  LOCAL_STORAGE_IN_MEMORY: z.enum(['true', 'false']).default('false'),
+  LOCAL_APP_EXTRA_ENTRIES: z.string().default(''),
+  LOCAL_MAX_BODY_BYTES: z.coerce.number().int().positive().optional(),
+  LOCAL_QUIET: z.enum(['true', 'false']).default('false'),
+});
+
+function storageConfigured(env: NodeJS.ProcessEnv): boolean {
+  return Boolean(env['STORAGE_CONNECTION_STRING'] || env['AzureWebJobsStorage'] || env['STORAGE_TABLE_ENDPOINT']);
+}
+
+let azurite: AzuriteHandle | undefined;
+
+async function main(): Promise<void> {
+  applyLocalSettings(appRoot);
+  const parsed = hostSettings.safeParse(process.env);
+  if (!parsed.success) {
+    throw new Error(`Invalid host setting: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  }
+  const settings = parsed.data;
+  const quiet = settings.LOCAL_QUIET === 'true';
+  const log = quiet ? () => undefined : (line: string) => console.log(line);
+
+  let storageNote: string;
+  if (storageConfigured(process.env)) {
+    storageNote = process.env['STORAGE_TABLE_ENDPOINT'] ? `Azure Storage (${process.env['STORAGE_TABLE_ENDPOINT']})` : 'the configured connection string';
+  } else {
+    const inMemory = settings.LOCAL_STORAGE_IN_MEMORY === 'true';
+    const location = path.resolve(appRoot, settings.LOCAL_STORAGE_LOCATION);
+    azurite = await startAzurite(inMemory ? {} : { location });
+    process.env['STORAGE_CONNECTION_STRING'] = azurite.connectionString;
+    process.env['AzureWebJobsStorage'] ??= azurite.connectionString;
+    storageNote = `embedded Azurite (${inMemory ? 'in memory' : location}; blob ${azurite.ports.blob}, queue ${azurite.ports.queue}, table ${azurite.ports.table})`;
+  }
+
+  // The app's own clock drives timer triggers, so moving the test clock moves schedules too.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { appClock } = require('../shared/composition') as typeof import('../shared/composition');
+  const clock = appClock();
+
+  const extra = settings.LOCAL_APP_EXTRA_ENTRIES.split(',').map((s) => s.trim()).filter(Boolean).map((p) => path.resolve(appRoot, p));
+  const host = await startHost({
+    appRoot,
+    entries: [...resolveEntries(appRoot), ...extra],
+    port: settings.PORT,
+    hostname: settings.HOST,
+    clock: { now: () => clock.now(), onChange: (listener) => clock.onChange(listener) },
+    ...(settings.LOCAL_MAX_BODY_BYTES ? { maxBodyBytes: settings.LOCAL_MAX_BODY_BYTES } : {}),
+    log,
+  });
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal} received: stopping the host${azurite ? ' and Azurite' : ''}...`);
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    await host.close().catch((e: unknown) => console.error(e));
+    await azurite?.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+
+  console.log(
+    [
+      '',
+      `Marketplace backend listening on ${host.url}`,
+      `  storage:   ${storageNote}`,
+      `  functions: ${host.functions.length} (${host.routes.length} HTTP routes, ${host.timers.length} timers)`,
+      `  health:    curl ${host.url}/api/health`,
+      '  token:     npm run -s token -- --publisher contoso     (also: --customer --tenant T --user U, --operator)',
+      `  try:       curl -H "Authorization: Bearer $(npm run -s token -- --publisher contoso)" ${host.url}/api/me`,
+      '',
+    ].join('\n'),
+  );
+  if (!quiet) for (const route of host.routes) console.log(`  ${route}`);
+  // A machine-readable line for tests and scripts that start the host.
+  console.log(`LOCAL_HOST_READY ${JSON.stringify({ url: host.url, port: host.port, pid: process.pid })}`);
+}
+
+main().catch(async (error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  await azurite?.stop();
+  process.exit(1);
+});

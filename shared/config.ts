@@ -1,0 +1,138 @@
+/**
+ * Settings, parsed once from the environment. Nothing else in the app reads `process.env`. A bad value stops the
+ * app at start-up with a message naming the setting. Every setting is documented in local.settings.sample.json
+ * and in the README's settings table.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+
+/** The resource (audience) Microsoft's marketplace APIs use for metering and SaaS fulfillment tokens. */
+export const MARKETPLACE_API_RESOURCE = '20e940b3-4c77-4b0b-9a53-9e16a1b010a7';
+
+const booleanSetting = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const list = z.string().transform((v) =>
+  v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+);
+
+const settingsSchema = z
+  .object({
+    STORAGE_CONNECTION_STRING: z.string().min(1).optional(),
+    AzureWebJobsStorage: z.string().optional(),
+    STORAGE_TABLE_ENDPOINT: z.url().optional(),
+    STORAGE_BLOB_ENDPOINT: z.url().optional(),
+    STORAGE_QUEUE_ENDPOINT: z.url().optional(),
+    STORAGE_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z][A-Za-z0-9]{0,19}$/, 'must be a letter followed by up to 19 letters or digits')
+      .optional(),
+    AUTH_MODE: z.enum(['local', 'entra']).default('local'),
+    AUTH_AUDIENCES: list.default([
+      MARKETPLACE_API_RESOURCE,
+      'https://api.partner.microsoft.com',
+      'https://cloudpartner.azure.com',
+      'api://marketplace-backend',
+    ]),
+    LOCAL_ISSUER_BASE: z.url().default('https://login.marketplace.local'),
+    LOCAL_ISSUER_KEY_FILE: z.string().min(1).default('.local/issuer-keys.json'),
+    ENTRA_AUTHORITY: z.url().default('https://login.microsoftonline.com'),
+    OPERATOR_ROLE: z.string().min(1).default('Marketplace.Operator'),
+    TEST_CLOCK: booleanSetting.default(false),
+    MAX_JSON_BODY_BYTES: z.coerce.number().int().positive().default(1_048_576),
+    PUBLIC_BASE_URL: z.url().optional(),
+    APP_VERSION: z.string().optional(),
+  })
+  .superRefine((s, ctx) => {
+    const connection = s.STORAGE_CONNECTION_STRING ?? s.AzureWebJobsStorage;
+    if (!connection && !(s.STORAGE_TABLE_ENDPOINT && s.STORAGE_BLOB_ENDPOINT)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['STORAGE_CONNECTION_STRING'],
+        message: 'set STORAGE_CONNECTION_STRING (or AzureWebJobsStorage), or STORAGE_TABLE_ENDPOINT and STORAGE_BLOB_ENDPOINT',
+      });
+    }
+  });
+
+export type Settings = z.output<typeof settingsSchema>;
+
+export interface Config {
+  storage:
+    | { kind: 'connectionString'; connectionString: string; prefix: string }
+    | { kind: 'identity'; tableEndpoint: string; blobEndpoint: string; queueEndpoint?: string; prefix: string };
+  auth: {
+    mode: 'local' | 'entra';
+    audiences: string[];
+    localIssuerBase: string;
+    localIssuerKeyFile: string;
+    entraAuthority: string;
+    operatorRole: string;
+  };
+  testClock: boolean;
+  maxJsonBodyBytes: number;
+  publicBaseUrl?: string;
+  version: string;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export function parseConfig(env: Record<string, string | undefined>, cwd: string = process.cwd()): Config {
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const result = settingsSchema.safeParse(present);
+  if (!result.success) {
+    const problems = result.error.issues.map((i) => `${i.path.join('.') || 'settings'}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
+  }
+  const s = result.data;
+  const prefix = s.STORAGE_PREFIX ?? '';
+  const connection = s.STORAGE_CONNECTION_STRING ?? s.AzureWebJobsStorage;
+  return {
+    storage: connection
+      ? { kind: 'connectionString', connectionString: connection, prefix }
+      : {
+          kind: 'identity',
+          tableEndpoint: s.STORAGE_TABLE_ENDPOINT as string,
+          blobEndpoint: s.STORAGE_BLOB_ENDPOINT as string,
+          ...(s.STORAGE_QUEUE_ENDPOINT ? { queueEndpoint: s.STORAGE_QUEUE_ENDPOINT } : {}),
+          prefix,
+        },
+    auth: {
+      mode: s.AUTH_MODE,
+      audiences: s.AUTH_AUDIENCES,
+      localIssuerBase: s.LOCAL_ISSUER_BASE.replace(/\/$/, ''),
+      localIssuerKeyFile: path.resolve(cwd, s.LOCAL_ISSUER_KEY_FILE),
+      entraAuthority: s.ENTRA_AUTHORITY.replace(/\/$/, ''),
+      operatorRole: s.OPERATOR_ROLE,
+    },
+    testClock: s.TEST_CLOCK,
+    maxJsonBodyBytes: s.MAX_JSON_BODY_BYTES,
+    ...(s.PUBLIC_BASE_URL ? { publicBaseUrl: s.PUBLIC_BASE_URL.replace(/\/$/, '') } : {}),
+    version: s.APP_VERSION ?? packageVersion(),
+  };
+}
+
+function packageVersion(): string {
+  // The compiled file sits in dist/shared, the source in shared: package.json is two or one levels up.
+  for (const candidate of ['../../package.json', '../package.json']) {
+    try {
+      return (require(candidate) as { version: string }).version;
+    } catch {
+      // try the next location
+    }
+  }
+  return '0.0.0';
+}
+
+let cached: Config | undefined;
+
+/** The app's configuration, parsed on first use. */
+export function config(): Config {
+  cached ??= parseConfig(process.env);
+  return cached;
+}

@@ -1,0 +1,13 @@
+import type { HttpHandler } from '@azure/functions';
+
+/**
+ * Defers building a handler (and so the composition root) to its first invocation, so that loading the app never
+ * touches settings or storage; trigger files use it to wire handler factories to `services()`.
+ */
+export function lazyHandler(build: () => HttpHandler): HttpHandler {
+  let handler: HttpHandler | undefined;
+  return (request, context) => {
+    handler ??= build();
+    return handler(request, context);
+  };
+}

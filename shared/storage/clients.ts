@@ -1,0 +1,89 @@
+/**
+ * Table and Blob clients from a connection string (Azurite locally) or from service URIs with
+ * DefaultAzureCredential (Azure, managed identity, no account keys). Built once by the composition root.
+ * Tables are created on first use, once per process; names carry the configured prefix so that test runs and
+ * several deployments can share one account.
+ */
+import { TableClient, TableServiceClient, type TableServiceClientOptions } from '@azure/data-tables';
+import { DefaultAzureCredential } from '@azure/identity';
+import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
+import type { Config } from '../config';
+
+export interface Storage {
+  readonly kind: 'azurite' | 'azure';
+  /** A ready client for the table, creating the table on first use. */
+  table(name: string): Promise<TableClient>;
+  /** A ready client for the container, creating it on first use. */
+  container(name: string): Promise<ContainerClient>;
+  /** The name a logical table or container has in the account (with the prefix). */
+  physicalName(name: string): string;
+  tableService: TableServiceClient;
+  blobService: BlobServiceClient;
+}
+
+function isAlreadyExists(error: unknown): boolean {
+  const e = error as { statusCode?: number; code?: string };
+  return e.statusCode === 409 || e.code === 'TableAlreadyExists' || e.code === 'ContainerAlreadyExists';
+}
+
+export function createStorage(storage: Config['storage']): Storage {
+  const tableOptions: TableServiceClientOptions = {};
+  let tableService: TableServiceClient;
+  let blobService: BlobServiceClient;
+  let makeTable: (name: string) => TableClient;
+  if (storage.kind === 'connectionString') {
+    const isLocal = /UseDevelopmentStorage=true|127\.0\.0\.1|localhost/i.test(storage.connectionString);
+    const options = isLocal ? { ...tableOptions, allowInsecureConnection: true } : tableOptions;
+    tableService = TableServiceClient.fromConnectionString(storage.connectionString, options);
+    blobService = BlobServiceClient.fromConnectionString(storage.connectionString);
+    makeTable = (name) => TableClient.fromConnectionString(storage.connectionString, name, options);
+  } else {
+    const credential = new DefaultAzureCredential();
+    tableService = new TableServiceClient(storage.tableEndpoint, credential, tableOptions);
+    blobService = new BlobServiceClient(storage.blobEndpoint, credential);
+    makeTable = (name) => new TableClient(storage.tableEndpoint, name, credential, tableOptions);
+  }
+  const kind: Storage['kind'] =
+    storage.kind === 'connectionString' && /devstoreaccount1|UseDevelopmentStorage/i.test(storage.connectionString) ? 'azurite' : 'azure';
+  const tables = new Map<string, Promise<TableClient>>();
+  const containers = new Map<string, Promise<ContainerClient>>();
+  const physicalName = (name: string) => `${storage.prefix}${name}`;
+
+  return {
+    kind,
+    tableService,
+    blobService,
+    physicalName,
+    table(name) {
+      let ready = tables.get(name);
+      if (!ready) {
+        const client = makeTable(physicalName(name));
+        ready = client.createTable().then(
+          () => client,
+          (error: unknown) => {
+            if (isAlreadyExists(error)) return client;
+            tables.delete(name);
+            throw error;
+          },
+        );
+        tables.set(name, ready);
+      }
+      return ready;
+    },
+    container(name) {
+      let ready = containers.get(name);
+      if (!ready) {
+        const client = blobService.getContainerClient(physicalName(name).toLowerCase());
+        ready = client.createIfNotExists().then(
+          () => client,
+          (error: unknown) => {
+            containers.delete(name);
+            throw error;
+          },
+        );
+        containers.set(name, ready);
+      }
+      return ready;
+    },
+  };
+}
