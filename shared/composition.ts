@@ -9,6 +9,7 @@ import { LocalKeyStore } from './auth/keys';
 import { createAuthenticator, type Authenticator } from './auth/principal';
 import { TablePublisherRegistry, type PublisherRegistry } from './auth/publishers';
 import { createTokenValidator, type TokenValidator } from './auth/tokens';
+import { crashAt, noFaults, type Faults } from './faults';
 import { createStorage, type Storage } from './storage/clients';
 
 export interface Services {
@@ -20,6 +21,7 @@ export interface Services {
   validator: TokenValidator;
   publishers: PublisherRegistry;
   authenticator: Authenticator;
+  faults: Faults;
 }
 
 /** The process-wide clock exists before the rest, so the local host can drive timers with it. */
@@ -44,6 +46,7 @@ export function services(): Services {
     config: cfg,
     clock,
     clockStore: new ClockStore(() => storage.table('Settings')),
+    faults: cfg.crashAt.length > 0 ? crashAt(cfg.crashAt) : noFaults,
     storage,
     keys,
     validator,

@@ -46,6 +46,7 @@ const settingsSchema = z
     MAX_JSON_BODY_BYTES: z.coerce.number().int().positive().default(1_048_576),
     PUBLIC_BASE_URL: z.url().optional(),
     APP_VERSION: z.string().optional(),
+    CRASH_AT: list.optional(),
   })
   .superRefine((s, ctx) => {
     const connection = s.STORAGE_CONNECTION_STRING ?? s.AzureWebJobsStorage;
@@ -76,6 +77,8 @@ export interface Config {
   maxJsonBodyBytes: number;
   publicBaseUrl?: string;
   version: string;
+  /** Test-only: named fault points at which the process kills itself (shared/faults.ts). */
+  crashAt: string[];
 }
 
 export class ConfigError extends Error {
@@ -114,6 +117,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd: string
     maxJsonBodyBytes: s.MAX_JSON_BODY_BYTES,
     ...(s.PUBLIC_BASE_URL ? { publicBaseUrl: s.PUBLIC_BASE_URL.replace(/\/$/, '') } : {}),
     version: s.APP_VERSION ?? packageVersion(),
+    crashAt: s.CRASH_AT ?? [],
   };
 }
 

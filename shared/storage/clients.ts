@@ -7,6 +7,7 @@
 import { TableClient, TableServiceClient, type TableServiceClientOptions } from '@azure/data-tables';
 import { DefaultAzureCredential } from '@azure/identity';
 import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
+import { QueueServiceClient, type QueueClient } from '@azure/storage-queue';
 import type { Config } from '../config';
 
 export interface Storage {
@@ -15,10 +16,13 @@ export interface Storage {
   table(name: string): Promise<TableClient>;
   /** A ready client for the container, creating it on first use. */
   container(name: string): Promise<ContainerClient>;
+  /** A ready client for the queue, creating it on first use. */
+  queue(name: string): Promise<QueueClient>;
   /** The name a logical table or container has in the account (with the prefix). */
   physicalName(name: string): string;
   tableService: TableServiceClient;
   blobService: BlobServiceClient;
+  queueService: QueueServiceClient | undefined;
 }
 
 function isAlreadyExists(error: unknown): boolean {
@@ -30,29 +34,34 @@ export function createStorage(storage: Config['storage']): Storage {
   const tableOptions: TableServiceClientOptions = {};
   let tableService: TableServiceClient;
   let blobService: BlobServiceClient;
+  let queueService: QueueServiceClient | undefined;
   let makeTable: (name: string) => TableClient;
   if (storage.kind === 'connectionString') {
     const isLocal = /UseDevelopmentStorage=true|127\.0\.0\.1|localhost/i.test(storage.connectionString);
     const options = isLocal ? { ...tableOptions, allowInsecureConnection: true } : tableOptions;
     tableService = TableServiceClient.fromConnectionString(storage.connectionString, options);
     blobService = BlobServiceClient.fromConnectionString(storage.connectionString);
+    queueService = QueueServiceClient.fromConnectionString(storage.connectionString);
     makeTable = (name) => TableClient.fromConnectionString(storage.connectionString, name, options);
   } else {
     const credential = new DefaultAzureCredential();
     tableService = new TableServiceClient(storage.tableEndpoint, credential, tableOptions);
     blobService = new BlobServiceClient(storage.blobEndpoint, credential);
+    if (storage.queueEndpoint) queueService = new QueueServiceClient(storage.queueEndpoint, credential);
     makeTable = (name) => new TableClient(storage.tableEndpoint, name, credential, tableOptions);
   }
   const kind: Storage['kind'] =
     storage.kind === 'connectionString' && /devstoreaccount1|UseDevelopmentStorage/i.test(storage.connectionString) ? 'azurite' : 'azure';
   const tables = new Map<string, Promise<TableClient>>();
   const containers = new Map<string, Promise<ContainerClient>>();
+  const queues = new Map<string, Promise<QueueClient>>();
   const physicalName = (name: string) => `${storage.prefix}${name}`;
 
   return {
     kind,
     tableService,
     blobService,
+    queueService,
     physicalName,
     table(name) {
       let ready = tables.get(name);
@@ -67,6 +76,22 @@ export function createStorage(storage: Config['storage']): Storage {
           },
         );
         tables.set(name, ready);
+      }
+      return ready;
+    },
+    queue(name) {
+      let ready = queues.get(name);
+      if (!ready) {
+        if (!queueService) return Promise.reject(new Error('No queue endpoint is configured (STORAGE_QUEUE_ENDPOINT).'));
+        const client = queueService.getQueueClient(physicalName(name).toLowerCase());
+        ready = client.createIfNotExists().then(
+          () => client,
+          (error: unknown) => {
+            queues.delete(name);
+            throw error;
+          },
+        );
+        queues.set(name, ready);
       }
       return ready;
     },
