@@ -1,0 +1,88 @@
+/**
+ * What every benchmark suite gets: one Azurite child for the run (in memory), a way to start the real local host
+ * against it, token minting with the host's key file, and the raw Azurite baseline measured in this same run.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { TableClient } from '@azure/data-tables';
+import { startAzurite, type AzuriteHandle } from '../local/azurite';
+import { measure, type Measurement } from './lib';
+
+export const repoRoot = path.resolve(__dirname, '..', '..');
+
+export interface BenchHost {
+  url: string;
+  pid: number;
+  keyFile: string;
+  stop(): Promise<void>;
+}
+
+export interface BenchContext {
+  azurite: AzuriteHandle;
+  startHost(env?: Record<string, string>): Promise<BenchHost>;
+  /** Raw Azurite table point-insert and point-read at the given concurrency, measured now. */
+  rawTable(concurrency: number, count: number): Promise<{ insert: Measurement; read: Measurement }>;
+}
+
+let prefixCounter = 0;
+export function benchPrefix(): string {
+  prefixCounter += 1;
+  return `b${Date.now().toString(36)}${prefixCounter}`;
+}
+
+export async function createContext(): Promise<BenchContext> {
+  const azurite = await startAzurite();
+  return {
+    azurite,
+    async startHost(env = {}) {
+      const keyFile = path.join(mkdtempSync(path.join(tmpdir(), 'bench-keys-')), 'issuer-keys.json');
+      const child = spawn(process.execPath, [path.join(repoRoot, 'dist/local/main.js')], {
+        cwd: repoRoot,
+        env: {
+          PATH: process.env['PATH'] ?? '',
+          STORAGE_CONNECTION_STRING: azurite.connectionString,
+          STORAGE_PREFIX: benchPrefix(),
+          LOCAL_ISSUER_KEY_FILE: keyFile,
+          PORT: '0',
+          LOCAL_QUIET: 'true',
+          TEST_CLOCK: 'true',
+          ...env,
+        },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      const info = await new Promise<{ url: string; pid: number }>((resolve, reject) => {
+        let out = '';
+        child.stdout?.on('data', (chunk: Buffer) => {
+          out += chunk.toString();
+          const m = /LOCAL_HOST_READY (\{.*\})/.exec(out);
+          if (m?.[1]) resolve(JSON.parse(m[1]) as { url: string; pid: number });
+        });
+        child.once('exit', (code) => reject(new Error(`bench host exited (${code}): ${out}`)));
+      });
+      return {
+        ...info,
+        keyFile,
+        stop: () =>
+          new Promise<void>((resolve) => {
+            if (child.exitCode !== null) return resolve();
+            child.once('exit', () => resolve());
+            child.kill('SIGTERM');
+          }),
+      };
+    },
+    async rawTable(concurrency, count) {
+      const table = TableClient.fromConnectionString(azurite.connectionString, `raw${benchPrefix()}`, { allowInsecureConnection: true });
+      await table.createTable();
+      const payload = { quantity: 1.5, dimension: 'dim1', planId: 'plan1', effectiveStartTime: new Date().toISOString() };
+      const insert = await measure(`raw table insert`, { concurrency, count }, (i) =>
+        table.createEntity({ partitionKey: `p${i % 64}`, rowKey: `r${i}`, ...payload }),
+      );
+      const total = count + Math.min(200, Math.ceil(count / 10));
+      const read = await measure(`raw table point read`, { concurrency, count }, (i) => table.getEntity(`p${i % 64}`, `r${i % total}`));
+      await table.deleteTable();
+      return { insert, read };
+    },
+  };
+}
