@@ -102,7 +102,7 @@ export function resolveEntries(appRoot: string): string[] {
 }
 
 /** Loads the app's entry files and returns what they registered. */
-export async function loadApp(appRoot: string, entries?: string[]): Promise<RegisteredFunction[]> {
+export async function loadApp(appRoot: string, entries?: string[], options: { runAppStart?: boolean } = {}): Promise<RegisteredFunction[]> {
   installFunctionsCore();
   const files = entries ?? resolveEntries(appRoot);
   if (files.length === 0) throw new Error(`No entry files found for the app in ${appRoot} (check "main" in package.json).`);
@@ -110,6 +110,7 @@ export async function loadApp(appRoot: string, entries?: string[]): Promise<Regi
   const model = registry.programmingModel;
   if (!model) throw new Error('The app registered no functions (no programming model was set).');
   await model.getCapabilities?.({});
+  if (options.runAppStart === false) return [...registry.functions.values()];
   for (const hook of registry.hooks.get('appStart') ?? []) {
     await (hook as (c: object) => unknown)({ hookData: {}, appHookData: sharedAppHookData(), functionAppDirectory: appRoot });
   }
