@@ -78,15 +78,16 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
 
+  const shown = settings.HOST === '127.0.0.1' ? `http://localhost:${host.port}` : host.url;
   console.log(
     [
       '',
-      `Marketplace backend listening on ${host.url}`,
+      `Marketplace backend listening on ${shown}`,
       `  storage:   ${storageNote}`,
       `  functions: ${host.functions.length} (${host.routes.length} HTTP routes, ${host.timers.length} timers)`,
-      `  health:    curl ${host.url}/api/health`,
+      `  health:    curl ${shown}/api/health`,
       '  token:     npm run -s token -- --publisher contoso     (also: --customer --tenant T --user U, --operator)',
-      `  try:       curl -H "Authorization: Bearer $(npm run -s token -- --publisher contoso)" ${host.url}/api/me`,
+      `  try:       curl -H "Authorization: Bearer $(npm run -s token -- --publisher contoso)" ${shown}/api/me`,
       '',
     ].join('\n'),
   );
