@@ -80,6 +80,9 @@ export function writeResults(suite: string, data: unknown): string {
   mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `${suite}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
   writeFileSync(file, JSON.stringify({ suite, node: process.version, at: new Date().toISOString(), data }, null, 2));
-  writeFileSync(path.join(dir, `${suite}-latest.json`), JSON.stringify({ suite, node: process.version, at: new Date().toISOString(), data }, null, 2));
+  writeFileSync(
+    path.join(dir, `${suite}-latest.json`),
+    JSON.stringify({ suite, node: process.version, at: new Date().toISOString(), data }, null, 2),
+  );
   return file;
 }

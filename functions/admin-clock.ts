@@ -23,10 +23,15 @@ export interface ClockDeps {
   maxJsonBodyBytes: number;
 }
 
-const moveSchema = z.union([
-  z.strictObject({ now: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time with a time zone' }) }),
-  z.strictObject({ advance: z.string().refine((v) => parseDuration(v) !== undefined, 'must be an ISO 8601 duration such as PT1H or P3D') }),
-], { message: 'give either {"now": "<date-time>"} or {"advance": "<duration>"}' });
+const moveSchema = z.union(
+  [
+    z.strictObject({ now: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time with a time zone' }) }),
+    z.strictObject({
+      advance: z.string().refine((v) => parseDuration(v) !== undefined, 'must be an ISO 8601 duration such as PT1H or P3D'),
+    }),
+  ],
+  { message: 'give either {"now": "<date-time>"} or {"advance": "<duration>"}' },
+);
 
 function view(clock: AdjustableClock) {
   return { now: clock.now().toISOString(), offsetMs: clock.offsetMs, adjustable: clock.adjustable };
@@ -68,7 +73,12 @@ const handlers = (() => {
   return () => {
     if (!built) {
       const s = services();
-      built = makeClockHandlers({ clock: s.clock, store: s.clockStore, authenticator: () => s.authenticator, maxJsonBodyBytes: s.config.maxJsonBodyBytes });
+      built = makeClockHandlers({
+        clock: s.clock,
+        store: s.clockStore,
+        authenticator: () => s.authenticator,
+        maxJsonBodyBytes: s.config.maxJsonBodyBytes,
+      });
     }
     return built;
   };

@@ -36,7 +36,14 @@ export interface PublishersDeps {
 }
 
 function view(a: { publisherId: string; tenantId: string; appId: string; registeredAt: string; source: string; secretHash?: string }) {
-  return { publisherId: a.publisherId, tenantId: a.tenantId, appId: a.appId, registeredAt: a.registeredAt, source: a.source, hasSecret: Boolean(a.secretHash) };
+  return {
+    publisherId: a.publisherId,
+    tenantId: a.tenantId,
+    appId: a.appId,
+    registeredAt: a.registeredAt,
+    source: a.source,
+    hasSecret: Boolean(a.secretHash),
+  };
 }
 
 export function makePublisherAppsHandlers(deps: PublishersDeps) {
@@ -55,7 +62,10 @@ export function makePublisherAppsHandlers(deps: PublishersDeps) {
       });
       if (!result.created) {
         if (result.app.publisherId !== publisherId) {
-          throw new ConflictError(`The app ${body.appId} of tenant ${body.tenantId} is already registered to another publisher account.`, 'AppAlreadyRegistered');
+          throw new ConflictError(
+            `The app ${body.appId} of tenant ${body.tenantId} is already registered to another publisher account.`,
+            'AppAlreadyRegistered',
+          );
         }
         return ok(view(result.app));
       }
@@ -73,7 +83,12 @@ const handlers = (() => {
   return () => {
     if (!built) {
       const s = services();
-      built = makePublisherAppsHandlers({ registry: s.publishers, clock: s.clock, authenticator: () => s.authenticator, maxJsonBodyBytes: s.config.maxJsonBodyBytes });
+      built = makePublisherAppsHandlers({
+        registry: s.publishers,
+        clock: s.clock,
+        authenticator: () => s.authenticator,
+        maxJsonBodyBytes: s.config.maxJsonBodyBytes,
+      });
     }
     return built;
   };

@@ -19,11 +19,20 @@ async function storageReachable(storage: Storage): Promise<void> {
 
 export function makeHealthHandler(deps: { storage: Storage; clock: Clock; version: string; testClock: boolean }): HttpHandler {
   return endpoint({ surface: surfaces.public }, async () => {
-    const body = { status: 'ok', version: deps.version, storage: deps.storage.kind, time: deps.clock.now().toISOString(), testClock: deps.testClock };
+    const body = {
+      status: 'ok',
+      version: deps.version,
+      storage: deps.storage.kind,
+      time: deps.clock.now().toISOString(),
+      testClock: deps.testClock,
+    };
     try {
       await storageReachable(deps.storage);
     } catch {
-      return { ...problem(503, 'Storage is not reachable.'), jsonBody: { ...body, status: 'degraded', detail: 'Storage is not reachable.' } };
+      return {
+        ...problem(503, 'Storage is not reachable.'),
+        jsonBody: { ...body, status: 'degraded', detail: 'Storage is not reachable.' },
+      };
     }
     return ok(body, { 'cache-control': 'no-store' });
   });

@@ -42,7 +42,7 @@ app.hook.postInvocation((context) => {
     return;
   }
   const init = (context.result ?? { status: 204 }) as HttpResponseInit;
-  const headers = new Headers(init.headers as ConstructorParameters<typeof Headers>[0]);
+  const headers = new Headers(init.headers);
   for (const [name, value] of ids) headers.set(name, value);
   context.result = { ...init, headers };
 });

@@ -69,7 +69,12 @@ export function makeTokenHandler(deps: IssuerDeps, version: 'v1' | 'v2'): HttpHa
     if (!clientId.success) return aadError(400, 'invalid_request', "The request body must contain the parameter 'client_id'.", 900144);
     let resource: string | undefined;
     if (version === 'v1') resource = form.get('resource');
-    else resource = form.get('scope')?.split(' ').find((s) => s.endsWith('/.default'))?.replace(/\/\.default$/, '');
+    else
+      resource = form
+        .get('scope')
+        ?.split(' ')
+        .find((s) => s.endsWith('/.default'))
+        ?.replace(/\/\.default$/, '');
     if (!resource || !deps.auth.audiences.includes(resource)) {
       return aadError(400, 'invalid_resource', `The resource '${resource ?? ''}' is not known to this issuer.`, 500011);
     }
@@ -80,9 +85,18 @@ export function makeTokenHandler(deps: IssuerDeps, version: 'v1' | 'v2'): HttpHa
       return aadError(401, 'invalid_client', 'Invalid client secret provided.', 7000215);
     }
     const now = deps.clock.now();
-    const minted = await mintToken(deps.keys, { kind: 'app', tenantId, appId }, { issuerBase: deps.auth.localIssuerBase, audience: resource, version, now });
+    const minted = await mintToken(
+      deps.keys,
+      { kind: 'app', tenantId, appId },
+      { issuerBase: deps.auth.localIssuerBase, audience: resource, version, now },
+    );
     if (version === 'v2') {
-      return ok({ token_type: 'Bearer', expires_in: TOKEN_LIFETIME_SECONDS, ext_expires_in: TOKEN_LIFETIME_SECONDS, access_token: minted.accessToken });
+      return ok({
+        token_type: 'Bearer',
+        expires_in: TOKEN_LIFETIME_SECONDS,
+        ext_expires_in: TOKEN_LIFETIME_SECONDS,
+        access_token: minted.accessToken,
+      });
     }
     // Entra's v1 endpoint sends every number as a string (seed 004 ~25166-25185).
     return ok({

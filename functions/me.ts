@@ -8,8 +8,9 @@ import { surfaces } from '../shared/http/surfaces';
 import type { Authenticator } from '../shared/auth/principal';
 
 export function makeMeHandler(authenticator: () => Authenticator) {
-  return endpoint({ surface: surfaces.public, allow: ['publisher', 'customer', 'operator'], authenticator }, async (_request, { principal }) =>
-    ok({ principal }),
+  return endpoint(
+    { surface: surfaces.public, allow: ['publisher', 'customer', 'operator'], authenticator },
+    async (_request, { principal }) => ok({ principal }),
   );
 }
 

@@ -81,9 +81,18 @@ async function startOnce(options: AzuriteOptions, ports: { blob: number; queue: 
     '--skipApiVersionCheck',
     '--disableProductStyleUrl',
     '--disableTelemetry',
-    '--blobHost', '127.0.0.1', '--blobPort', String(ports.blob),
-    '--queueHost', '127.0.0.1', '--queuePort', String(ports.queue),
-    '--tableHost', '127.0.0.1', '--tablePort', String(ports.table),
+    '--blobHost',
+    '127.0.0.1',
+    '--blobPort',
+    String(ports.blob),
+    '--queueHost',
+    '127.0.0.1',
+    '--queuePort',
+    String(ports.queue),
+    '--tableHost',
+    '127.0.0.1',
+    '--tablePort',
+    String(ports.table),
   ];
   if (options.location) {
     mkdirSync(options.location, { recursive: true });

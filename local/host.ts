@@ -53,7 +53,7 @@ export function applyLocalSettings(appRoot: string, env: NodeJS.ProcessEnv = pro
   const applied: string[] = [];
   for (const [key, value] of Object.entries(parsed.Values ?? {})) {
     if (env[key] === undefined && value !== undefined && value !== null) {
-      env[key] = String(value);
+      env[key] = typeof value === 'string' ? value : JSON.stringify(value);
       applied.push(key);
     }
   }
@@ -106,6 +106,8 @@ export async function loadApp(appRoot: string, entries?: string[], options: { ru
   installFunctionsCore();
   const files = entries ?? resolveEntries(appRoot);
   if (files.length === 0) throw new Error(`No entry files found for the app in ${appRoot} (check "main" in package.json).`);
+  // Entry files are plain CommonJS modules, loaded the way the Node.js worker loads them.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   for (const file of files) require(file);
   const model = registry.programmingModel;
   if (!model) throw new Error('The app registered no functions (no programming model was set).');

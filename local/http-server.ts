@@ -83,7 +83,7 @@ export function createHttpHandler(options: HttpTriggerOptions) {
 
   return {
     table,
-    listener(req: IncomingMessage, res: ServerResponse): void {
+    listener: (req: IncomingMessage, res: ServerResponse): void => {
       handle(req, res).catch((error: unknown) => {
         log(`[error] local host failed on ${req.method} ${req.url}: ${describeError(error)}`);
         if (!res.headersSent) sendPlain(res, 500, '');

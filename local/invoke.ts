@@ -6,7 +6,6 @@
 import { randomUUID } from 'node:crypto';
 import type {
   CoreInvocationContext,
-  FunctionCallback,
   HookData,
   RpcInvocationRequest,
   RpcInvocationResponse,
@@ -62,7 +61,7 @@ export async function invokeFunction(
 
   const hookData: HookData = {};
   const pre = readOnly(
-    { hookData, appHookData, invocationContext: context, inputs, functionCallback: fn.callback as FunctionCallback },
+    { hookData, appHookData, invocationContext: context, inputs, functionCallback: fn.callback },
     ['hookData', 'appHookData', 'invocationContext'],
   );
   coreCtx.state = 'preInvocationHooks';
@@ -74,10 +73,15 @@ export async function invokeFunction(
   }
 
   coreCtx.state = 'invocation';
-  const post = readOnly(
-    { hookData, appHookData, invocationContext: context, inputs: pre.inputs, result: null as unknown, error: null as unknown },
-    ['hookData', 'appHookData', 'invocationContext'],
-  );
+  const postContext: { hookData: HookData; appHookData: HookData; invocationContext: unknown; inputs: unknown[]; result: unknown; error: unknown } = {
+    hookData,
+    appHookData,
+    invocationContext: context,
+    inputs: pre.inputs,
+    result: null,
+    error: null,
+  };
+  const post = readOnly(postContext, ['hookData', 'appHookData', 'invocationContext']);
   try {
     post.result = await invocation.invokeFunction(context, pre.inputs, pre.functionCallback);
   } catch (error) {

@@ -49,8 +49,7 @@ async function main(): Promise<void> {
   }
 
   // The app's own clock drives timer triggers, so moving the test clock moves schedules too.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { appClock } = require('../shared/composition') as typeof import('../shared/composition');
+  const { appClock } = await import('../shared/composition.js');
   const clock = appClock();
 
   const extra = settings.LOCAL_APP_EXTRA_ENTRIES.split(',').map((s) => s.trim()).filter(Boolean).map((p) => path.resolve(appRoot, p));

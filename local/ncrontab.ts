@@ -71,8 +71,18 @@ interface CronFields {
 }
 
 const MONTH_NAMES = [
-  'january', 'february', 'march', 'april', 'may', 'june',
-  'july', 'august', 'september', 'october', 'november', 'december',
+  'january',
+  'february',
+  'march',
+  'april',
+  'may',
+  'june',
+  'july',
+  'august',
+  'september',
+  'october',
+  'november',
+  'december',
 ] as const;
 
 const DAY_NAMES = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'] as const;
@@ -147,10 +157,14 @@ function parseTimeSpan(expression: string): number {
     throw new Error(`Invalid TimeSpan schedule "${expression}": expected hh:mm:ss`);
   }
   const [hours, minutes, seconds] = [match[1], match[2], match[3]].map(Number) as [number, number, number];
-  const outOfRange = hours > 23 ? `hours ${hours} is out of range 0-23`
-    : minutes > 59 ? `minutes ${minutes} is out of range 0-59`
-    : seconds > 59 ? `seconds ${seconds} is out of range 0-59`
-    : undefined;
+  const outOfRange =
+    hours > 23
+      ? `hours ${hours} is out of range 0-23`
+      : minutes > 59
+        ? `minutes ${minutes} is out of range 0-59`
+        : seconds > 59
+          ? `seconds ${seconds} is out of range 0-59`
+          : undefined;
   if (outOfRange !== undefined) {
     throw new Error(`Invalid TimeSpan schedule "${expression}": ${outOfRange}`);
   }
@@ -170,12 +184,12 @@ function invalid(expression: string, detail: string): Error {
 }
 
 function parseCronFields(expression: string): CronFields {
-  const tokens = expression.trim().split(/\s+/).filter((token) => token.length > 0);
+  const tokens = expression
+    .trim()
+    .split(/\s+/)
+    .filter((token) => token.length > 0);
   if (tokens.length !== FIELD_SPECS.length) {
-    throw invalid(
-      expression,
-      `six fields are required ({second} {minute} {hour} {day} {month} {day-of-week}), found ${tokens.length}`,
-    );
+    throw invalid(expression, `six fields are required ({second} {minute} {hour} {day} {month} {day-of-week}), found ${tokens.length}`);
   }
   const [seconds, minutes, hours, days, months, daysOfWeek] = FIELD_SPECS.map((spec, index) =>
     parseField(spec, tokens[index] ?? '', expression),
@@ -325,24 +339,54 @@ function nextCronOccurrence(fields: CronFields, expression: string, afterMs: num
     const second = date.getUTCSeconds();
 
     const nextMonth = nextAllowed(fields.months, month);
-    if (nextMonth === undefined) { candidate = utc(year + 1, 1); continue; }
-    if (nextMonth !== month) { candidate = utc(year, nextMonth); continue; }
+    if (nextMonth === undefined) {
+      candidate = utc(year + 1, 1);
+      continue;
+    }
+    if (nextMonth !== month) {
+      candidate = utc(year, nextMonth);
+      continue;
+    }
 
     const nextDay = nextAllowed(fields.days, day);
-    if (nextDay === undefined || nextDay > daysInMonth(year, month)) { candidate = utc(year, month + 1); continue; }
-    if (nextDay !== day) { candidate = utc(year, month, nextDay); continue; }
-    if (fields.daysOfWeek.allowed[date.getUTCDay()] !== true) { candidate = utc(year, month, day + 1); continue; }
+    if (nextDay === undefined || nextDay > daysInMonth(year, month)) {
+      candidate = utc(year, month + 1);
+      continue;
+    }
+    if (nextDay !== day) {
+      candidate = utc(year, month, nextDay);
+      continue;
+    }
+    if (fields.daysOfWeek.allowed[date.getUTCDay()] !== true) {
+      candidate = utc(year, month, day + 1);
+      continue;
+    }
 
     const nextHour = nextAllowed(fields.hours, hour);
-    if (nextHour === undefined) { candidate = utc(year, month, day + 1); continue; }
-    if (nextHour !== hour) { candidate = utc(year, month, day, nextHour); continue; }
+    if (nextHour === undefined) {
+      candidate = utc(year, month, day + 1);
+      continue;
+    }
+    if (nextHour !== hour) {
+      candidate = utc(year, month, day, nextHour);
+      continue;
+    }
 
     const nextMinute = nextAllowed(fields.minutes, minute);
-    if (nextMinute === undefined) { candidate = utc(year, month, day, hour + 1); continue; }
-    if (nextMinute !== minute) { candidate = utc(year, month, day, hour, nextMinute); continue; }
+    if (nextMinute === undefined) {
+      candidate = utc(year, month, day, hour + 1);
+      continue;
+    }
+    if (nextMinute !== minute) {
+      candidate = utc(year, month, day, hour, nextMinute);
+      continue;
+    }
 
     const nextSecond = nextAllowed(fields.seconds, second);
-    if (nextSecond === undefined) { candidate = utc(year, month, day, hour, minute + 1); continue; }
+    if (nextSecond === undefined) {
+      candidate = utc(year, month, day, hour, minute + 1);
+      continue;
+    }
     return new Date(utc(year, month, day, hour, minute, nextSecond));
   }
 }

@@ -40,10 +40,7 @@ export interface RouteMatch {
   params: Record<string, string>;
 }
 
-export type MatchResult =
-  | { kind: 'matched'; match: RouteMatch }
-  | { kind: 'methodNotAllowed'; allowed: string[] }
-  | { kind: 'notFound' };
+export type MatchResult = { kind: 'matched'; match: RouteMatch } | { kind: 'methodNotAllowed'; allowed: string[] } | { kind: 'notFound' };
 
 // ---------------------------------------------------------------------------------------------------------
 // Compiled form
@@ -66,9 +63,7 @@ interface Param {
 
 type Part = { readonly kind: 'literal'; readonly text: string } | { readonly kind: 'param'; readonly param: Param };
 
-type ComplexPart =
-  | { readonly kind: 'literal'; readonly folded: string }
-  | { readonly kind: 'param'; readonly param: Param };
+type ComplexPart = { readonly kind: 'literal'; readonly folded: string } | { readonly kind: 'param'; readonly param: Param };
 
 type Segment =
   | { readonly kind: 'literal'; readonly folded: string }
@@ -267,12 +262,7 @@ function matchComplex(
  * right-most occurrence that leaves at least one character for the parameter after it; the left-most part is
  * anchored at the start of the segment. Parameters never get an empty value.
  */
-function matchParts(
-  parts: readonly ComplexPart[],
-  value: string,
-  folded: string,
-  params: Record<string, string>,
-): boolean {
+function matchParts(parts: readonly ComplexPart[], value: string, folded: string, params: Record<string, string>): boolean {
   const bound: [Param, string][] = [];
   let end = value.length;
   let pending: Param | undefined;
@@ -578,15 +568,14 @@ function parseParameter(content: string, fail: Fail): Param {
 }
 
 function paramShape(param: Param, omittable = param.optional || param.defaultValue !== undefined): string {
-  const constraints = param.constraints.map((c) => c.key).sort().join(':');
+  const constraints = param.constraints
+    .map((c) => c.key)
+    .sort()
+    .join(':');
   return `{${param.catchAll ? '*' : ''}${constraints === '' ? '' : `:${constraints}`}${omittable ? '?' : ''}}`;
 }
 
-function compileSegment(
-  parts: readonly Part[],
-  isLast: boolean,
-  fail: Fail,
-): { segment: Segment; digit: number; shape: string } {
+function compileSegment(parts: readonly Part[], isLast: boolean, fail: Fail): { segment: Segment; digit: number; shape: string } {
   for (const part of parts) {
     if (part.kind === 'literal' && part.text.includes('?')) {
       fail(`literal "${part.text}" cannot contain '?'`);

@@ -48,14 +48,15 @@ export class TimerScheduler {
     const now = clock.now();
     this.#timers = timerFunctions(functions).map((fn) => {
       const trigger = Object.values(fn.metadata.bindings).find((b) => b.type?.toLowerCase() === 'timertrigger');
-      const expression = String(trigger?.['schedule'] ?? '');
-      let schedule: Schedule;
+      const schedule = trigger?.['schedule'];
+      const expression = typeof schedule === 'string' ? schedule : '';
+      let parsed: Schedule;
       try {
-        schedule = parseSchedule(expression);
+        parsed = parseSchedule(expression);
       } catch (error) {
         throw new Error(`Timer function "${fn.metadata.name}": ${(error as Error).message}`);
       }
-      return { fn, schedule, runOnStartup: trigger?.['runOnStartup'] === true, next: schedule.next(now) };
+      return { fn, schedule: parsed, runOnStartup: trigger?.['runOnStartup'] === true, next: parsed.next(now) };
     });
   }
 
@@ -76,7 +77,7 @@ export class TimerScheduler {
     this.#stopped = true;
     this.#unsubscribe?.();
     for (const timer of this.#timers) clearTimeout(timer.handle);
-    await Promise.all(this.#timers.map((t) => t.running));
+    await Promise.all(this.#timers.flatMap((t) => (t.running ? [t.running] : [])));
   }
 
   #rearmAll(): void {

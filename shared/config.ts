@@ -125,6 +125,7 @@ function packageVersion(): string {
   // The compiled file sits in dist/shared, the source in shared: package.json is two or one levels up.
   for (const candidate of ['../../package.json', '../package.json']) {
     try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
       return (require(candidate) as { version: string }).version;
     } catch {
       // try the next location

@@ -114,8 +114,13 @@ export function createTokenValidator(auth: Config['auth'], clock: Clock, localKe
         if (remote) {
           payload = (await jwtVerify(token, remote, { audience: auth.audiences, currentDate: clock.now(), clockTolerance: 0 })).payload;
         } else {
-          payload = (await jwtVerify(token, await localKeys.verifier(), { audience: auth.audiences, currentDate: clock.now(), algorithms: [SIGNING_ALG] }))
-            .payload;
+          payload = (
+            await jwtVerify(token, await localKeys.verifier(), {
+              audience: auth.audiences,
+              currentDate: clock.now(),
+              algorithms: [SIGNING_ALG],
+            })
+          ).payload;
         }
       } catch (error) {
         if (error instanceof joseErrors.JWTExpired) throw new TokenError('The access token has expired.', 'expired');

@@ -50,7 +50,11 @@ const titles: Record<number, string> = {
 };
 
 function pascal(path: string): string {
-  const last = path.replace(/^\$\.?/, '').split(/[.[\]]/).filter(Boolean)[0] ?? path;
+  const last =
+    path
+      .replace(/^\$\.?/, '')
+      .split(/[.[\]]/)
+      .filter(Boolean)[0] ?? path;
   return last.charAt(0).toUpperCase() + last.slice(1);
 }
 
@@ -80,7 +84,9 @@ function saasBody(error: AppError): HttpResponseInit {
 
 function offersBody(error: AppError): HttpResponseInit {
   if (error instanceof ApiVersionError) {
-    return json(400, { error: { code: 'InvalidAPIVersion', message: `Invalid api version. Allowed values are [${error.allowed.join(', ')}]` } });
+    return json(400, {
+      error: { code: 'InvalidAPIVersion', message: `Invalid api version. Allowed values are [${error.allowed.join(', ')}]` },
+    });
   }
   return json(error.status, {
     error: {

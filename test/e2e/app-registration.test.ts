@@ -11,17 +11,25 @@ import { repoRoot } from '../fixtures/host';
 
 interface Described {
   entries: string[];
-  functions: { name: string; bindings: Record<string, { type: string; direction: string; authLevel?: string; route?: string; methods?: string[] }> }[];
+  functions: {
+    name: string;
+    bindings: Record<string, { type: string; direction: string; authLevel?: string; route?: string; methods?: string[] }>;
+  }[];
   routes: string[];
 }
 
 const described = JSON.parse(
-  execFileSync(process.execPath, [path.join(repoRoot, 'dist/local/describe-app.js')], { cwd: repoRoot, env: { PATH: process.env['PATH'] ?? '' } }).toString(),
+  execFileSync(process.execPath, [path.join(repoRoot, 'dist/local/describe-app.js')], {
+    cwd: repoRoot,
+    env: { PATH: process.env['PATH'] ?? '' },
+  }).toString(),
 ) as Described;
 
 describe('func start compatibility', () => {
   it('resolves package.json main to every built trigger file', () => {
-    const sources = readdirSync(path.join(repoRoot, 'functions')).filter((f) => f.endsWith('.ts')).map((f) => `dist/functions/${f.replace(/\.ts$/, '.js')}`);
+    const sources = readdirSync(path.join(repoRoot, 'functions'))
+      .filter((f) => f.endsWith('.ts'))
+      .map((f) => `dist/functions/${f.replace(/\.ts$/, '.js')}`);
     expect([...described.entries].sort()).toEqual(sources.sort());
   });
 

@@ -10,7 +10,11 @@ let host: TestHost;
 let keyFile: string;
 
 beforeAll(async () => {
-  const env = testEnv({ LOCAL_APP_EXTRA_ENTRIES: 'dist/test/fixtures/apps/probe.js', LOCAL_MAX_BODY_BYTES: '65536', MAX_JSON_BODY_BYTES: '4096' });
+  const env = testEnv({
+    LOCAL_APP_EXTRA_ENTRIES: 'dist/test/fixtures/apps/probe.js',
+    LOCAL_MAX_BODY_BYTES: '65536',
+    MAX_JSON_BODY_BYTES: '4096',
+  });
   keyFile = env['LOCAL_ISSUER_KEY_FILE'] as string;
   host = await startTestHost(env);
 });
@@ -151,7 +155,12 @@ describe('identity', () => {
     });
     expect(res.status).toBe(200);
     const body = (await res.json()) as Record<string, string>;
-    expect(body).toMatchObject({ token_type: 'Bearer', expires_in: '3600', ext_expires_in: '0', resource: '20e940b3-4c77-4b0b-9a53-9e16a1b010a7' });
+    expect(body).toMatchObject({
+      token_type: 'Bearer',
+      expires_in: '3600',
+      ext_expires_in: '0',
+      resource: '20e940b3-4c77-4b0b-9a53-9e16a1b010a7',
+    });
     expect(Number(body['expires_on']) - Number(body['not_before'])).toBe(3600);
     const me = await get('/api/me', { authorization: `Bearer ${body['access_token']}` });
     expect(await me.json()).toMatchObject({ principal: { kind: 'publisher', tenantId: tenant } });
@@ -208,7 +217,11 @@ describe('errors on the admin surface (problem+json)', () => {
 
   it('refuses a JSON body over MAX_JSON_BODY_BYTES with 413', async () => {
     const headers = { ...(await bearer(operatorRequest())), 'content-type': 'application/json' };
-    const res = await fetch(`${host.url}/api/admin/clock`, { method: 'PUT', headers, body: JSON.stringify({ advance: 'PT1H', pad: 'x'.repeat(10_000) }) });
+    const res = await fetch(`${host.url}/api/admin/clock`, {
+      method: 'PUT',
+      headers,
+      body: JSON.stringify({ advance: 'PT1H', pad: 'x'.repeat(10_000) }),
+    });
     expect(res.status).toBe(413);
     expect(res.headers.get('content-type')).toContain('application/problem+json');
   });

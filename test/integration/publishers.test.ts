@@ -15,7 +15,9 @@ describe('TablePublisherRegistry', () => {
     const storage = testStorage();
     const registry = new TablePublisherRegistry(() => storage.table('Publishers'));
     await registry.register(app('contoso'));
-    expect((await registry.findApp('11111111-1111-1111-1111-111111111111', 'aaaaaaaa-1111-1111-1111-111111111111'))?.publisherId).toBe('contoso');
+    expect((await registry.findApp('11111111-1111-1111-1111-111111111111', 'aaaaaaaa-1111-1111-1111-111111111111'))?.publisherId).toBe(
+      'contoso',
+    );
     expect(await registry.findApp('11111111-1111-1111-1111-111111111111', 'bbbbbbbb-1111-1111-1111-111111111111')).toBeUndefined();
   });
 

@@ -15,7 +15,10 @@ describe('parseConfig', () => {
   });
 
   it('uses managed identity endpoints when no connection string is set', () => {
-    const config = parseConfig({ STORAGE_TABLE_ENDPOINT: 'https://acct.table.core.windows.net/', STORAGE_BLOB_ENDPOINT: 'https://acct.blob.core.windows.net/' });
+    const config = parseConfig({
+      STORAGE_TABLE_ENDPOINT: 'https://acct.table.core.windows.net/',
+      STORAGE_BLOB_ENDPOINT: 'https://acct.blob.core.windows.net/',
+    });
     expect(config.storage).toMatchObject({ kind: 'identity', tableEndpoint: 'https://acct.table.core.windows.net/' });
   });
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { SignJWT, decodeProtectedHeader } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { LocalKeyStore, loadOrCreateKeyFile, rotateKeyFile } from '../../../../shared/auth/keys';
-import { createTokenValidator, mintToken, TokenError } from '../../../../shared/auth/tokens';
+import { createTokenValidator, mintToken, type TokenError } from '../../../../shared/auth/tokens';
 import { fixedClock } from '../../../../shared/clock';
 import { MARKETPLACE_API_RESOURCE, parseConfig } from '../../../../shared/config';
 
@@ -14,8 +14,14 @@ const NOW = new Date('2026-03-10T12:00:00Z');
 const app = { kind: 'app' as const, tenantId: '11111111-1111-1111-1111-111111111111', appId: 'app-1', publisherId: 'contoso' };
 
 async function mint(file: string, overrides: Partial<Parameters<typeof mintToken>[2]> = {}) {
-  return (await mintToken(new LocalKeyStore(file), app, { issuerBase: 'https://login.marketplace.local', audience: MARKETPLACE_API_RESOURCE, now: NOW, ...overrides }))
-    .accessToken;
+  return (
+    await mintToken(new LocalKeyStore(file), app, {
+      issuerBase: 'https://login.marketplace.local',
+      audience: MARKETPLACE_API_RESOURCE,
+      now: NOW,
+      ...overrides,
+    })
+  ).accessToken;
 }
 
 async function reason(promise: Promise<unknown>): Promise<string | undefined> {
@@ -32,7 +38,13 @@ describe('local issuer tokens', () => {
     const file = keyFile();
     const validator = createTokenValidator(auth(file), fixedClock(NOW), new LocalKeyStore(file));
     const v1 = await validator.validate(await mint(file));
-    expect(v1).toMatchObject({ tid: app.tenantId, appid: 'app-1', ver: '1.0', iss: `https://login.marketplace.local/${app.tenantId}/`, marketplace_publisher: 'contoso' });
+    expect(v1).toMatchObject({
+      tid: app.tenantId,
+      appid: 'app-1',
+      ver: '1.0',
+      iss: `https://login.marketplace.local/${app.tenantId}/`,
+      marketplace_publisher: 'contoso',
+    });
     const v2 = await validator.validate(await mint(file, { version: 'v2' }));
     expect(v2).toMatchObject({ azp: 'app-1', ver: '2.0', iss: `https://login.marketplace.local/${app.tenantId}/v2.0` });
   });
@@ -55,7 +67,14 @@ describe('local issuer tokens', () => {
     const file = keyFile();
     const validator = createTokenValidator(auth(file), fixedClock(NOW), new LocalKeyStore(file));
     const header = Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url');
-    const body = Buffer.from(JSON.stringify({ aud: MARKETPLACE_API_RESOURCE, tid: app.tenantId, iss: `https://login.marketplace.local/${app.tenantId}/`, exp: 2e9 })).toString('base64url');
+    const body = Buffer.from(
+      JSON.stringify({
+        aud: MARKETPLACE_API_RESOURCE,
+        tid: app.tenantId,
+        iss: `https://login.marketplace.local/${app.tenantId}/`,
+        exp: 2e9,
+      }),
+    ).toString('base64url');
     expect(await reason(validator.validate(`${header}.${body}.`))).toBeDefined();
     expect(await reason(validator.validate('not-a-jwt'))).toBe('malformed');
   });

@@ -1,7 +1,13 @@
 import { HttpRequest } from '@azure/functions';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { ApiVersionError, MalformedJsonError, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from '../../../../shared/http/errors';
+import {
+  ApiVersionError,
+  MalformedJsonError,
+  PayloadTooLargeError,
+  UnsupportedMediaTypeError,
+  ValidationError,
+} from '../../../../shared/http/errors';
 import { checkApiVersion, parseQuery, readJson } from '../../../../shared/http/request';
 import { surfaces } from '../../../../shared/http/surfaces';
 
@@ -13,7 +19,10 @@ const schema = z.strictObject({ plans: z.array(z.strictObject({ planId: z.string
 
 describe('readJson', () => {
   it('returns the parsed value', async () => {
-    await expect(readJson(post('{"plans":[{"planId":"p"}],"quantity":2}'), schema, 1000)).resolves.toEqual({ plans: [{ planId: 'p' }], quantity: 2 });
+    await expect(readJson(post('{"plans":[{"planId":"p"}],"quantity":2}'), schema, 1000)).resolves.toEqual({
+      plans: [{ planId: 'p' }],
+      quantity: 2,
+    });
   });
 
   it('accepts a charset and +json media types', async () => {

@@ -42,7 +42,9 @@ describe('errorResponse per surface', () => {
   it('offers: InvalidAPIVersion with the exact seed message', () => {
     expect(errorResponse(surfaces.offers, new ApiVersionError('missing', ['2017-10-31', '2016-08-01-preview']))).toMatchObject({
       status: 400,
-      jsonBody: { error: { code: 'InvalidAPIVersion', message: 'Invalid api version. Allowed values are [2017-10-31, 2016-08-01-preview]' } },
+      jsonBody: {
+        error: { code: 'InvalidAPIVersion', message: 'Invalid api version. Allowed values are [2017-10-31, 2016-08-01-preview]' },
+      },
     });
   });
 
