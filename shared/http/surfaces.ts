@@ -64,9 +64,13 @@ function json(status: number, body: unknown, contentType = 'application/json; ch
 
 function meteringBody(error: AppError): HttpResponseInit {
   if (error.status === 400) {
-    const details = (error.violations.length > 0 ? error.violations : [{ path: error.target ?? 'request', message: error.message }]).map(
-      (v: Violation) => ({ message: v.message, target: pascal(v.path), code: v.code ?? 'BadArgument' }),
-    );
+    // The seed's request table names the query parameter `ApiVersion` (seed 004 ~7788).
+    const fallback = { path: error instanceof ApiVersionError ? 'ApiVersion' : (error.target ?? 'request'), message: error.message };
+    const details = (error.violations.length > 0 ? error.violations : [fallback]).map((v: Violation) => ({
+      message: v.message,
+      target: pascal(v.path),
+      code: v.code ?? 'BadArgument',
+    }));
     return json(400, { message: 'One or more errors have occurred.', target: 'usageEventRequest', details, code: 'BadArgument' });
   }
   return json(error.status, { code: error.status === 403 ? 'Forbidden' : error.code, message: error.message });

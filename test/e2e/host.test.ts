@@ -114,6 +114,34 @@ describe('HttpResponseInit forms', () => {
   });
 });
 
+describe('api-version and body errors on a documented surface (metering body)', () => {
+  const post = (query: string, body: string, contentType = 'application/json') =>
+    fetch(`${host.url}/api/test/versioned${query}`, { method: 'POST', headers: { 'content-type': contentType }, body });
+
+  it.each([
+    ['missing api-version', '', '{"quantity":1}', 'application/json', 400, 'ApiVersion'],
+    ['unknown api-version', '?api-version=2019-01-01', '{"quantity":1}', 'application/json', 400, 'ApiVersion'],
+    ['malformed JSON', '?api-version=2018-08-31', '{"quantity":', 'application/json', 400, '$'],
+    ['a schema violation', '?api-version=2018-08-31', '{"quantity":0}', 'application/json', 400, 'Quantity'],
+  ])('%s gives %i with the seed body naming the field', async (_name, query, body, contentType, status, target) => {
+    const res = await post(query, body, contentType);
+    expect(res.status).toBe(status);
+    const json = (await res.json()) as { code: string; target: string; details: { target: string; code: string }[] };
+    expect(json).toMatchObject({ code: 'BadArgument', target: 'usageEventRequest', message: 'One or more errors have occurred.' });
+    expect(json.details[0]?.target).toBe(target);
+  });
+
+  it('a wrong content type gives 415', async () => {
+    expect((await post('?api-version=2018-08-31', 'quantity=1', 'application/x-www-form-urlencoded')).status).toBe(415);
+  });
+
+  it('a valid request passes', async () => {
+    const res = await post('?api-version=2018-08-31', '{"quantity":2.5}');
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ quantity: 2.5 });
+  });
+});
+
 describe('identity', () => {
   it('accepts a publisher, a customer and an operator token and says who they are', async () => {
     const publisher = await (await get('/api/me', await bearer(publisherRequest('contoso')))).json();
