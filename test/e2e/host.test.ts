@@ -214,6 +214,36 @@ describe('identity', () => {
     expect(((await badGrant.json()) as { error: string }).error).toBe('unsupported_grant_type');
   });
 
+  it('checks the client secret of an app an operator registered, and keeps a pair to one publisher', async () => {
+    const tenant = '3c1f8a2e-1d4b-4e55-9a77-000000000001';
+    const appId = '9a8b7c6d-1111-4222-8333-444455556666';
+    const operator = { ...(await bearer(operatorRequest())), 'content-type': 'application/json' };
+    const register = (publisherId: string) =>
+      fetch(`${host.url}/api/admin/publishers/${publisherId}/apps`, {
+        method: 'POST',
+        headers: operator,
+        body: JSON.stringify({ tenantId: tenant, appId, clientSecret: 'the-right-secret-value' }),
+      });
+    expect((await register('northwind')).status).toBe(201);
+    expect((await register('northwind')).status).toBe(200); // idempotent retry
+    const taken = await register('someone-else');
+    expect(taken.status).toBe(409);
+    expect(((await taken.json()) as { code: string }).code).toBe('AppAlreadyRegistered');
+
+    const token = (secret: string) =>
+      fetch(`${host.url}/${tenant}/oauth2/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: `grant_type=client_credentials&client_id=${appId}&client_secret=${secret}&resource=20e940b3-4c77-4b0b-9a53-9e16a1b010a7`,
+      });
+    const wrong = await token('wrong');
+    expect(wrong.status).toBe(401);
+    expect(((await wrong.json()) as { error: string }).error).toBe('invalid_client');
+    const right = (await (await token('the-right-secret-value')).json()) as { access_token: string };
+    const me = await get('/api/me', { authorization: `Bearer ${right.access_token}` });
+    expect(await me.json()).toMatchObject({ principal: { kind: 'publisher', publisherId: 'northwind' } });
+  });
+
   it('publishes the signing keys as a JWKS', async () => {
     const jwks = (await (await get('/common/discovery/v2.0/keys')).json()) as { keys: { kid: string; kty: string; d?: string }[] };
     expect(jwks.keys.length).toBeGreaterThan(0);
