@@ -11,6 +11,13 @@ import { TablePublisherRegistry, type PublisherRegistry } from './auth/publisher
 import { createTokenValidator, type TokenValidator } from './auth/tokens';
 import { crashAt, noFaults, type Faults } from './faults';
 import { createStorage, type Storage } from './storage/clients';
+import { secretBoxFor, type SecretBox } from './crypto/secrets';
+import { ArtifactsService } from './catalog/service/artifacts';
+import { CatalogReader } from './catalog/service/catalog';
+import { OffersService } from './catalog/service/offers';
+import type { OfferCatalog } from './catalog/ports';
+import { BlobArtifacts } from './catalog/store/blob-artifacts';
+import { TableOfferStore } from './catalog/store/table-offer-store';
 
 export interface Services {
   config: Config;
@@ -22,6 +29,10 @@ export interface Services {
   publishers: PublisherRegistry;
   authenticator: Authenticator;
   faults: Faults;
+  /** Seals and opens secrets at rest; the key is loaded on first use. */
+  secrets: () => SecretBox;
+  /** Offers, plans, artifacts and frozen versions (shared/catalog). `reader` is the port other capabilities use. */
+  catalog: { offers: OffersService; artifacts: ArtifactsService; reader: OfferCatalog };
 }
 
 /** The process-wide clock exists before the rest, so the local host can drive timers with it. */
@@ -42,11 +53,28 @@ export function services(): Services {
   const keys = new LocalKeyStore(cfg.auth.localIssuerKeyFile);
   const validator = createTokenValidator(cfg.auth, clock, keys);
   const publishers = new TablePublisherRegistry(() => storage.table('Publishers'));
+  const faults = cfg.crashAt.length > 0 ? crashAt(cfg.crashAt) : noFaults;
+  let secretBox: SecretBox | undefined;
+  const secrets = () => (secretBox ??= secretBoxFor(cfg.secrets));
+  const offerStore = new TableOfferStore(() => storage.table('Catalog'), () => storage.container('catalog'));
+  const artifactBlobs = new BlobArtifacts(() => storage.container('catalog'));
   built = {
     config: cfg,
     clock,
     clockStore: new ClockStore(() => storage.table('Settings')),
-    faults: cfg.crashAt.length > 0 ? crashAt(cfg.crashAt) : noFaults,
+    faults,
+    secrets,
+    catalog: {
+      offers: new OffersService({
+        store: offerStore,
+        clock,
+        faults,
+        secrets,
+        publisherKnown: async (publisherId) => (await publishers.listByPublisher(publisherId)).length > 0,
+      }),
+      artifacts: new ArtifactsService({ store: offerStore, blobs: artifactBlobs, clock, faults, maxArtifactBytes: cfg.maxArtifactBytes }),
+      reader: new CatalogReader(offerStore),
+    },
     storage,
     keys,
     validator,

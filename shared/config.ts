@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
+import { decodeKey } from './crypto/secrets';
 
 /** The resource (audience) Microsoft's marketplace APIs use for metering and SaaS fulfillment tokens. */
 export const MARKETPLACE_API_RESOURCE = '20e940b3-4c77-4b0b-9a53-9e16a1b010a7';
@@ -47,6 +48,12 @@ const settingsSchema = z
     PUBLIC_BASE_URL: z.url().optional(),
     APP_VERSION: z.string().optional(),
     CRASH_AT: list.optional(),
+    SECRETS_KEY: z
+      .string()
+      .refine((v) => decodeKey(v) !== undefined, 'must be a base64-encoded 32-byte key (for example `openssl rand -base64 32`)')
+      .optional(),
+    LOCAL_SECRETS_KEY_FILE: z.string().min(1).default('.local/secrets-key'),
+    MAX_ARTIFACT_BYTES: z.coerce.number().int().positive().default(52_428_800),
   })
   .superRefine((s, ctx) => {
     const connection = s.STORAGE_CONNECTION_STRING ?? s.AzureWebJobsStorage;
@@ -56,6 +63,11 @@ const settingsSchema = z
         path: ['STORAGE_CONNECTION_STRING'],
         message: 'set STORAGE_CONNECTION_STRING (or AzureWebJobsStorage), or STORAGE_TABLE_ENDPOINT and STORAGE_BLOB_ENDPOINT',
       });
+    }
+    // Outside local mode there is no development key file to fall back on: secrets must not be sealed with a key
+    // that lives on one instance's disk.
+    if (s.AUTH_MODE !== 'local' && !s.SECRETS_KEY) {
+      ctx.addIssue({ code: 'custom', path: ['SECRETS_KEY'], message: 'is required when AUTH_MODE is not local (a Key Vault reference in Azure)' });
     }
   });
 
@@ -79,6 +91,10 @@ export interface Config {
   version: string;
   /** Test-only: named fault points at which the process kills itself (shared/faults.ts). */
   crashAt: string[];
+  /** Key for secrets at rest (shared/crypto/secrets.ts); the file is used only in local mode without SECRETS_KEY. */
+  secrets: { key?: string; localKeyFile: string; localMode: boolean };
+  /** Upper bound for one uploaded package artifact (the per-kind limits of the catalog apply below it). */
+  maxArtifactBytes: number;
 }
 
 export class ConfigError extends Error {
@@ -118,6 +134,12 @@ export function parseConfig(env: Record<string, string | undefined>, cwd: string
     ...(s.PUBLIC_BASE_URL ? { publicBaseUrl: s.PUBLIC_BASE_URL.replace(/\/$/, '') } : {}),
     version: s.APP_VERSION ?? packageVersion(),
     crashAt: s.CRASH_AT ?? [],
+    secrets: {
+      ...(s.SECRETS_KEY ? { key: s.SECRETS_KEY } : {}),
+      localKeyFile: path.resolve(cwd, s.LOCAL_SECRETS_KEY_FILE),
+      localMode: s.AUTH_MODE === 'local',
+    },
+    maxArtifactBytes: s.MAX_ARTIFACT_BYTES,
   };
 }
 

@@ -1,0 +1,179 @@
+/**
+ * Offers in the Cloud Partner Portal shape (specs/publish.md 2.2–2.4; seed 004 [L22845]–[L23412]):
+ * `GET /api/publishers/{publisherId}/offers`, `GET|PUT|DELETE .../offers/{offerId}`, `GET .../versions/{version}`,
+ * `GET .../slot/{slotId}` and `DELETE .../plans/{planId}` (a never-frozen plan, spec 2.11.3). Publisher tokens
+ * read and change their own namespace; operators read any.
+ */
+import { app, type HttpRequest } from '@azure/functions';
+import { z } from 'zod';
+import type { Authenticator } from '../shared/auth/principal';
+import { baseUrlOf, callerOf } from '../shared/catalog/edge';
+import type { OffersService, Slot } from '../shared/catalog/service/offers';
+import { envelope, etagOf, summary } from '../shared/catalog/view';
+import { services } from '../shared/composition';
+import { endpoint } from '../shared/http/endpoint';
+import { lazyHandler } from '../shared/http/lazy';
+import { parseParams, readJson } from '../shared/http/request';
+import { created, noContent, ok } from '../shared/http/responses';
+import { surfaces } from '../shared/http/surfaces';
+
+export interface OffersDeps {
+  offers: OffersService;
+  authenticator: () => Authenticator;
+  maxJsonBodyBytes: number;
+  publicBaseUrl?: string;
+}
+
+const publisherParams = z.object({ publisherId: z.string().transform((v) => v.toLowerCase()) });
+const offerParams = publisherParams.extend({ offerId: z.string() });
+const versionParams = offerParams.extend({
+  version: z
+    .string()
+    .regex(/^[1-9]\d{0,9}$/, 'must be a positive whole number')
+    .transform(Number),
+});
+const slotParams = offerParams.extend({
+  slotId: z
+    .string()
+    .transform((v) => v.toLowerCase())
+    .pipe(z.enum(['draft', 'preview', 'production'], { error: 'must be draft, preview or production' })),
+});
+const planParams = offerParams.extend({ planId: z.string() });
+
+export function makeOffersHandlers(deps: OffersDeps) {
+  const read = { surface: surfaces.offers, allow: ['publisher', 'operator'] as const, authenticator: deps.authenticator };
+  const render = (request: HttpRequest, apiVersion: string | undefined, result: Awaited<ReturnType<OffersService['getVersion']>>) => {
+    const body = envelope(result.record, result.document, {
+      baseUrl: baseUrlOf(request, deps.publicBaseUrl),
+      apiVersion: apiVersion ?? '2017-10-31',
+      ...(result.frozen ? { frozen: result.frozen } : {}),
+    });
+    return { body, headers: { etag: etagOf(result.record, result.frozen) } };
+  };
+
+  return {
+    list: endpoint(read, async (request, { principal }) => {
+      const { publisherId } = parseParams(request, publisherParams);
+      const offers = await deps.offers.list(callerOf(principal), publisherId);
+      return ok(offers.map(summary));
+    }),
+
+    get: endpoint(read, async (request, { principal, apiVersion }) => {
+      const { publisherId, offerId } = parseParams(request, offerParams);
+      const { body, headers } = render(request, apiVersion, await deps.offers.getDraft(callerOf(principal), publisherId, offerId));
+      return ok(body, headers);
+    }),
+
+    getVersion: endpoint(read, async (request, { principal, apiVersion }) => {
+      const { publisherId, offerId, version } = parseParams(request, versionParams);
+      const { body, headers } = render(
+        request,
+        apiVersion,
+        await deps.offers.getVersion(callerOf(principal), publisherId, offerId, version),
+      );
+      return ok(body, headers);
+    }),
+
+    getSlot: endpoint(read, async (request, { principal, apiVersion }) => {
+      const { publisherId, offerId, slotId } = parseParams(request, slotParams);
+      const { body, headers } = render(
+        request,
+        apiVersion,
+        await deps.offers.getSlot(callerOf(principal), publisherId, offerId, slotId as Slot),
+      );
+      return ok(body, headers);
+    }),
+
+    put: endpoint(read, async (request, { principal, apiVersion }) => {
+      const { publisherId, offerId } = parseParams(request, offerParams);
+      const result = await deps.offers.put(callerOf(principal), publisherId, offerId, {
+        ifMatch: request.headers.get('if-match'),
+        ifNoneMatch: request.headers.get('if-none-match'),
+        readBody: () => readJson(request, z.unknown(), deps.maxJsonBodyBytes),
+      });
+      const { body, headers } = render(request, apiVersion, result);
+      if (!result.created) return ok(body, headers);
+      return created(body, {
+        ...headers,
+        location: `/api/publishers/${publisherId}/offers/${offerId}?api-version=${apiVersion ?? '2017-10-31'}`,
+      });
+    }),
+
+    delete: endpoint(read, async (request, { principal }) => {
+      const { publisherId, offerId } = parseParams(request, offerParams);
+      await deps.offers.delete(callerOf(principal), publisherId, offerId, request.headers.get('if-match'));
+      return noContent();
+    }),
+
+    deletePlan: endpoint(read, async (request, { principal }) => {
+      const { publisherId, offerId, planId } = parseParams(request, planParams);
+      const record = await deps.offers.deletePlan(callerOf(principal), publisherId, offerId, planId, request.headers.get('if-match'));
+      return noContent({ etag: record.draftETag });
+    }),
+  };
+}
+
+const handlers = (() => {
+  let built: ReturnType<typeof makeOffersHandlers> | undefined;
+  return () => {
+    if (!built) {
+      const s = services();
+      built = makeOffersHandlers({
+        offers: s.catalog.offers,
+        authenticator: () => s.authenticator,
+        maxJsonBodyBytes: s.config.maxJsonBodyBytes,
+        ...(s.config.publicBaseUrl ? { publicBaseUrl: s.config.publicBaseUrl } : {}),
+      });
+    }
+    return built;
+  };
+})();
+
+app.http('offers-list', {
+  methods: ['GET'],
+  route: 'api/publishers/{publisherId}/offers',
+  authLevel: 'anonymous',
+  handler: lazyHandler(() => handlers().list),
+});
+
+app.http('offers-get', {
+  methods: ['GET'],
+  route: 'api/publishers/{publisherId}/offers/{offerId}',
+  authLevel: 'anonymous',
+  handler: lazyHandler(() => handlers().get),
+});
+
+app.http('offers-put', {
+  methods: ['PUT'],
+  route: 'api/publishers/{publisherId}/offers/{offerId}',
+  authLevel: 'anonymous',
+  handler: lazyHandler(() => handlers().put),
+});
+
+app.http('offers-delete', {
+  methods: ['DELETE'],
+  route: 'api/publishers/{publisherId}/offers/{offerId}',
+  authLevel: 'anonymous',
+  handler: lazyHandler(() => handlers().delete),
+});
+
+app.http('offers-version-get', {
+  methods: ['GET'],
+  route: 'api/publishers/{publisherId}/offers/{offerId}/versions/{version}',
+  authLevel: 'anonymous',
+  handler: lazyHandler(() => handlers().getVersion),
+});
+
+app.http('offers-slot-get', {
+  methods: ['GET'],
+  route: 'api/publishers/{publisherId}/offers/{offerId}/slot/{slotId}',
+  authLevel: 'anonymous',
+  handler: lazyHandler(() => handlers().getSlot),
+});
+
+app.http('offers-plan-delete', {
+  methods: ['DELETE'],
+  route: 'api/publishers/{publisherId}/offers/{offerId}/plans/{planId}',
+  authLevel: 'anonymous',
+  handler: lazyHandler(() => handlers().deletePlan),
+});
