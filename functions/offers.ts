@@ -8,7 +8,7 @@ import { app, type HttpRequest } from '@azure/functions';
 import { z } from 'zod';
 import type { Authenticator } from '../shared/auth/principal';
 import { baseUrlOf, callerOf } from '../shared/catalog/edge';
-import type { OffersService, Slot } from '../shared/catalog/service/offers';
+import type { OffersService } from '../shared/catalog/service/offers';
 import { envelope, etagOf, summary } from '../shared/catalog/view';
 import { services } from '../shared/composition';
 import { endpoint } from '../shared/http/endpoint';
@@ -76,11 +76,7 @@ export function makeOffersHandlers(deps: OffersDeps) {
 
     getSlot: endpoint(read, async (request, { principal, apiVersion }) => {
       const { publisherId, offerId, slotId } = parseParams(request, slotParams);
-      const { body, headers } = render(
-        request,
-        apiVersion,
-        await deps.offers.getSlot(callerOf(principal), publisherId, offerId, slotId as Slot),
-      );
+      const { body, headers } = render(request, apiVersion, await deps.offers.getSlot(callerOf(principal), publisherId, offerId, slotId));
       return ok(body, headers);
     }),
 

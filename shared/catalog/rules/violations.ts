@@ -45,7 +45,7 @@ function codeAndMessage(issue: Issue): { code: string; message: string } {
     case 'not_multiple_of':
       return { code: 'OutOfRange', message: `must be a multiple of ${issue.divisor}` };
     case 'custom': {
-      const code = typeof issue.params?.['code'] === 'string' ? (issue.params['code'] as string) : 'InvalidValue';
+      const code = typeof issue.params?.['code'] === 'string' ? issue.params['code'] : 'InvalidValue';
       return { code, message: issue.message };
     }
     default:

@@ -81,7 +81,7 @@ export class ArtifactsService {
     const options = request.options();
     const spec = ARTIFACT_KINDS[options.kind];
     const mediaType = mediaTypeOf(request.contentType);
-    if (!mediaType || !(spec.contentTypes as readonly string[]).includes(mediaType)) {
+    if (!mediaType || !spec.contentTypes.includes(mediaType)) {
       throw new UnsupportedMediaTypeError(request.contentType, spec.contentTypes.join(' or '));
     }
     if (!spec.extensions.some((ext) => options.fileName.toLowerCase().endsWith(ext))) {

@@ -45,7 +45,7 @@ export class BlobArtifacts implements ArtifactBlobs {
         const response = await (await blob()).download(offset, size - offset);
         const body = response.readableStreamBody;
         if (!body) return;
-        for await (const chunk of body) yield Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string);
+        for await (const chunk of body) yield Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
       },
     };
   }
