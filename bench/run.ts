@@ -9,6 +9,7 @@ type Suite = { run(ctx: Awaited<ReturnType<typeof createContext>>): Promise<Reco
 
 const suites: Record<string, () => Promise<Suite>> = {
   baseline: () => import('./baseline.js'),
+  durable: () => import('./durable.js'),
 };
 
 async function main(): Promise<void> {

@@ -6,10 +6,12 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import path from 'node:path';
+import { startDurableRuntime, usesDurable, WEBHOOK_PATH, type DurableRuntime, type DurableStorage } from './durable';
+import type { Faults } from './durable/faults';
 import { registry, type RegisteredFunction } from './functions-core';
 import { boundPort, createHttpHandler, listen } from './http-server';
 import { installFunctionsCore } from './install-core';
-import { sharedAppHookData } from './invoke';
+import { setInputBindingProvider, sharedAppHookData } from './invoke';
 import { systemClock, TimerScheduler, type HostClock } from './timers';
 
 export interface HostOptions {
@@ -22,6 +24,13 @@ export interface HostOptions {
   clock?: HostClock;
   maxBodyBytes?: number;
   log?: (line: string) => void;
+  /** Storage for Durable Functions (required when the app uses them), as Core Tools reads AzureWebJobsStorage. */
+  durable?: {
+    storage: DurableStorage;
+    prefix: string;
+    leaseMs?: number;
+    faults?: Faults;
+  };
 }
 
 export interface RunningHost {
@@ -30,6 +39,7 @@ export interface RunningHost {
   routes: string[];
   functions: RegisteredFunction[];
   timers: { name: string; schedule: string; next: string }[];
+  durable: DurableRuntime | undefined;
   close(): Promise<void>;
 }
 
@@ -125,22 +135,53 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   const routePrefix = hostJson.extensions?.http?.routePrefix ?? 'api';
   const functions = await loadApp(options.appRoot, options.entries);
 
-  const handler = createHttpHandler({ functions, routePrefix, maxBodyBytes: options.maxBodyBytes, log });
+  let durable: DurableRuntime | undefined;
+  const handler = createHttpHandler({
+    functions,
+    routePrefix,
+    maxBodyBytes: options.maxBodyBytes,
+    log,
+    systemRoutes: [
+      {
+        prefix: WEBHOOK_PATH,
+        handle: async (req, res, url) => {
+          if (durable) return durable.handle(req, res, url);
+          res.statusCode = 404;
+          res.end();
+        },
+      },
+    ],
+  });
   const hostname = options.hostname ?? '127.0.0.1';
   const server: Server = await listen(handler, options.port ?? 7071, hostname);
   const port = boundPort(server);
-  const scheduler = new TimerScheduler(functions, options.clock ?? systemClock, log);
+  const url = `http://${hostname === '0.0.0.0' ? 'localhost' : hostname}:${port}`;
+  const clock = options.clock ?? systemClock;
+  if (usesDurable(functions)) {
+    try {
+      durable = await startDurable(options, functions, hostJson, clock, url, log);
+    } catch (error) {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      throw error;
+    }
+  }
+  const scheduler = new TimerScheduler(functions, clock, log);
   scheduler.start();
 
   let closing: Promise<void> | undefined;
   return {
-    url: `http://${hostname === '0.0.0.0' ? 'localhost' : hostname}:${port}`,
+    url,
     port,
     routes: handler.table.describe(),
     functions,
     timers: scheduler.describe(),
+    durable,
     close() {
       closing ??= (async () => {
+        // Durable first: it finishes running episodes and releases its partition leases for the next host.
+        await durable?.stop();
+        setInputBindingProvider('durableClient', undefined);
+        setInputBindingProvider('orchestrationClient', undefined);
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeIdleConnections();
@@ -153,4 +194,33 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       return closing;
     },
   };
+}
+
+async function startDurable(
+  options: HostOptions,
+  functions: RegisteredFunction[],
+  hostJson: HostJson,
+  clock: HostClock,
+  url: string,
+  log: (line: string) => void,
+): Promise<DurableRuntime> {
+  if (!options.durable) throw new Error('The app uses Durable Functions: configure storage (STORAGE_CONNECTION_STRING or AzureWebJobsStorage).');
+  // The durable client builds its URLs for this host; without WEBSITE_HOSTNAME the SDK rewrites them to
+  // localhost:7071 (Core Tools sets it the same way).
+  process.env['WEBSITE_HOSTNAME'] ??= new URL(url).host;
+  const durable = await startDurableRuntime({
+    functions,
+    section: hostJson.extensions?.durableTask,
+    storage: options.durable.storage,
+    prefix: options.durable.prefix,
+    clock,
+    baseUrl: url,
+    ...(options.durable.faults ? { faults: options.durable.faults } : {}),
+    ...(options.durable.leaseMs ? { leaseMs: options.durable.leaseMs } : {}),
+    ...(options.maxBodyBytes ? { maxBodyBytes: options.maxBodyBytes } : {}),
+    log,
+  });
+  setInputBindingProvider('durableClient', () => durable.clientBinding());
+  setInputBindingProvider('orchestrationClient', () => durable.clientBinding());
+  return durable;
 }

@@ -19,6 +19,14 @@ export interface HttpTriggerOptions {
   routePrefix: string;
   maxBodyBytes?: number;
   log?: (line: string) => void;
+  /** Routes the host serves itself (the Durable HTTP API under /runtime/webhooks/durabletask), ahead of the app's. */
+  systemRoutes?: SystemRoute[];
+}
+
+export interface SystemRoute {
+  /** A path prefix such as `/runtime/webhooks/durabletask`; matched case-insensitively, on a segment boundary. */
+  prefix: string;
+  handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void>;
 }
 
 export function httpRoutes(functions: RegisteredFunction[]): RouteDefinition[] {
@@ -45,6 +53,13 @@ export function createHttpHandler(options: HttpTriggerOptions) {
     const method = (req.method ?? 'GET').toUpperCase();
     const host = req.headers.host ?? 'localhost';
     const url = new URL(rawUrl, `http://${host}`);
+    const path = url.pathname.toLowerCase();
+    const system = options.systemRoutes?.find((r) => path === r.prefix.toLowerCase() || path.startsWith(`${r.prefix.toLowerCase()}/`));
+    if (system) {
+      await system.handle(req, res, url);
+      log(`${method} ${url.pathname} -> ${res.statusCode} (host)`);
+      return;
+    }
     const result = table.match(method, url.pathname);
     if (result.kind === 'notFound') return sendPlain(res, 404, 'Not Found');
     if (result.kind === 'methodNotAllowed') {

@@ -8,6 +8,8 @@ import type {
   CoreInvocationContext,
   HookData,
   RpcInvocationRequest,
+  RpcParameterBinding,
+  RpcTypedData,
   RpcInvocationResponse,
   RpcLogCategory,
   RpcLogLevel,
@@ -15,6 +17,31 @@ import type {
 import { registry, type RegisteredFunction } from './functions-core';
 
 const appHookData: HookData = {};
+
+/**
+ * Data for input bindings the host itself provides (by binding type, lower case), as the Functions host fills
+ * them in before an invocation: the local durable runtime registers `durableClient` here.
+ */
+export type InputBindingProvider = (fn: RegisteredFunction, bindingName: string) => RpcTypedData | undefined;
+const inputProviders = new Map<string, InputBindingProvider>();
+
+export function setInputBindingProvider(type: string, provider: InputBindingProvider | undefined): void {
+  if (provider) inputProviders.set(type.toLowerCase(), provider);
+  else inputProviders.delete(type.toLowerCase());
+}
+
+function withProvidedInputs(fn: RegisteredFunction, inputData: RpcParameterBinding[] | null | undefined): RpcParameterBinding[] | null | undefined {
+  if (inputProviders.size === 0) return inputData;
+  let out = inputData;
+  for (const [name, binding] of Object.entries(fn.metadata.bindings)) {
+    if (binding.direction !== 'in' || /trigger$/i.test(binding.type ?? '')) continue;
+    const provider = inputProviders.get(binding.type?.toLowerCase() ?? '');
+    if (!provider || out?.some((i) => i.name === name)) continue;
+    const data = provider(fn, name);
+    if (data !== undefined) out = [...(out ?? []), { name, data }];
+  }
+  return out;
+}
 
 export function sharedAppHookData(): HookData {
   return appHookData;
@@ -48,9 +75,10 @@ export async function invokeFunction(
   const model = registry.programmingModel;
   if (!model) throw new Error('No programming model was registered by the app.');
   const name = fn.metadata.name;
+  const inputData = withProvidedInputs(fn, request.inputData);
   const coreCtx: CoreInvocationContext = {
     invocationId,
-    request: { ...request, invocationId, functionId: fn.metadata.functionId ?? name },
+    request: { ...request, ...(inputData !== request.inputData ? { inputData } : {}), invocationId, functionId: fn.metadata.functionId ?? name },
     metadata: { name, functionId: fn.metadata.functionId ?? name, bindings: fn.metadata.bindings },
     log: (level, category, message) => emitLog(level, category, `${name} (${invocationId}): ${message}`, undefined),
   };

@@ -6,6 +6,8 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { startAzurite, type AzuriteHandle } from './azurite';
+import type { DurableStorage } from './durable';
+import { crashFaults } from './durable/faults';
 import { applyLocalSettings, resolveEntries, startHost } from './host';
 
 const appRoot = path.resolve(__dirname, '..', '..');
@@ -18,10 +20,23 @@ const hostSettings = z.object({
   LOCAL_APP_EXTRA_ENTRIES: z.string().default(''),
   LOCAL_MAX_BODY_BYTES: z.coerce.number().int().positive().optional(),
   LOCAL_QUIET: z.enum(['true', 'false']).default('false'),
+  // Durable Functions: the task hub's tables carry STORAGE_PREFIX like the app's; a crashed host's partitions are
+  // taken over when its leases (this long) run out; CRASH_AT names crash points for crash tests (durable/faults.ts).
+  STORAGE_PREFIX: z.string().regex(/^[A-Za-z][A-Za-z0-9]{0,19}$/, 'must be a letter followed by up to 19 letters or digits').optional(),
+  LOCAL_DURABLE_LEASE_SECONDS: z.coerce.number().min(1).max(300).default(15),
+  CRASH_AT: z.string().default(''),
 });
 
 function storageConfigured(env: NodeJS.ProcessEnv): boolean {
   return Boolean(env['STORAGE_CONNECTION_STRING'] || env['AzureWebJobsStorage'] || env['STORAGE_TABLE_ENDPOINT']);
+}
+
+/** The storage Durable Functions use: the connection string, as Core Tools reads AzureWebJobsStorage. */
+function durableStorage(env: NodeJS.ProcessEnv): DurableStorage | undefined {
+  const connectionString = env['STORAGE_CONNECTION_STRING'] || env['AzureWebJobsStorage'];
+  if (connectionString) return { connectionString };
+  const tableEndpoint = env['STORAGE_TABLE_ENDPOINT'];
+  return tableEndpoint ? { tableEndpoint } : undefined;
 }
 
 let azurite: AzuriteHandle | undefined;
@@ -52,6 +67,8 @@ async function main(): Promise<void> {
   const { appClock } = await import('../shared/composition.js');
   const clock = appClock();
 
+  const storage = durableStorage(process.env);
+  const crashPoints = settings.CRASH_AT.split(',').map((p) => p.trim()).filter(Boolean);
   const extra = settings.LOCAL_APP_EXTRA_ENTRIES.split(',').map((s) => s.trim()).filter(Boolean).map((p) => path.resolve(appRoot, p));
   const host = await startHost({
     appRoot,
@@ -61,6 +78,16 @@ async function main(): Promise<void> {
     clock: { now: () => clock.now(), onChange: (listener) => clock.onChange(listener) },
     ...(settings.LOCAL_MAX_BODY_BYTES ? { maxBodyBytes: settings.LOCAL_MAX_BODY_BYTES } : {}),
     log,
+    ...(storage
+      ? {
+          durable: {
+            storage,
+            prefix: settings.STORAGE_PREFIX ?? '',
+            leaseMs: settings.LOCAL_DURABLE_LEASE_SECONDS * 1000,
+            faults: crashFaults(crashPoints),
+          },
+        }
+      : {}),
   });
 
   let stopping = false;
