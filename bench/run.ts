@@ -10,6 +10,7 @@ type Suite = { run(ctx: Awaited<ReturnType<typeof createContext>>): Promise<Reco
 const suites: Record<string, () => Promise<Suite>> = {
   baseline: () => import('./baseline.js'),
   durable: () => import('./durable.js'),
+  saas: () => import('./saas.js'),
 };
 
 async function main(): Promise<void> {

@@ -18,6 +18,7 @@ import { OffersService } from './catalog/service/offers';
 import type { OfferCatalog } from './catalog/ports';
 import { BlobArtifacts } from './catalog/store/blob-artifacts';
 import { TableOfferStore } from './catalog/store/table-offer-store';
+import { buildSaas, type Saas } from './saas/composition';
 
 export interface Services {
   config: Config;
@@ -33,6 +34,8 @@ export interface Services {
   secrets: () => SecretBox;
   /** Offers, plans, artifacts and frozen versions (shared/catalog). `reader` is the port other capabilities use. */
   catalog: { offers: OffersService; artifacts: ArtifactsService; reader: OfferCatalog };
+  /** SaaS fulfillment (shared/saas): subscriptions, operations, webhook outbox; built on first use. */
+  saas: () => Saas;
 }
 
 /** The process-wide clock exists before the rest, so the local host can drive timers with it. */
@@ -58,7 +61,9 @@ export function services(): Services {
   const secrets = () => (secretBox ??= secretBoxFor(cfg.secrets));
   const offerStore = new TableOfferStore(() => storage.table('Catalog'), () => storage.container('catalog'));
   const artifactBlobs = new BlobArtifacts(() => storage.container('catalog'));
+  let saas: Saas | undefined;
   built = {
+    saas: () => (saas ??= buildSaas({ config: cfg, storage, clock, faults, keys, catalog: services().catalog.reader })),
     config: cfg,
     clock,
     clockStore: new ClockStore(() => storage.table('Settings')),

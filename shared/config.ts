@@ -54,6 +54,14 @@ const settingsSchema = z
       .optional(),
     LOCAL_SECRETS_KEY_FILE: z.string().min(1).default('.local/secrets-key'),
     MAX_ARTIFACT_BYTES: z.coerce.number().int().positive().default(52_428_800),
+    SAAS_ACK_WINDOW_MS: z.coerce.number().int().positive().default(10_000),
+    SAAS_PURCHASE_TOKEN_TTL_MS: z.coerce.number().int().positive().default(86_400_000),
+    SAAS_CACHE_TTL_MS: z.coerce.number().int().min(0).default(5_000),
+    WEBHOOK_RETRY_PERIOD_MS: z.coerce.number().int().positive().default(28_800_000),
+    WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().positive().default(500),
+    OUTBOUND_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+    OUTBOUND_ALLOW_LOOPBACK: booleanSetting.default(false),
+    OUTBOUND_ALLOWED_HOSTS: list.optional(),
   })
   .superRefine((s, ctx) => {
     const connection = s.STORAGE_CONNECTION_STRING ?? s.AzureWebJobsStorage;
@@ -95,6 +103,10 @@ export interface Config {
   secrets: { key?: string; localKeyFile: string; localMode: boolean };
   /** Upper bound for one uploaded package artifact (the per-kind limits of the catalog apply below it). */
   maxArtifactBytes: number;
+  /** SaaS fulfillment (shared/saas): ACK window, purchase-token lifetime, webhook retry policy. */
+  saas: { ackWindowMs: number; purchaseTokenTtlMs: number; cacheTtlMs: number; webhookRetryPeriodMs: number; webhookMaxAttempts: number };
+  /** The one outbound HTTP client (shared/http/outbound.ts): timeout and address policy. */
+  outbound: { timeoutMs: number; allowLoopback: boolean; allowedHosts: string[] };
 }
 
 export class ConfigError extends Error {
@@ -140,6 +152,14 @@ export function parseConfig(env: Record<string, string | undefined>, cwd: string
       localMode: s.AUTH_MODE === 'local',
     },
     maxArtifactBytes: s.MAX_ARTIFACT_BYTES,
+    saas: {
+      ackWindowMs: s.SAAS_ACK_WINDOW_MS,
+      purchaseTokenTtlMs: s.SAAS_PURCHASE_TOKEN_TTL_MS,
+      cacheTtlMs: s.SAAS_CACHE_TTL_MS,
+      webhookRetryPeriodMs: s.WEBHOOK_RETRY_PERIOD_MS,
+      webhookMaxAttempts: s.WEBHOOK_MAX_ATTEMPTS,
+    },
+    outbound: { timeoutMs: s.OUTBOUND_TIMEOUT_MS, allowLoopback: s.OUTBOUND_ALLOW_LOOPBACK, allowedHosts: s.OUTBOUND_ALLOWED_HOSTS ?? [] },
   };
 }
 

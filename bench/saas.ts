@@ -1,0 +1,107 @@
+/**
+ * `npm run bench -- saas`: the SaaS fulfillment hot paths through the local host next to raw Azurite point reads
+ * measured in the same run: resolve (x-ms-marketplace-token), get subscription and list subscriptions (first page
+ * of 100) with 1,000 subscriptions stored, at 1 and 16 concurrent clients.
+ * Target (issue 5): get subscription ≥ 0.8× the raw point-read ops/s, p99 ≤ 1.5× the raw p99.
+ */
+import { randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { mapLimit } from '../shared/metering/service/parallel';
+import type { SubscriptionRecord } from '../shared/saas/model';
+import { TableSubscriptionStore } from '../shared/saas/store';
+import { createStorage } from '../shared/storage/clients';
+import { benchPrefix, type BenchContext } from './context';
+import { measure, printTable, round, type Measurement } from './lib';
+import { publisherToken } from './tokens';
+
+const V = 'api-version=2018-08-31';
+const COUNT = 1000;
+
+function record(id: string): SubscriptionRecord {
+  const now = new Date().toISOString();
+  const who = { emailId: 'ann@fabrikam.example', objectId: randomUUID(), tenantId: randomUUID(), pid: 'p' };
+  return {
+    id,
+    publisherId: 'contoso',
+    offerId: 'bench-offer',
+    offerVersion: 1,
+    name: `bench ${id}`,
+    planId: 'silver',
+    quantity: 10,
+    beneficiary: who,
+    purchaser: who,
+    allowedCustomerOperations: ['Read', 'Update', 'Delete'],
+    isFreeTrial: false,
+    isTest: false,
+    status: 'Subscribed',
+    termUnit: 'P1M',
+    activatedOn: now.slice(0, 10),
+    termIndex: 0,
+    autoRenew: true,
+    created: now,
+    statusHistory: [{ status: 'Subscribed', at: now }],
+    planHistory: [{ planId: 'silver', quantity: 10, from: now }],
+  };
+}
+
+export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
+  const prefix = benchPrefix();
+  const host = await ctx.startHost({ STORAGE_PREFIX: prefix });
+  const storage = createStorage({ kind: 'connectionString', connectionString: ctx.azurite.connectionString, prefix });
+  const store = new TableSubscriptionStore(
+    () => storage.table('SaasSubscriptions'),
+    () => storage.table('SaasIndex'),
+  );
+  const ids = Array.from({ length: COUNT }, () => randomUUID());
+  const tokens = ids.map(() => randomUUID() + randomUUID());
+  const expiresAt = new Date(Date.now() + 86_400_000).toISOString();
+  await mapLimit([...ids.keys()], 32, async (i) => {
+    const id = ids[i] as string;
+    await store.createSubscription(record(id));
+    const token = tokens[i] as string;
+    await store.putToken(createHash('sha256').update(token, 'utf8').digest('hex'), {
+      subscriptionId: id,
+      publisherId: 'contoso',
+      expiresAt,
+    });
+  });
+  const headers = { authorization: `Bearer ${await publisherToken(host.keyFile, 'contoso')}` };
+  const expectOk = async (res: Response) => {
+    if (res.status !== 200) throw new Error(`unexpected ${res.status}: ${await res.text()}`);
+    await res.arrayBuffer();
+  };
+  const rows: Measurement[] = [];
+  try {
+    for (const concurrency of [1, 16]) {
+      const count = concurrency === 1 ? 1000 : 3000;
+      const raw = await ctx.rawTable(concurrency, count);
+      // Control: the host's authenticated round trip with no storage call (what the baseline suite measures).
+      const me = await measure('GET /api/me (control)', { concurrency, count }, async () =>
+        expectOk(await fetch(`${host.url}/api/me`, { headers })),
+      );
+      const get = await measure('GET subscription', { concurrency, count }, async (i) =>
+        expectOk(await fetch(`${host.url}/api/saas/subscriptions/${ids[i % COUNT]}?${V}`, { headers })),
+      );
+      const resolve = await measure('POST resolve', { concurrency, count }, async (i) =>
+        expectOk(
+          await fetch(`${host.url}/api/saas/subscriptions/resolve?${V}`, {
+            method: 'POST',
+            headers: { ...headers, 'x-ms-marketplace-token': tokens[i % COUNT] as string },
+          }),
+        ),
+      );
+      const list = await measure('GET subscriptions (page of 100)', { concurrency, count: Math.ceil(count / 10) }, async () =>
+        expectOk(await fetch(`${host.url}/api/saas/subscriptions?${V}`, { headers })),
+      );
+      for (const m of [me, get, resolve, list]) {
+        m['vsRawReadOps'] = round(m.opsPerSec / raw.read.opsPerSec, 2);
+        m['vsRawReadP99'] = round(m.p99Ms / raw.read.p99Ms, 2);
+      }
+      rows.push(raw.read, me, get, resolve, list);
+    }
+  } finally {
+    await host.stop();
+  }
+  printTable(`saas: fulfillment API through the local host vs raw Azurite (${COUNT} subscriptions)`, rows);
+  return { rows, subscriptions: COUNT };
+}

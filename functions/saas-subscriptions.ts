@@ -1,0 +1,130 @@
+/**
+ * SaaS fulfillment API v2, subscription endpoints (specs/saas-licensing.md A1.3, seed 004 ~25362–25937):
+ * resolve, activate, list, get, listAvailablePlans, PATCH (plan or quantity) and DELETE. api-version 2018-08-31,
+ * 403 for a bad token or another publisher's subscription, the flat `{code, message, target, details}` error body.
+ * `{subscriptionId:guid}` keeps `subscriptions/resolve` from binding to the id (a non-GUID id is a 404).
+ */
+import { app, type HttpHandler } from '@azure/functions';
+import type { Authenticator } from '../shared/auth/principal';
+import { services } from '../shared/composition';
+import { endpoint } from '../shared/http/endpoint';
+import { lazyHandler } from '../shared/http/lazy';
+import { queryObject } from '../shared/http/request';
+import { accepted, ok } from '../shared/http/responses';
+import { surfaces } from '../shared/http/surfaces';
+import { API_VERSION, baseUrl, continuation, operationLocation, parseChange, readBody } from '../shared/saas/edge';
+import { resolveView, subscriptionView } from '../shared/saas/rules';
+import type { SaasService } from '../shared/saas/service';
+
+export interface SaasSubscriptionDeps {
+  saas: () => SaasService;
+  authenticator: () => Authenticator;
+  maxJsonBodyBytes: number;
+  publicBaseUrl?: string;
+}
+
+const id = (request: { params: Record<string, string> }) => request.params['subscriptionId'] ?? '';
+
+export function makeSaasSubscriptionHandlers(
+  deps: SaasSubscriptionDeps,
+): Record<'resolve' | 'activate' | 'list' | 'get' | 'plans' | 'patch' | 'remove', HttpHandler> {
+  const options = { surface: surfaces.saas, allow: ['publisher'] as const, authenticator: deps.authenticator };
+  return {
+    resolve: endpoint(options, async (request, { principal }) => {
+      const sub = await deps.saas().resolve(principal.publisherId, request.headers.get('x-ms-marketplace-token'));
+      return ok(resolveView(sub));
+    }),
+    activate: endpoint(options, async (request, { principal }) => {
+      const body = await readBody(request, deps.maxJsonBodyBytes);
+      await deps.saas().activate(principal.publisherId, id(request), body);
+      return { status: 200 };
+    }),
+    list: endpoint(options, async (request, { principal }) => {
+      const token = queryObject(request, ['continuationToken'])['continuationToken'];
+      const after = token !== undefined ? continuation.decode(token) : undefined;
+      const page = await deps.saas().list(principal.publisherId, after);
+      const next = page.next
+        ? `${baseUrl(request, deps.publicBaseUrl)}/api/saas/subscriptions?continuationToken=${continuation.encode(page.next)}&api-version=${API_VERSION}`
+        : undefined;
+      return ok({ subscriptions: page.items.map(subscriptionView), ...(next ? { '@nextLink': next } : {}) });
+    }),
+    get: endpoint(options, async (request, { principal }) =>
+      ok(subscriptionView(await deps.saas().get(principal.publisherId, id(request)))),
+    ),
+    plans: endpoint(options, async (request, { principal }) => {
+      const planId = queryObject(request, ['planId'])['planId'];
+      return ok({ plans: await deps.saas().availablePlans(principal.publisherId, id(request), planId) });
+    }),
+    patch: endpoint(options, async (request, { principal }) => {
+      const change = parseChange(await readBody(request, deps.maxJsonBodyBytes));
+      const op = await deps.saas().change(principal.publisherId, id(request), change, 'Publisher');
+      return accepted(undefined, operationLocation(baseUrl(request, deps.publicBaseUrl), op.subscriptionId, op.id));
+    }),
+    remove: endpoint(options, async (request, { principal }) => {
+      const op = await deps.saas().cancel(principal.publisherId, id(request), 'Publisher');
+      return accepted(undefined, operationLocation(baseUrl(request, deps.publicBaseUrl), op.subscriptionId, op.id));
+    }),
+  };
+}
+
+const handlers = (() => {
+  let built: ReturnType<typeof makeSaasSubscriptionHandlers> | undefined;
+  return () => {
+    if (!built) {
+      const s = services();
+      built = makeSaasSubscriptionHandlers({
+        saas: () => s.saas().service,
+        authenticator: () => s.authenticator,
+        maxJsonBodyBytes: s.config.maxJsonBodyBytes,
+        ...(s.config.publicBaseUrl ? { publicBaseUrl: s.config.publicBaseUrl } : {}),
+      });
+    }
+    return built;
+  };
+})();
+
+const SUB = 'api/saas/subscriptions/{subscriptionId:guid}';
+
+app.http('saas-subscriptions-resolve', {
+  methods: ['POST'],
+  route: 'api/saas/subscriptions/resolve',
+  authLevel: 'anonymous',
+  handler: lazyHandler(() => handlers().resolve),
+});
+
+app.http('saas-subscriptions-list', {
+  methods: ['GET'],
+  route: 'api/saas/subscriptions',
+  authLevel: 'anonymous',
+  handler: lazyHandler(() => handlers().list),
+});
+
+app.http('saas-subscriptions-get', { methods: ['GET'], route: SUB, authLevel: 'anonymous', handler: lazyHandler(() => handlers().get) });
+
+app.http('saas-subscriptions-patch', {
+  methods: ['PATCH'],
+  route: SUB,
+  authLevel: 'anonymous',
+  handler: lazyHandler(() => handlers().patch),
+});
+
+app.http('saas-subscriptions-delete', {
+  methods: ['DELETE'],
+  route: SUB,
+  authLevel: 'anonymous',
+  handler: lazyHandler(() => handlers().remove),
+});
+
+app.http('saas-subscriptions-activate', {
+  methods: ['POST'],
+  route: `${SUB}/activate`,
+  authLevel: 'anonymous',
+  handler: lazyHandler(() => handlers().activate),
+});
+
+app.http('saas-subscriptions-plans', {
+  methods: ['GET'],
+  route: `${SUB}/listAvailablePlans`,
+  authLevel: 'anonymous',
+  handler: lazyHandler(() => handlers().plans),
+});

@@ -1,0 +1,49 @@
+/** Storage port of the SaaS capability. Adapters return `undefined` for "not found"; the service decides. */
+import type { OperationRecord, OutboxRecord, Stored, SubscriptionRecord } from './model';
+
+/** One row of a transaction: create when `etag` is absent (insert-only), otherwise replace with If-Match. */
+export type Write =
+  | { kind: 'subscription'; value: SubscriptionRecord; etag?: string }
+  | { kind: 'operation'; value: OperationRecord; etag?: string }
+  | { kind: 'outbox'; value: OutboxRecord; etag?: string };
+
+export interface DeliveryAttempt {
+  operationId: string;
+  attempt: number;
+  at: string;
+  url: string;
+  status: number | null;
+  outcome: 'accepted' | 'rejected' | 'error' | 'refused';
+  excerpt: string;
+  durationMs: number;
+}
+
+export interface PurchaseToken {
+  subscriptionId: string;
+  publisherId: string;
+  expiresAt: string;
+}
+
+export type DueItem = { kind: Write['kind']; publisherId: string; id: string };
+
+export interface SubscriptionStore {
+  getSubscription(publisherId: string, id: string): Promise<Stored<SubscriptionRecord> | undefined>;
+  /** The owning publisher of any subscription id (to tell 403 from 404). */
+  ownerOf(id: string): Promise<string | undefined>;
+  /** Insert-only. */
+  createSubscription(sub: SubscriptionRecord): Promise<Stored<SubscriptionRecord>>;
+  listSubscriptions(publisherId: string, pageSize: number, continuation?: string): Promise<{ items: SubscriptionRecord[]; next?: string }>;
+  /** All rows in one partition transaction: every If-Match must hold and every create must be new, or nothing is written. */
+  commit(publisherId: string, writes: Write[]): Promise<'ok' | 'conflict'>;
+  getOperation(publisherId: string, id: string): Promise<Stored<OperationRecord> | undefined>;
+  listOperations(publisherId: string, subscriptionId: string): Promise<OperationRecord[]>;
+  getOutbox(publisherId: string, operationId: string): Promise<Stored<OutboxRecord> | undefined>;
+  listOutbox(publisherId: string): Promise<OutboxRecord[]>;
+  /** Insert-only, one row per attempt. */
+  recordAttempt(publisherId: string, attempt: DeliveryAttempt): Promise<void>;
+  listAttempts(publisherId: string, operationId?: string): Promise<DeliveryAttempt[]>;
+  putToken(hash: string, token: PurchaseToken): Promise<void>;
+  getToken(hash: string): Promise<PurchaseToken | undefined>;
+  /** Rows whose due time has passed: subscription timers, ACK windows, pending webhooks. */
+  listDue(now: Date): Promise<DueItem[]>;
+}

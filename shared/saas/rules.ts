@@ -1,0 +1,159 @@
+/**
+ * Pure rules of the SaaS life cycle (specs/saas-licensing.md A1.6, A2): term dates, quantity parsing, which
+ * transitions the table allows, and the API views of stored records.
+ */
+import type { OperationRecord, SaasStatus, SubscriptionRecord, TermUnit, WebhookPayload } from './model';
+
+/** Upper bound for a per-user plan without a max [DEC-A11]. */
+export const MAX_QUANTITY = 1_000_000;
+
+const DAY_MS = 86_400_000;
+
+export function utcDate(at: Date): string {
+  return at.toISOString().slice(0, 10);
+}
+
+/** `date` (YYYY-MM-DD) plus `months`, clamped to the last day of the target month [DEC-A8]. */
+export function addMonthsClamped(date: string, months: number): string {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  const total = y * 12 + (m - 1) + months;
+  const year = Math.floor(total / 12);
+  const month = total % 12;
+  const last = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
+  return utcDate(new Date(Date.UTC(year, month, Math.min(d, last))));
+}
+
+function minusOneDay(date: string): string {
+  return utcDate(new Date(Date.parse(`${date}T00:00:00Z`) - DAY_MS));
+}
+
+/** Term k of a subscription activated on `anchor`: from add(A, k·m) to add(A, (k+1)·m) − 1 day [DEC-A8]. */
+export function termDates(anchor: string, unit: TermUnit, k: number): { startDate: string; endDate: string } {
+  const m = unit === 'P1Y' ? 12 : 1;
+  return { startDate: addMonthsClamped(anchor, k * m), endDate: minusOneDay(addMonthsClamped(anchor, (k + 1) * m)) };
+}
+
+/** The instant the current term ends (start of the day after endDate), when renewal or expiry happens. */
+export function termEndsAt(sub: SubscriptionRecord): Date | undefined {
+  if (!sub.activatedOn) return undefined;
+  const { endDate } = termDates(sub.activatedOn, sub.termUnit, sub.termIndex);
+  return new Date(Date.parse(`${endDate}T00:00:00Z`) + DAY_MS);
+}
+
+export type QuantityInput = { kind: 'absent' } | { kind: 'value'; value: number } | { kind: 'invalid' };
+
+/** Integer or numeric string; `""`/`null`/absent = no quantity; anything else is invalid [DEC-A5]. */
+export function parseQuantity(raw: unknown): QuantityInput {
+  if (raw === undefined || raw === null || raw === '') return { kind: 'absent' };
+  const n = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\s*-?\d+\s*$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!Number.isSafeInteger(n) || n < 0) return { kind: 'invalid' };
+  return { kind: 'value', value: n };
+}
+
+/** Statuses a marketplace-side (storefront/admin) action may start from (A2; illegal → 409, C.11-99). */
+export const allowedFrom: Record<'suspend' | 'reinstate' | 'renew' | 'changePlan' | 'changeQuantity' | 'cancel', SaasStatus[]> = {
+  suspend: ['Subscribed'],
+  reinstate: ['Suspended'],
+  renew: ['Subscribed'],
+  changePlan: ['Subscribed'],
+  changeQuantity: ['Subscribed'],
+  cancel: ['PendingFulfillmentStart', 'Subscribed', 'Suspended'],
+};
+
+function isoNoMillis(date: string): string {
+  return `${date}T00:00:00Z`;
+}
+
+/** The Subscription resource (A1.2) with contract formats: date-time term dates, omitted while pending. */
+export function subscriptionView(sub: SubscriptionRecord) {
+  const dates =
+    sub.activatedOn && (sub.status === 'Subscribed' || sub.status === 'Suspended' || sub.status === 'Unsubscribed')
+      ? termDates(sub.activatedOn, sub.termUnit, sub.termIndex)
+      : undefined;
+  return {
+    id: sub.id,
+    name: sub.name,
+    publisherId: sub.publisherId,
+    offerId: sub.offerId,
+    planId: sub.planId,
+    ...(sub.quantity !== undefined ? { quantity: sub.quantity } : {}),
+    beneficiary: sub.beneficiary,
+    purchaser: sub.purchaser,
+    allowedCustomerOperations: sub.allowedCustomerOperations,
+    sessionMode: 'None' as const,
+    isFreeTrial: sub.isFreeTrial,
+    isTest: sub.isTest,
+    sandboxType: 'None' as const,
+    saasSubscriptionStatus: sub.status,
+    term: {
+      termUnit: sub.termUnit,
+      ...(dates ? { startDate: isoNoMillis(dates.startDate), endDate: isoNoMillis(dates.endDate) } : {}),
+    },
+    autoRenew: sub.autoRenew,
+    created: sub.created,
+  };
+}
+
+export function resolveView(sub: SubscriptionRecord) {
+  return {
+    id: sub.id,
+    subscriptionName: sub.name,
+    offerId: sub.offerId,
+    planId: sub.planId,
+    ...(sub.quantity !== undefined ? { quantity: sub.quantity } : {}),
+    subscription: subscriptionView(sub),
+  };
+}
+
+export function operationView(op: OperationRecord) {
+  return {
+    id: op.id,
+    activityId: op.activityId,
+    subscriptionId: op.subscriptionId,
+    offerId: op.offerId,
+    publisherId: op.publisherId,
+    planId: op.planId,
+    ...(op.quantity !== undefined ? { quantity: op.quantity } : {}),
+    action: op.action,
+    timeStamp: op.timeStamp,
+    status: op.status,
+    errorStatusCode: op.errorStatusCode,
+    errorMessage: op.errorMessage,
+  };
+}
+
+/** The webhook body [004:26173-26184]: `InProgress` for ACK-requiring actions, `Success` otherwise [DEC-A30]. */
+export function webhookPayload(op: OperationRecord, at: string): WebhookPayload {
+  return {
+    id: op.id,
+    activityId: op.activityId,
+    subscriptionId: op.subscriptionId,
+    publisherId: op.publisherId,
+    offerId: op.offerId,
+    planId: op.planId,
+    ...(op.quantity !== undefined ? { quantity: op.quantity } : {}),
+    timeStamp: at,
+    action: op.action,
+    status: op.ackRequired ? 'InProgress' : 'Success',
+  };
+}
+
+/** The subscription with a new status, its history extended. */
+export function withStatus(sub: SubscriptionRecord, status: SaasStatus, at: string): SubscriptionRecord {
+  return { ...sub, status, statusHistory: [...sub.statusHistory, { status, at }] };
+}
+
+/** The subscription with a new plan/quantity, its plan history extended (metering asks "plan at time t"). */
+export function withPlan(sub: SubscriptionRecord, planId: string, quantity: number | undefined, at: string): SubscriptionRecord {
+  const next: SubscriptionRecord = { ...sub, planId };
+  if (quantity === undefined) delete next.quantity;
+  else next.quantity = quantity;
+  return { ...next, planHistory: [...sub.planHistory, { planId, ...(quantity !== undefined ? { quantity } : {}), from: at }] };
+}
+
+/** The plan in force at `at` (for metering), from the plan history. */
+export function planAt(sub: SubscriptionRecord, at: Date): { planId: string; quantity?: number } | undefined {
+  let found: { planId: string; quantity?: number } | undefined;
+  for (const entry of sub.planHistory) if (Date.parse(entry.from) <= at.getTime()) found = entry;
+  return found;
+}

@@ -1,0 +1,66 @@
+/**
+ * The spec's C.0 fixtures as catalog offers: `offer1` (per-user: silver 1–50, gold 1–500, private platinum001 for
+ * TB, stop-sold legacy) and `offer2` (flat rate: basic, pro). Built from the catalog's SaaS offer fixture.
+ */
+import { SAAS, saasOffer, withField } from '../../fixtures/offers';
+import type { JsonObject } from '../../../shared/catalog/model/offer';
+
+export const TB = '0f2b4a1e-8c1d-4b8e-9a7f-2c3d4e5f6a7b';
+export const TC = '9a8b7c6d-1111-4222-8333-944455556666';
+
+function perUser(planId: string, name: string, max: number, extra: JsonObject = {}): JsonObject {
+  return {
+    planId,
+    [`${SAAS}.planName`]: name,
+    [`${SAAS}.planDescription`]: `${name} per seat`,
+    [`${SAAS}.markets`]: ['US'],
+    [`${SAAS}.visibility`]: 'public',
+    [`${SAAS}.pricing`]: {
+      model: 'perUser',
+      minUsers: 1,
+      maxUsers: max,
+      billingTerms: { monthly: { priceUSD: 10 }, annual: { priceUSD: 100 } },
+      dimensions: [],
+    },
+    [`${SAAS}.freeTrial`]: { enabled: false },
+    ...extra,
+  };
+}
+
+function flat(planId: string, name: string): JsonObject {
+  return {
+    planId,
+    [`${SAAS}.planName`]: name,
+    [`${SAAS}.planDescription`]: name,
+    [`${SAAS}.markets`]: ['US'],
+    [`${SAAS}.visibility`]: 'public',
+    [`${SAAS}.pricing`]: { model: 'flatRate', billingTerms: { monthly: { priceUSD: 10 }, annual: { priceUSD: 100 } }, dimensions: [] },
+    [`${SAAS}.freeTrial`]: { enabled: false },
+  };
+}
+
+export function offer1(webhookUrl = 'https://stub.test/webhook', offerId = 'offer1', publisherId = 'contoso') {
+  const base = withField(saasOffer(offerId, publisherId), ['definition', 'offer', `${SAAS}.connectionWebhook`], webhookUrl);
+  return withField(
+    base,
+    ['definition', 'plans'],
+    [
+      perUser('silver', 'Silver', 50),
+      perUser('gold', 'Gold', 500),
+      perUser('platinum001', 'Platinum', 500, {
+        [`${SAAS}.visibility`]: 'private',
+        [`${SAAS}.privateAudience`]: [{ id: TB, type: 'TenantID', description: 'TB' }],
+      }),
+      perUser('legacy', 'Legacy', 50, { [`${SAAS}.stopSell`]: true }),
+    ],
+  );
+}
+
+export function offer2(webhookUrl = 'https://stub.test/webhook', offerId = 'offer2', publisherId = 'contoso') {
+  const base = withField(saasOffer(offerId, publisherId), ['definition', 'offer', `${SAAS}.connectionWebhook`], webhookUrl);
+  return withField(base, ['definition', 'plans'], [flat('basic', 'Basic'), flat('pro', 'Pro')]);
+}
+
+export function identity(tenantId: string, user: string) {
+  return { emailId: `${user}@example.com`, objectId: '3f1e2d3c-4b5a-4697-8877-665544332211', tenantId, pid: `pid-${user}` };
+}
