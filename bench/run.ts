@@ -11,6 +11,7 @@ const suites: Record<string, () => Promise<Suite>> = {
   baseline: () => import('./baseline.js'),
   durable: () => import('./durable.js'),
   saas: () => import('./saas.js'),
+  metering: () => import('./metering.js'),
 };
 
 async function main(): Promise<void> {

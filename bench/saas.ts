@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createHash } from 'node:crypto';
-import { mapLimit } from '../shared/metering/service/parallel';
+import { mapLimit } from '../shared/concurrency';
 import type { SubscriptionRecord } from '../shared/saas/model';
 import { TableSubscriptionStore } from '../shared/saas/store';
 import { createStorage } from '../shared/storage/clients';

@@ -1,0 +1,92 @@
+/**
+ * Billing statements for the publisher (a local API, not a Microsoft one; decision record 0304):
+ * - `GET /api/billing/statements/{subscriptionId}?date=YYYY-MM-DD`: the statement of the billing period that
+ *   contains the date (today on the project clock when omitted);
+ * - `POST /api/billing/exports` `{"period": "YYYY-MM"}`: writes the statements of the periods starting in that
+ *   month to Blob as CSV and JSON; `GET /api/billing/exports/{period}/{file}` reads them back.
+ * Publisher tokens only; problem+json errors (architecture.md, Surfaces).
+ */
+import { app } from '@azure/functions';
+import { z } from 'zod';
+import type { Authenticator } from '../shared/auth/principal';
+import { services } from '../shared/composition';
+import { endpoint } from '../shared/http/endpoint';
+import { NotFoundError } from '../shared/http/errors';
+import { lazyHandler } from '../shared/http/lazy';
+import { parseParams, parseQuery, readJson } from '../shared/http/request';
+import { created, ok } from '../shared/http/responses';
+import { surfaces } from '../shared/http/surfaces';
+import { meteringServices } from '../shared/metering/composition';
+import { EXPORT_FORMATS, type Billing } from '../shared/metering/service/billing';
+
+export interface BillingHttpDeps {
+  billing: Billing;
+  authenticator: () => Authenticator;
+  maxJsonBodyBytes: number;
+}
+
+const guid = z.uuid({ message: 'must be a GUID' });
+const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month, YYYY-MM');
+const statementParams = z.object({ subscriptionId: guid });
+const statementQuery = z.object({ date: z.iso.date({ message: 'must be a date, YYYY-MM-DD' }).optional() });
+const exportBody = z.strictObject({ period: month });
+const fileParams = z.object({ period: month, file: z.enum([EXPORT_FORMATS.csv.name, EXPORT_FORMATS.json.name]) });
+
+export function makeBillingHandlers(deps: BillingHttpDeps) {
+  const options = { surface: surfaces.storefront, allow: ['publisher'] as const, authenticator: deps.authenticator };
+  return {
+    statement: endpoint(options, async (request, { principal }) => {
+      const { subscriptionId } = parseParams(request, statementParams);
+      const { date } = parseQuery(request, statementQuery);
+      const at = date ? new Date(`${date}T00:00:00Z`) : undefined;
+      return ok(await deps.billing.statement(principal.publisherId, subscriptionId, at));
+    }),
+    exportMonth: endpoint(options, async (request, { principal }) => {
+      const { period } = await readJson(request, exportBody, deps.maxJsonBodyBytes);
+      return created(await deps.billing.exportMonth(principal.publisherId, period));
+    }),
+    readExport: endpoint(options, async (request, { principal }) => {
+      const { period, file } = parseParams(request, fileParams);
+      const format = file === EXPORT_FORMATS.csv.name ? 'csv' : 'json';
+      const found = await deps.billing.readExport(principal.publisherId, period, format);
+      if (!found) throw new NotFoundError(`No export of ${period} exists; POST /api/billing/exports first.`, 'ExportNotFound');
+      return { status: 200, body: found.body, headers: { 'content-type': found.contentType } };
+    }),
+  };
+}
+
+const handlers = (() => {
+  let built: ReturnType<typeof makeBillingHandlers> | undefined;
+  return () => {
+    if (!built) {
+      const s = services();
+      built = makeBillingHandlers({
+        billing: meteringServices().billing,
+        authenticator: () => s.authenticator,
+        maxJsonBodyBytes: s.config.maxJsonBodyBytes,
+      });
+    }
+    return built;
+  };
+})();
+
+app.http('billing-statement-get', {
+  methods: ['GET'],
+  route: 'api/billing/statements/{subscriptionId}',
+  authLevel: 'anonymous',
+  handler: lazyHandler(() => handlers().statement),
+});
+
+app.http('billing-export-create', {
+  methods: ['POST'],
+  route: 'api/billing/exports',
+  authLevel: 'anonymous',
+  handler: lazyHandler(() => handlers().exportMonth),
+});
+
+app.http('billing-export-get', {
+  methods: ['GET'],
+  route: 'api/billing/exports/{period}/{file}',
+  authLevel: 'anonymous',
+  handler: lazyHandler(() => handlers().readExport),
+});

@@ -1,0 +1,102 @@
+/**
+ * Metering's part of the composition: its stores and services, built once, lazily, over the one composition
+ * root (`services()`). Plan terms come from the catalog's frozen versions, else from the interim `MeteredPlans`
+ * table; resources come from the interim `MeteredResources` table until the SaaS subscriptions implement
+ * `ResourceDirectory` (decision record 0300): then only `resourceSource` below changes.
+ */
+import type { OfferCatalog } from '../catalog/ports';
+import type { Clock } from '../clock';
+import { services } from '../composition';
+import type { Faults } from '../faults';
+import type { Storage } from '../storage/clients';
+import { Anomalies } from './service/anomalies';
+import { Billing } from './service/billing';
+import { UsageIngestion, type IngestionOptions } from './service/ingest';
+import { UsageQueries } from './service/query';
+import { TableAnomalyStore } from './store/anomalies-table';
+import { CachedPlanDimensions, CachedResourceDirectory } from './store/cached';
+import { CatalogPlanDimensions } from './store/catalog-plans';
+import { BlobExportSink } from './store/exports-blob';
+import { FirstFoundPlanDimensions } from './store/plan-sources';
+import { TablePlanDimensions } from './store/plans-table';
+import { TableResourceDirectory } from './store/resources-table';
+import { TableUsageStore } from './store/usage-table';
+
+export const METERING_TABLES = {
+  usage: 'UsageEvents',
+  usageDays: 'UsageDays',
+  resources: 'MeteredResources',
+  plans: 'MeteredPlans',
+  anomalies: 'MeteringAnomalies',
+} as const;
+export const EXPORT_CONTAINER = 'billing-exports';
+
+/** The staleness bound of the resource and plan caches (architecture.md, Caches: at most 5 s). */
+export const LOOKUP_CACHE_TTL_MS = 5_000;
+
+export interface MeteringServices {
+  ingestion: UsageIngestion;
+  queries: UsageQueries;
+  billing: Billing;
+  anomalies: Anomalies;
+  /** The cached directory ingestion uses; writers in this process invalidate through it. */
+  resources: CachedResourceDirectory;
+  /** The interim tables' writer side (fixtures, imports). */
+  resourceTable: TableResourceDirectory;
+  planTable: TablePlanDimensions;
+  usage: TableUsageStore;
+}
+
+export interface MeteringDeps {
+  storage: Storage;
+  clock: Clock;
+  faults: Faults;
+  /** The catalog's frozen versions, the first source of plan terms. */
+  catalog?: OfferCatalog;
+  cacheTtlMs?: number;
+  ingestion?: Partial<IngestionOptions>;
+}
+
+export function buildMetering(deps: MeteringDeps): MeteringServices {
+  const { storage, clock, faults } = deps;
+  const ttlMs = deps.cacheTtlMs ?? LOOKUP_CACHE_TTL_MS;
+  const resourceTable = new TableResourceDirectory(() => storage.table(METERING_TABLES.resources));
+  const planTable = new TablePlanDimensions(() => storage.table(METERING_TABLES.plans));
+  const resourceSource = resourceTable;
+  const planSource = deps.catalog ? new FirstFoundPlanDimensions([new CatalogPlanDimensions(deps.catalog), planTable]) : planTable;
+  const resources = new CachedResourceDirectory(resourceSource, { ttlMs, maxEntries: 20_000 });
+  const plans = new CachedPlanDimensions(planSource, { ttlMs, maxEntries: 2_000 });
+  const usage = new TableUsageStore(
+    () => storage.table(METERING_TABLES.usage),
+    () => storage.table(METERING_TABLES.usageDays),
+    faults,
+  );
+  const anomalyStore = new TableAnomalyStore(() => storage.table(METERING_TABLES.anomalies));
+  return {
+    ingestion: new UsageIngestion({ resources, plans, usage, clock, faults, ...(deps.ingestion ? { options: deps.ingestion } : {}) }),
+    queries: new UsageQueries({ usage, plans }),
+    billing: new Billing({
+      resources,
+      plans,
+      usage,
+      anomalies: anomalyStore,
+      exports: new BlobExportSink(() => storage.container(EXPORT_CONTAINER)),
+      clock,
+    }),
+    anomalies: new Anomalies({ usage, plans, resources, anomalies: anomalyStore, clock }),
+    resources,
+    resourceTable,
+    planTable,
+    usage,
+  };
+}
+
+let built: MeteringServices | undefined;
+
+export function meteringServices(): MeteringServices {
+  if (!built) {
+    const s = services();
+    built = buildMetering({ storage: s.storage, clock: s.clock, faults: s.faults, catalog: s.catalog.reader });
+  }
+  return built;
+}

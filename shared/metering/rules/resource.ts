@@ -1,0 +1,54 @@
+/**
+ * Which resource may be billed, under which plan and dimension (specs/metering.md 2.5, 2.8, A7, A8, A17).
+ */
+import type { DimensionTerms, MeteredResource, PlanPeriod } from '../model';
+
+/**
+ * The plan in force at an instant: the latest history entry that started at or before it. An instant before the
+ * first entry gets the first plan (a resource is never without one).
+ */
+export function planAt(resource: MeteredResource, at: Date): PlanPeriod | undefined {
+  const sorted = [...resource.plans].sort((a, b) => Date.parse(a.from) - Date.parse(b.from));
+  let current = sorted[0];
+  for (const period of sorted) {
+    if (Date.parse(period.from) <= at.getTime()) current = period;
+  }
+  return current;
+}
+
+export interface ActivityOptions {
+  /**
+   * Accept usage of an Unsubscribed SaaS subscription for hours before its cancellation (the metering FAQ, E2;
+   * A7). Off = the strict seed reading (seed 004 ~7851): only Subscribed resources.
+   */
+  acceptBeforeCancellation: boolean;
+}
+
+/** "emit usage events against an active resource (subscribed)" (seed 004 ~7780), with the E2 exception. */
+export function isActiveFor(resource: MeteredResource, at: Date, options: ActivityOptions): boolean {
+  if (resource.status === 'Subscribed') return true;
+  if (resource.status === 'Unsubscribed' && options.acceptBeforeCancellation && resource.canceledAt) {
+    return at.getTime() < Date.parse(resource.canceledAt);
+  }
+  return false;
+}
+
+/** The included quantity that applies to the resource's term: annual for P1Y, monthly otherwise (A10). */
+export function includedQuantity(dimension: DimensionTerms, termUnit: 'P1M' | 'P1Y' | undefined): number | 'unlimited' | undefined {
+  return termUnit === 'P1Y' ? (dimension.includedQuantityAnnual ?? dimension.includedQuantityMonthly) : dimension.includedQuantityMonthly;
+}
+
+/**
+ * A dimension usage can be reported on: defined for the plan, enabled on it (seed 004 ~7708, ~16007) and not
+ * infinite, since an infinite dimension "will never incur a charge" (seed 004 ~7711; A8). IDs match case-sensitively.
+ */
+export function billableDimension(
+  dimensions: readonly DimensionTerms[],
+  id: string,
+  termUnit: 'P1M' | 'P1Y' | undefined,
+): DimensionTerms | undefined {
+  const dimension = dimensions.find((d) => d.id === id);
+  if (!dimension || !dimension.enabled) return undefined;
+  if (includedQuantity(dimension, termUnit) === 'unlimited') return undefined;
+  return dimension;
+}
