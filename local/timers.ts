@@ -81,7 +81,12 @@ export class TimerScheduler {
   }
 
   #rearmAll(): void {
+    const now = this.#clock.now();
     for (const timer of this.#timers) {
+      // A clock set back leaves `next` far ahead: move it to the first occurrence after the new time. A clock moved
+      // forward keeps `next` in the past, so the timer fires once, past due.
+      const first = timer.schedule.next(now);
+      if (first.getTime() < timer.next.getTime()) timer.next = first;
       if (!timer.running) this.#arm(timer);
     }
   }
@@ -101,8 +106,9 @@ export class TimerScheduler {
   #fire(timer: TimerState, isPastDue: boolean): Promise<void> {
     if (timer.running || this.#stopped) return timer.running ?? Promise.resolve();
     const scheduled = timer.next;
+    const startedAt = this.#clock.now();
     const run = async () => {
-      const now = this.#clock.now();
+      const now = startedAt;
       const next = timer.schedule.next(now);
       const status = {
         Schedule: { AdjustForDST: true },
@@ -124,7 +130,9 @@ export class TimerScheduler {
       .catch((error: unknown) => this.#log(`[error] timer ${timer.fn.metadata.name}: ${describeError(error)}`))
       .finally(() => {
         timer.running = undefined;
-        timer.next = timer.schedule.next(this.#clock.now());
+        // From the run's start, not its end: an occurrence that passes while the function runs (or while the
+        // clock is moved during the run) still fires, once, past due.
+        timer.next = timer.schedule.next(startedAt);
         this.#arm(timer);
       });
     return timer.running;
