@@ -20,6 +20,8 @@ import { BlobExportSink } from './store/exports-blob';
 import { FirstFoundPlanDimensions } from './store/plan-sources';
 import { TablePlanDimensions } from './store/plans-table';
 import { TableResourceDirectory } from './store/resources-table';
+import { FirstFoundResourceDirectory, SaasResourceDirectory } from './store/saas-resources';
+import type { SubscriptionRecord } from '../saas/model';
 import { TableUsageStore } from './store/usage-table';
 
 export const METERING_TABLES = {
@@ -53,6 +55,8 @@ export interface MeteringDeps {
   faults: Faults;
   /** The catalog's frozen versions, the first source of plan terms. */
   catalog?: OfferCatalog;
+  /** SaaS subscription records, the first source of resources (then the interim table). */
+  subscriptions?: (id: string) => Promise<SubscriptionRecord | undefined>;
   cacheTtlMs?: number;
   ingestion?: Partial<IngestionOptions>;
 }
@@ -62,9 +66,13 @@ export function buildMetering(deps: MeteringDeps): MeteringServices {
   const ttlMs = deps.cacheTtlMs ?? LOOKUP_CACHE_TTL_MS;
   const resourceTable = new TableResourceDirectory(() => storage.table(METERING_TABLES.resources));
   const planTable = new TablePlanDimensions(() => storage.table(METERING_TABLES.plans));
-  const resourceSource = resourceTable;
   const planSource = deps.catalog ? new FirstFoundPlanDimensions([new CatalogPlanDimensions(deps.catalog), planTable]) : planTable;
-  const resources = new CachedResourceDirectory(resourceSource, { ttlMs, maxEntries: 20_000 });
+  const resources = new CachedResourceDirectory(resourceTable, { ttlMs, maxEntries: 20_000 });
+  // SaaS subscriptions are read through the SaaS store's own cache, which every write in this process
+  // invalidates at once; a second cache here would let a cancelled subscription meter for up to its TTL.
+  const lookup = deps.subscriptions
+    ? new FirstFoundResourceDirectory([new SaasResourceDirectory(deps.subscriptions), resources])
+    : resources;
   const plans = new CachedPlanDimensions(planSource, { ttlMs, maxEntries: 2_000 });
   const usage = new TableUsageStore(
     () => storage.table(METERING_TABLES.usage),
@@ -73,17 +81,24 @@ export function buildMetering(deps: MeteringDeps): MeteringServices {
   );
   const anomalyStore = new TableAnomalyStore(() => storage.table(METERING_TABLES.anomalies));
   return {
-    ingestion: new UsageIngestion({ resources, plans, usage, clock, faults, ...(deps.ingestion ? { options: deps.ingestion } : {}) }),
+    ingestion: new UsageIngestion({
+      resources: lookup,
+      plans,
+      usage,
+      clock,
+      faults,
+      ...(deps.ingestion ? { options: deps.ingestion } : {}),
+    }),
     queries: new UsageQueries({ usage, plans }),
     billing: new Billing({
-      resources,
+      resources: lookup,
       plans,
       usage,
       anomalies: anomalyStore,
       exports: new BlobExportSink(() => storage.container(EXPORT_CONTAINER)),
       clock,
     }),
-    anomalies: new Anomalies({ usage, plans, resources, anomalies: anomalyStore, clock }),
+    anomalies: new Anomalies({ usage, plans, resources: lookup, anomalies: anomalyStore, clock }),
     resources,
     resourceTable,
     planTable,
@@ -96,7 +111,13 @@ let built: MeteringServices | undefined;
 export function meteringServices(): MeteringServices {
   if (!built) {
     const s = services();
-    built = buildMetering({ storage: s.storage, clock: s.clock, faults: s.faults, catalog: s.catalog.reader });
+    built = buildMetering({
+      storage: s.storage,
+      clock: s.clock,
+      faults: s.faults,
+      catalog: s.catalog.reader,
+      subscriptions: (id) => s.saas().service.getSubscriptionRecord(id),
+    });
   }
   return built;
 }

@@ -1,0 +1,73 @@
+/**
+ * `ResourceDirectory` over the SaaS subscription store (issue 5): a usage event's resourceId is a SaaS
+ * subscription id; its owner, offer, status (with the cancellation time) and plan history come from the
+ * subscription record. The plan's prices are those of the frozen offer version the customer bought.
+ */
+import type { SubscriptionRecord } from '../../saas/model';
+import type { MeteredResource, ResourceRef } from '../model';
+import type { ResourceDirectory } from '../ports';
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** The start (YYYY-MM-DD) of the current term: the activation date moved by `termIndex` terms. */
+export function currentTermStart(activatedOn: string, termUnit: 'P1M' | 'P1Y', termIndex: number): string {
+  const start = new Date(`${activatedOn}T00:00:00Z`);
+  const months = termUnit === 'P1Y' ? 12 * termIndex : termIndex;
+  const day = start.getUTCDate();
+  start.setUTCDate(1);
+  start.setUTCMonth(start.getUTCMonth() + months);
+  const lastDay = new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth() + 1, 0)).getUTCDate();
+  start.setUTCDate(Math.min(day, lastDay));
+  return start.toISOString().slice(0, 10);
+}
+
+export function toMeteredResource(record: SubscriptionRecord): MeteredResource {
+  const canceledAt =
+    record.status === 'Unsubscribed' ? record.statusHistory.filter((h) => h.status === 'Unsubscribed').at(-1)?.at : undefined;
+  return {
+    resourceKey: record.id.toLowerCase(),
+    kind: 'saas',
+    publisherId: record.publisherId,
+    offerId: record.offerId,
+    status: record.status,
+    ...(canceledAt ? { canceledAt } : {}),
+    plans: record.planHistory.map((p) => ({ planId: p.planId, offerVersion: record.offerVersion, from: p.from })),
+    ...(record.activatedOn
+      ? { term: { termUnit: record.termUnit, startDate: currentTermStart(record.activatedOn, record.termUnit, record.termIndex) } }
+      : {}),
+    customerName: record.name,
+  };
+}
+
+export class SaasResourceDirectory implements ResourceDirectory {
+  readonly #records: (id: string) => Promise<SubscriptionRecord | undefined>;
+
+  constructor(records: (id: string) => Promise<SubscriptionRecord | undefined>) {
+    this.#records = records;
+  }
+
+  async lookup(ref: ResourceRef): Promise<MeteredResource | undefined> {
+    if (ref.kind !== 'resourceId') return undefined; // managed apps are a later issue
+    const id = ref.resourceId.toLowerCase();
+    if (!GUID.test(id)) return undefined;
+    const record = await this.#records(id);
+    return record ? toMeteredResource(record) : undefined;
+  }
+}
+
+/** The first directory that knows the resource: SaaS subscriptions, then the interim table (imports, fixtures). */
+export class FirstFoundResourceDirectory implements ResourceDirectory {
+  readonly #sources: readonly ResourceDirectory[];
+
+  constructor(sources: readonly ResourceDirectory[]) {
+    this.#sources = sources;
+  }
+
+  async lookup(ref: ResourceRef): Promise<MeteredResource | undefined> {
+    for (const source of this.#sources) {
+      const found = await source.lookup(ref);
+      if (found) return found;
+    }
+    return undefined;
+  }
+}
