@@ -11,7 +11,7 @@ import { parseDuration, type AdjustableClock } from '../shared/clock';
 import { services } from '../shared/composition';
 import { endpoint } from '../shared/http/endpoint';
 import { NotFoundError, ValidationError } from '../shared/http/errors';
-import { lazyHandler } from '../shared/http/lazy';
+import { lazyHandler, once } from '../shared/http/lazy';
 import { readJson } from '../shared/http/request';
 import { ok } from '../shared/http/responses';
 import { surfaces } from '../shared/http/surfaces';
@@ -68,21 +68,15 @@ export function makeClockHandlers(deps: ClockDeps): { get: HttpHandler; put: Htt
   };
 }
 
-const handlers = (() => {
-  let built: ReturnType<typeof makeClockHandlers> | undefined;
-  return () => {
-    if (!built) {
-      const s = services();
-      built = makeClockHandlers({
-        clock: s.clock,
-        store: s.clockStore,
-        authenticator: () => s.authenticator,
-        maxJsonBodyBytes: s.config.maxJsonBodyBytes,
-      });
-    }
-    return built;
-  };
-})();
+const handlers = once(() => {
+  const s = services();
+  return makeClockHandlers({
+    clock: s.clock,
+    store: s.clockStore,
+    authenticator: () => s.authenticator,
+    maxJsonBodyBytes: s.config.maxJsonBodyBytes,
+  });
+});
 
 app.http('admin-clock-get', {
   methods: ['GET'],

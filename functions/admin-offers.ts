@@ -12,7 +12,7 @@ import type { OffersService } from '../shared/catalog/service/offers';
 import { API_VERSION, envelope, etagOf } from '../shared/catalog/view';
 import { services } from '../shared/composition';
 import { endpoint } from '../shared/http/endpoint';
-import { lazyHandler } from '../shared/http/lazy';
+import { lazyHandler, once } from '../shared/http/lazy';
 import { parseParams } from '../shared/http/request';
 import { created } from '../shared/http/responses';
 import { surfaces } from '../shared/http/surfaces';
@@ -44,20 +44,14 @@ export function makeAdminOffersHandlers(deps: AdminOffersDeps) {
   };
 }
 
-const handlers = (() => {
-  let built: ReturnType<typeof makeAdminOffersHandlers> | undefined;
-  return () => {
-    if (!built) {
-      const s = services();
-      built = makeAdminOffersHandlers({
-        offers: s.catalog.offers,
-        authenticator: () => s.authenticator,
-        ...(s.config.publicBaseUrl ? { publicBaseUrl: s.config.publicBaseUrl } : {}),
-      });
-    }
-    return built;
-  };
-})();
+const handlers = once(() => {
+  const s = services();
+  return makeAdminOffersHandlers({
+    offers: s.catalog.offers,
+    authenticator: () => s.authenticator,
+    ...(s.config.publicBaseUrl ? { publicBaseUrl: s.config.publicBaseUrl } : {}),
+  });
+});
 
 app.http('admin-offers-freeze', {
   methods: ['POST'],

@@ -11,7 +11,7 @@ import type { Clock } from '../shared/clock';
 import { services } from '../shared/composition';
 import { endpoint } from '../shared/http/endpoint';
 import { ConflictError } from '../shared/http/errors';
-import { lazyHandler } from '../shared/http/lazy';
+import { lazyHandler, once } from '../shared/http/lazy';
 import { parseParams, readJson } from '../shared/http/request';
 import { created, ok } from '../shared/http/responses';
 import { surfaces } from '../shared/http/surfaces';
@@ -78,21 +78,15 @@ export function makePublisherAppsHandlers(deps: PublishersDeps) {
   };
 }
 
-const handlers = (() => {
-  let built: ReturnType<typeof makePublisherAppsHandlers> | undefined;
-  return () => {
-    if (!built) {
-      const s = services();
-      built = makePublisherAppsHandlers({
-        registry: s.publishers,
-        clock: s.clock,
-        authenticator: () => s.authenticator,
-        maxJsonBodyBytes: s.config.maxJsonBodyBytes,
-      });
-    }
-    return built;
-  };
-})();
+const handlers = once(() => {
+  const s = services();
+  return makePublisherAppsHandlers({
+    registry: s.publishers,
+    clock: s.clock,
+    authenticator: () => s.authenticator,
+    maxJsonBodyBytes: s.config.maxJsonBodyBytes,
+  });
+});
 
 app.http('admin-publisher-apps-register', {
   methods: ['POST'],

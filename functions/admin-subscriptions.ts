@@ -6,7 +6,7 @@ import { app, type HttpHandler } from '@azure/functions';
 import type { Authenticator } from '../shared/auth/principal';
 import { services } from '../shared/composition';
 import { endpoint } from '../shared/http/endpoint';
-import { lazyHandler } from '../shared/http/lazy';
+import { lazyHandler, once } from '../shared/http/lazy';
 import { ok } from '../shared/http/responses';
 import { surfaces } from '../shared/http/surfaces';
 import { operationView } from '../shared/saas/rules';
@@ -30,16 +30,10 @@ export function makeAdminSubscriptionHandlers(deps: AdminSubscriptionDeps): Reco
   };
 }
 
-const handlers = (() => {
-  let built: ReturnType<typeof makeAdminSubscriptionHandlers> | undefined;
-  return () => {
-    if (!built) {
-      const s = services();
-      built = makeAdminSubscriptionHandlers({ saas: () => s.saas().service, authenticator: () => s.authenticator });
-    }
-    return built;
-  };
-})();
+const handlers = once(() => {
+  const s = services();
+  return makeAdminSubscriptionHandlers({ saas: () => s.saas().service, authenticator: () => s.authenticator });
+});
 
 for (const action of ['suspend', 'reinstate', 'renew'] as const) {
   app.http(`admin-subscriptions-${action}`, {

@@ -11,7 +11,7 @@ import { z } from 'zod';
 import type { Authenticator } from '../shared/auth/principal';
 import { services } from '../shared/composition';
 import { endpoint } from '../shared/http/endpoint';
-import { lazyHandler } from '../shared/http/lazy';
+import { lazyHandler, once } from '../shared/http/lazy';
 import { parseParams, parseQuery, readJson } from '../shared/http/request';
 import { ok } from '../shared/http/responses';
 import { surfaces } from '../shared/http/surfaces';
@@ -68,20 +68,14 @@ export function makeAnomalyHandlers(deps: AnomalyHttpDeps) {
   };
 }
 
-const handlers = (() => {
-  let built: ReturnType<typeof makeAnomalyHandlers> | undefined;
-  return () => {
-    if (!built) {
-      const s = services();
-      built = makeAnomalyHandlers({
-        anomalies: meteringServices().anomalies,
-        authenticator: () => s.authenticator,
-        maxJsonBodyBytes: s.config.maxJsonBodyBytes,
-      });
-    }
-    return built;
-  };
-})();
+const handlers = once(() => {
+  const s = services();
+  return makeAnomalyHandlers({
+    anomalies: meteringServices().anomalies,
+    authenticator: () => s.authenticator,
+    maxJsonBodyBytes: s.config.maxJsonBodyBytes,
+  });
+});
 
 /** The model "runs weekly" (seed 004 ~24491): Mondays 02:00 UTC on the project clock. */
 export const ANOMALY_SCHEDULE = '0 0 2 * * 1';

@@ -12,7 +12,7 @@ import type { Authenticator } from '../shared/auth/principal';
 import { services } from '../shared/composition';
 import { endpoint } from '../shared/http/endpoint';
 import { NotFoundError } from '../shared/http/errors';
-import { lazyHandler } from '../shared/http/lazy';
+import { lazyHandler, once } from '../shared/http/lazy';
 import { parseParams, parseQuery, readJson } from '../shared/http/request';
 import { created, ok } from '../shared/http/responses';
 import { surfaces } from '../shared/http/surfaces';
@@ -55,20 +55,14 @@ export function makeBillingHandlers(deps: BillingHttpDeps) {
   };
 }
 
-const handlers = (() => {
-  let built: ReturnType<typeof makeBillingHandlers> | undefined;
-  return () => {
-    if (!built) {
-      const s = services();
-      built = makeBillingHandlers({
-        billing: meteringServices().billing,
-        authenticator: () => s.authenticator,
-        maxJsonBodyBytes: s.config.maxJsonBodyBytes,
-      });
-    }
-    return built;
-  };
-})();
+const handlers = once(() => {
+  const s = services();
+  return makeBillingHandlers({
+    billing: meteringServices().billing,
+    authenticator: () => s.authenticator,
+    maxJsonBodyBytes: s.config.maxJsonBodyBytes,
+  });
+});
 
 app.http('billing-statement-get', {
   methods: ['GET'],

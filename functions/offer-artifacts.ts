@@ -16,7 +16,7 @@ import type { ArtifactsService } from '../shared/catalog/service/artifacts';
 import { artifactView } from '../shared/catalog/view';
 import { services } from '../shared/composition';
 import { endpoint } from '../shared/http/endpoint';
-import { lazyHandler } from '../shared/http/lazy';
+import { lazyHandler, once } from '../shared/http/lazy';
 import { parseParams, parseQuery } from '../shared/http/request';
 import { created, noContent, ok } from '../shared/http/responses';
 import { surfaces } from '../shared/http/surfaces';
@@ -99,20 +99,14 @@ export function makeArtifactsHandlers(deps: ArtifactsDeps) {
   };
 }
 
-const handlers = (() => {
-  let built: ReturnType<typeof makeArtifactsHandlers> | undefined;
-  return () => {
-    if (!built) {
-      const s = services();
-      built = makeArtifactsHandlers({
-        artifacts: s.catalog.artifacts,
-        authenticator: () => s.authenticator,
-        ...(s.config.publicBaseUrl ? { publicBaseUrl: s.config.publicBaseUrl } : {}),
-      });
-    }
-    return built;
-  };
-})();
+const handlers = once(() => {
+  const s = services();
+  return makeArtifactsHandlers({
+    artifacts: s.catalog.artifacts,
+    authenticator: () => s.authenticator,
+    ...(s.config.publicBaseUrl ? { publicBaseUrl: s.config.publicBaseUrl } : {}),
+  });
+});
 
 app.http('offer-artifacts-upload', {
   methods: ['POST'],

@@ -12,7 +12,7 @@ import type { OffersService } from '../shared/catalog/service/offers';
 import { envelope, etagOf, summary } from '../shared/catalog/view';
 import { services } from '../shared/composition';
 import { endpoint } from '../shared/http/endpoint';
-import { lazyHandler } from '../shared/http/lazy';
+import { lazyHandler, once } from '../shared/http/lazy';
 import { parseParams, readJson } from '../shared/http/request';
 import { created, noContent, ok } from '../shared/http/responses';
 import { surfaces } from '../shared/http/surfaces';
@@ -109,21 +109,15 @@ export function makeOffersHandlers(deps: OffersDeps) {
   };
 }
 
-const handlers = (() => {
-  let built: ReturnType<typeof makeOffersHandlers> | undefined;
-  return () => {
-    if (!built) {
-      const s = services();
-      built = makeOffersHandlers({
-        offers: s.catalog.offers,
-        authenticator: () => s.authenticator,
-        maxJsonBodyBytes: s.config.maxJsonBodyBytes,
-        ...(s.config.publicBaseUrl ? { publicBaseUrl: s.config.publicBaseUrl } : {}),
-      });
-    }
-    return built;
-  };
-})();
+const handlers = once(() => {
+  const s = services();
+  return makeOffersHandlers({
+    offers: s.catalog.offers,
+    authenticator: () => s.authenticator,
+    maxJsonBodyBytes: s.config.maxJsonBodyBytes,
+    ...(s.config.publicBaseUrl ? { publicBaseUrl: s.config.publicBaseUrl } : {}),
+  });
+});
 
 app.http('offers-list', {
   methods: ['GET'],

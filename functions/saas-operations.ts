@@ -6,7 +6,7 @@ import { app, type HttpHandler } from '@azure/functions';
 import type { Authenticator } from '../shared/auth/principal';
 import { services } from '../shared/composition';
 import { endpoint } from '../shared/http/endpoint';
-import { lazyHandler } from '../shared/http/lazy';
+import { lazyHandler, once } from '../shared/http/lazy';
 import { ok } from '../shared/http/responses';
 import { surfaces } from '../shared/http/surfaces';
 import { parseOperationStatus, readBody } from '../shared/saas/edge';
@@ -41,20 +41,14 @@ export function makeSaasOperationHandlers(deps: SaasOperationDeps): Record<'list
   };
 }
 
-const handlers = (() => {
-  let built: ReturnType<typeof makeSaasOperationHandlers> | undefined;
-  return () => {
-    if (!built) {
-      const s = services();
-      built = makeSaasOperationHandlers({
-        saas: () => s.saas().service,
-        authenticator: () => s.authenticator,
-        maxJsonBodyBytes: s.config.maxJsonBodyBytes,
-      });
-    }
-    return built;
-  };
-})();
+const handlers = once(() => {
+  const s = services();
+  return makeSaasOperationHandlers({
+    saas: () => s.saas().service,
+    authenticator: () => s.authenticator,
+    maxJsonBodyBytes: s.config.maxJsonBodyBytes,
+  });
+});
 
 const OPS = 'api/saas/subscriptions/{subscriptionId:guid}/operations';
 

@@ -8,7 +8,7 @@ import { app, type HttpHandler } from '@azure/functions';
 import type { Authenticator } from '../shared/auth/principal';
 import { services } from '../shared/composition';
 import { endpoint } from '../shared/http/endpoint';
-import { lazyHandler } from '../shared/http/lazy';
+import { lazyHandler, once } from '../shared/http/lazy';
 import { queryObject } from '../shared/http/request';
 import { accepted, ok } from '../shared/http/responses';
 import { surfaces } from '../shared/http/surfaces';
@@ -67,21 +67,15 @@ export function makeSaasSubscriptionHandlers(
   };
 }
 
-const handlers = (() => {
-  let built: ReturnType<typeof makeSaasSubscriptionHandlers> | undefined;
-  return () => {
-    if (!built) {
-      const s = services();
-      built = makeSaasSubscriptionHandlers({
-        saas: () => s.saas().service,
-        authenticator: () => s.authenticator,
-        maxJsonBodyBytes: s.config.maxJsonBodyBytes,
-        ...(s.config.publicBaseUrl ? { publicBaseUrl: s.config.publicBaseUrl } : {}),
-      });
-    }
-    return built;
-  };
-})();
+const handlers = once(() => {
+  const s = services();
+  return makeSaasSubscriptionHandlers({
+    saas: () => s.saas().service,
+    authenticator: () => s.authenticator,
+    maxJsonBodyBytes: s.config.maxJsonBodyBytes,
+    ...(s.config.publicBaseUrl ? { publicBaseUrl: s.config.publicBaseUrl } : {}),
+  });
+});
 
 const SUB = 'api/saas/subscriptions/{subscriptionId:guid}';
 

@@ -9,7 +9,7 @@ import type { Authenticator, Principal } from '../shared/auth/principal';
 import { services } from '../shared/composition';
 import { endpoint } from '../shared/http/endpoint';
 import { ForbiddenError } from '../shared/http/errors';
-import { lazyHandler } from '../shared/http/lazy';
+import { lazyHandler, once } from '../shared/http/lazy';
 import { readJson } from '../shared/http/request';
 import { created, ok } from '../shared/http/responses';
 import { surfaces } from '../shared/http/surfaces';
@@ -111,20 +111,14 @@ export function makeStorefrontHandlers(
   };
 }
 
-const handlers = (() => {
-  let built: ReturnType<typeof makeStorefrontHandlers> | undefined;
-  return () => {
-    if (!built) {
-      const s = services();
-      built = makeStorefrontHandlers({
-        saas: () => s.saas().service,
-        authenticator: () => s.authenticator,
-        maxJsonBodyBytes: s.config.maxJsonBodyBytes,
-      });
-    }
-    return built;
-  };
-})();
+const handlers = once(() => {
+  const s = services();
+  return makeStorefrontHandlers({
+    saas: () => s.saas().service,
+    authenticator: () => s.authenticator,
+    maxJsonBodyBytes: s.config.maxJsonBodyBytes,
+  });
+});
 
 const SUB = 'api/storefront/subscriptions/{id:guid}';
 

@@ -9,7 +9,7 @@ import type { Authenticator } from '../shared/auth/principal';
 import type { Clock } from '../shared/clock';
 import { endpoint } from '../shared/http/endpoint';
 import { ForbiddenError, ValidationError } from '../shared/http/errors';
-import { lazyHandler } from '../shared/http/lazy';
+import { lazyHandler, once } from '../shared/http/lazy';
 import { parseQuery } from '../shared/http/request';
 import { ok } from '../shared/http/responses';
 import { surfaces } from '../shared/http/surfaces';
@@ -169,23 +169,17 @@ export function makeUsageEventHandlers(deps: UsageEventsDeps) {
   };
 }
 
-const handlers = (() => {
-  let built: ReturnType<typeof makeUsageEventHandlers> | undefined;
-  return () => {
-    if (!built) {
-      const s = services();
-      const m = meteringServices();
-      built = makeUsageEventHandlers({
-        ingestion: m.ingestion,
-        queries: m.queries,
-        clock: s.clock,
-        authenticator: () => s.authenticator,
-        maxJsonBodyBytes: s.config.maxJsonBodyBytes,
-      });
-    }
-    return built;
-  };
-})();
+const handlers = once(() => {
+  const s = services();
+  const m = meteringServices();
+  return makeUsageEventHandlers({
+    ingestion: m.ingestion,
+    queries: m.queries,
+    clock: s.clock,
+    authenticator: () => s.authenticator,
+    maxJsonBodyBytes: s.config.maxJsonBodyBytes,
+  });
+});
 
 app.http('usage-event', {
   methods: ['POST'],

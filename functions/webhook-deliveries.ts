@@ -8,7 +8,7 @@ import type { Authenticator } from '../shared/auth/principal';
 import { services } from '../shared/composition';
 import { endpoint } from '../shared/http/endpoint';
 import { ForbiddenError, NotFoundError } from '../shared/http/errors';
-import { lazyHandler } from '../shared/http/lazy';
+import { lazyHandler, once } from '../shared/http/lazy';
 import { parseQuery } from '../shared/http/request';
 import { accepted, ok } from '../shared/http/responses';
 import { surfaces } from '../shared/http/surfaces';
@@ -57,16 +57,10 @@ export function makeDeliveryHandlers(deps: DeliveryDeps): Record<'list' | 'redel
   };
 }
 
-const handlers = (() => {
-  let built: ReturnType<typeof makeDeliveryHandlers> | undefined;
-  return () => {
-    if (!built) {
-      const s = services();
-      built = makeDeliveryHandlers({ saas: () => s.saas(), authenticator: () => s.authenticator });
-    }
-    return built;
-  };
-})();
+const handlers = once(() => {
+  const s = services();
+  return makeDeliveryHandlers({ saas: () => s.saas(), authenticator: () => s.authenticator });
+});
 
 /** Every 2 seconds on the project clock (a clock jump fires it at once). */
 export const SAAS_DUE_WORK_SCHEDULE = '*/2 * * * * *';

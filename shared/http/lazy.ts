@@ -11,3 +11,9 @@ export function lazyHandler(build: () => HttpHandler): HttpHandler {
     return handler(request, context);
   };
 }
+
+/** Builds a value on first use and returns the same one afterwards (handler sets wired to `services()`). */
+export function once<T>(build: () => T): () => T {
+  let built: { value: T } | undefined;
+  return () => (built ??= { value: build() }).value;
+}

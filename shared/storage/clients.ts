@@ -30,6 +30,19 @@ function isAlreadyExists(error: unknown): boolean {
   return e.statusCode === 409 || e.code === 'TableAlreadyExists' || e.code === 'ContainerAlreadyExists';
 }
 
+/** Creates a resource once per process; a failed creation is forgotten so the next call tries again. */
+function readyOnce<T>(cache: Map<string, Promise<T>>, name: string, create: () => Promise<T>): Promise<T> {
+  let ready = cache.get(name);
+  if (!ready) {
+    ready = create().catch((error: unknown) => {
+      cache.delete(name);
+      throw error;
+    });
+    cache.set(name, ready);
+  }
+  return ready;
+}
+
 export function createStorage(storage: Config['storage']): Storage {
   const tableOptions: TableServiceClientOptions = {};
   let tableService: TableServiceClient;
@@ -63,52 +76,29 @@ export function createStorage(storage: Config['storage']): Storage {
     blobService,
     queueService,
     physicalName,
-    table(name) {
-      let ready = tables.get(name);
-      if (!ready) {
+    table: (name) =>
+      readyOnce(tables, name, () => {
         const client = makeTable(physicalName(name));
-        ready = client.createTable().then(
+        return client.createTable().then(
           () => client,
           (error: unknown) => {
             if (isAlreadyExists(error)) return client;
-            tables.delete(name);
             throw error;
           },
         );
-        tables.set(name, ready);
-      }
-      return ready;
-    },
-    queue(name) {
-      let ready = queues.get(name);
-      if (!ready) {
-        if (!queueService) return Promise.reject(new Error('No queue endpoint is configured (STORAGE_QUEUE_ENDPOINT).'));
+      }),
+    queue: (name) =>
+      readyOnce(queues, name, async () => {
+        if (!queueService) throw new Error('No queue endpoint is configured (STORAGE_QUEUE_ENDPOINT).');
         const client = queueService.getQueueClient(physicalName(name).toLowerCase());
-        ready = client.createIfNotExists().then(
-          () => client,
-          (error: unknown) => {
-            queues.delete(name);
-            throw error;
-          },
-        );
-        queues.set(name, ready);
-      }
-      return ready;
-    },
-    container(name) {
-      let ready = containers.get(name);
-      if (!ready) {
+        await client.createIfNotExists();
+        return client;
+      }),
+    container: (name) =>
+      readyOnce(containers, name, async () => {
         const client = blobService.getContainerClient(physicalName(name).toLowerCase());
-        ready = client.createIfNotExists().then(
-          () => client,
-          (error: unknown) => {
-            containers.delete(name);
-            throw error;
-          },
-        );
-        containers.set(name, ready);
-      }
-      return ready;
-    },
+        await client.createIfNotExists();
+        return client;
+      }),
   };
 }
