@@ -5,7 +5,7 @@ import { SignJWT, decodeProtectedHeader } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { LocalKeyStore, loadOrCreateKeyFile, rotateKeyFile } from '../../../../shared/auth/keys';
 import { createTokenValidator, mintToken, type TokenError } from '../../../../shared/auth/tokens';
-import { fixedClock } from '../../../../shared/clock';
+import { AdjustableClock, fixedClock } from '../../../../shared/clock';
 import { MARKETPLACE_API_RESOURCE, parseConfig } from '../../../../shared/config';
 
 const keyFile = () => path.join(mkdtempSync(path.join(tmpdir(), 'keys-')), 'issuer-keys.json');
@@ -112,5 +112,27 @@ describe('signing key file', () => {
     await expect(validator.validate(before)).resolves.toBeTruthy();
     await expect(validator.validate(after)).resolves.toBeTruthy();
     expect((JSON.parse(readFileSync(file, 'utf8')) as { keys: unknown[] }).keys).toHaveLength(2);
+  });
+});
+
+describe('verified-token cache', () => {
+  it('stops accepting a remembered token once the clock passes its expiry', async () => {
+    const file = keyFile();
+    let real = NOW.getTime();
+    const clock = new AdjustableClock({ adjustable: true, realNow: () => real });
+    const validator = createTokenValidator(auth(file), clock, new LocalKeyStore(file));
+    const token = await mint(file);
+    await expect(validator.validate(token)).resolves.toBeTruthy();
+    await expect(validator.validate(token)).resolves.toBeTruthy(); // from the cache
+    real += 3601_000;
+    expect(await reason(validator.validate(token))).toBe('expired');
+  });
+
+  it('never remembers a rejected token', async () => {
+    const file = keyFile();
+    const validator = createTokenValidator(auth(file), fixedClock(NOW), new LocalKeyStore(file));
+    const forged = await mint(keyFile());
+    expect(await reason(validator.validate(forged))).toBe('invalid');
+    expect(await reason(validator.validate(forged))).toBe('invalid');
   });
 });
