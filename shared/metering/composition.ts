@@ -68,10 +68,11 @@ export function buildMetering(deps: MeteringDeps): MeteringServices {
   const planTable = new TablePlanDimensions(() => storage.table(METERING_TABLES.plans));
   const planSource = deps.catalog ? new FirstFoundPlanDimensions([new CatalogPlanDimensions(deps.catalog), planTable]) : planTable;
   const resources = new CachedResourceDirectory(resourceTable, { ttlMs, maxEntries: 20_000 });
-  // SaaS subscriptions are read through the SaaS store's own cache, which every write in this process
-  // invalidates at once; a second cache here would let a cancelled subscription meter for up to its TTL.
+  // The interim table first (its cache remembers misses, so a SaaS resource costs no round trip there), then SaaS
+  // subscriptions through the SaaS store's own cache, which every write in this process invalidates at once; a
+  // second cache over SaaS here would let a cancelled subscription meter for up to its TTL.
   const lookup = deps.subscriptions
-    ? new FirstFoundResourceDirectory([new SaasResourceDirectory(deps.subscriptions), resources])
+    ? new FirstFoundResourceDirectory([resources, new SaasResourceDirectory(deps.subscriptions)])
     : resources;
   const plans = new CachedPlanDimensions(planSource, { ttlMs, maxEntries: 2_000 });
   const usage = new TableUsageStore(

@@ -10,17 +10,23 @@ function refKey(ref: ResourceRef): string {
   return ref.kind === 'resourceId' ? `id:${ref.resourceId.toLowerCase()}` : `uri:${ref.resourceUri.toLowerCase()}`;
 }
 
+/** Stands for "not in this directory" in the cache, so a miss is remembered as long as a hit would be. */
+const MISSING = Object.freeze({ missing: true as const });
+
 export class CachedResourceDirectory implements ResourceDirectory {
   readonly #inner: ResourceDirectory;
-  readonly #cache: ReadThroughCache<MeteredResource>;
+  readonly #cache: ReadThroughCache<MeteredResource | typeof MISSING>;
 
   constructor(inner: ResourceDirectory, options: CacheOptions) {
     this.#inner = inner;
     this.#cache = new ReadThroughCache(options);
   }
 
-  lookup(ref: ResourceRef): Promise<MeteredResource | undefined> {
-    return this.#cache.get(refKey(ref), () => this.#inner.lookup(ref));
+  async lookup(ref: ResourceRef): Promise<MeteredResource | undefined> {
+    // Misses are cached too: this directory sits in front of the SaaS subscriptions, and a SaaS resource must not
+    // cost a round trip to this table on every event. Writers in this process invalidate either way.
+    const found = await this.#cache.get(refKey(ref), async () => (await this.#inner.lookup(ref)) ?? MISSING);
+    return found === undefined || found === MISSING ? undefined : (found as MeteredResource);
   }
 
   /** For writers in this process (the SaaS capability): the next lookup reads the store. */
