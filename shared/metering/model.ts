@@ -2,6 +2,7 @@
  * The metering vocabulary: usage events as the API receives them, accepted events as the store keeps them, and
  * the per-event outcomes of specs/metering.md 1.1–1.2 (seed 004 ~7822–8046). Field names are the seed's.
  */
+import type { LiveDimension } from '../catalog/ports';
 
 /** Per-item statuses of the batch API, exact strings (seed 004 ~8032–8046). */
 export const USAGE_STATUSES = [
@@ -105,16 +106,8 @@ export interface MeteredResource {
   customerName?: string;
 }
 
-/** A plan's terms for one dimension (the catalog's LiveDimension, seed 004 ~15980–15985). */
-export interface DimensionTerms {
-  id: string;
-  displayName?: string;
-  unitOfMeasure?: string;
-  enabled: boolean;
-  pricePerUnitUSD?: number;
-  includedQuantityMonthly?: number | 'unlimited';
-  includedQuantityAnnual?: number | 'unlimited';
-}
+/** A plan's terms for one dimension: exactly the catalog's frozen dimension (seed 004 ~15980–15985). */
+export type DimensionTerms = LiveDimension;
 
 export interface PlanTerms {
   planId: string;

@@ -140,6 +140,15 @@ export class SaasService {
     };
   }
 
+  /** A state change as one transaction: the subscription (If-Match), its operation, and the webhook to send. */
+  #changeWrites(subscription: SubscriptionRecord, etag: string, op: OperationRecord) {
+    return [
+      { kind: 'subscription' as const, value: subscription, etag },
+      { kind: 'operation' as const, value: op },
+      { kind: 'outbox' as const, value: this.#outbox(op) },
+    ];
+  }
+
   #outbox(op: OperationRecord): OutboxRecord {
     const now = this.#now().toISOString();
     return {
@@ -298,11 +307,7 @@ export class SaasService {
         const target = await this.#target(sub, change);
         const op = this.#operation(sub, action, source, target);
         return {
-          writes: [
-            { kind: 'subscription', value: { ...sub, lockedBy: op.id }, etag },
-            { kind: 'operation', value: op },
-            { kind: 'outbox', value: this.#outbox(op) },
-          ],
+          writes: this.#changeWrites({ ...sub, lockedBy: op.id }, etag, op),
           result: op,
         };
       },
@@ -499,11 +504,7 @@ export class SaasService {
         delete next.lockedBy; // a pending change no longer applies to a suspended subscription (completion fails it)
         const op = this.#operation(next, 'Suspend', 'Marketplace');
         return {
-          writes: [
-            { kind: 'subscription', value: next, etag },
-            { kind: 'operation', value: op },
-            { kind: 'outbox', value: this.#outbox(op) },
-          ],
+          writes: this.#changeWrites(next, etag, op),
           result: op,
         };
       },
@@ -520,11 +521,7 @@ export class SaasService {
         if (sub.lockedBy) throw conflict('SubscriptionLocked', `Operation ${sub.lockedBy} is awaiting acknowledgement.`);
         const op = this.#operation(sub, 'Reinstate', 'Marketplace');
         return {
-          writes: [
-            { kind: 'subscription', value: { ...sub, lockedBy: op.id }, etag },
-            { kind: 'operation', value: op },
-            { kind: 'outbox', value: this.#outbox(op) },
-          ],
+          writes: this.#changeWrites({ ...sub, lockedBy: op.id }, etag, op),
           result: op,
         };
       },
@@ -548,11 +545,7 @@ export class SaasService {
         const next: SubscriptionRecord = { ...sub, termIndex: sub.termIndex + 1 };
         const op = this.#operation(next, 'Renew', 'Marketplace');
         return {
-          writes: [
-            { kind: 'subscription', value: next, etag },
-            { kind: 'operation', value: op },
-            { kind: 'outbox', value: this.#outbox(op) },
-          ],
+          writes: this.#changeWrites(next, etag, op),
           result: op,
         };
       },
