@@ -7,7 +7,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
-import { DurableClientOps, type StatusPayload } from './client';
+import { type DurableClientOps, type StatusPayload } from './client';
 import { runtimeStatuses, type RuntimeStatus } from './types';
 
 export const WEBHOOK_PATH = '/runtime/webhooks/durabletask';

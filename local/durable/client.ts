@@ -8,9 +8,9 @@ import { randomUUID } from 'node:crypto';
 import type { HostClock } from '../timers';
 import type { FunctionCatalog } from './catalog';
 import type { Faults } from './faults';
-import { projectHistory } from './history';
+import { jsonValue, projectHistory } from './history';
 import { DurableStore, type ViewItem } from './store';
-import { isTerminal, type Inbound, type InstanceState, type RuntimeStatus } from './types';
+import { isTerminal, pendingExecution, type Inbound, type InstanceState, type RuntimeStatus } from './types';
 
 export interface ClientDeps {
   store: DurableStore;
@@ -43,21 +43,10 @@ export function instanceIdProblem(id: string): string | undefined {
   if (id.length === 0) return 'Instance ids must not be empty.';
   if (id.length > MAX_INSTANCE_ID) return `Instance ID lengths must not exceed ${MAX_INSTANCE_ID} characters.`;
   if (id.startsWith('@')) return 'Orchestration instance ids must not start with @.';
-  // eslint-disable-next-line no-control-regex
-  if (/[/\\?#\u0000-\u001f\u007f-\u009f]/.test(id)) return 'Orchestration instance ids must not contain /, \\, #, ?, or control characters.';
+   
+  if (/[/\\?#\u0000-\u001f\u007f-\u009f]/.test(id))
+    return 'Orchestration instance ids must not contain /, \\, #, ?, or control characters.';
   return undefined;
-}
-
-/** Stored JSON text as the API shows it: parsed, the raw text when it is not JSON, null when absent. */
-export function jsonValue(text: string | undefined): unknown {
-  if (text === undefined) return null;
-  const trimmed = text.trim();
-  if (trimmed === '') return '';
-  try {
-    return JSON.parse(trimmed);
-  } catch {
-    return text;
-  }
 }
 
 /** The extension prints times as `yyyy-MM-ddTHH:mm:ssZ` (whole seconds). */
@@ -74,7 +63,8 @@ export class DurableClientOps {
 
   async start(name: string, requestedId: string | undefined, input: string | undefined): Promise<StartResult> {
     const fn = this.#d.catalog.orchestrator(name);
-    if (!fn) return { ok: false, status: 400, message: `The function '${name}' doesn't exist, is disabled, or is not an orchestrator function.` };
+    if (!fn)
+      return { ok: false, status: 400, message: `The function '${name}' doesn't exist, is disabled, or is not an orchestrator function.` };
     const instanceId = requestedId ?? randomUUID().replace(/-/g, '');
     const problem = instanceIdProblem(instanceId);
     if (problem) return { ok: false, status: 400, message: problem };
@@ -86,19 +76,7 @@ export class DurableClientOps {
       }
       await this.#d.faults.reach('before-state-write');
       const now = this.#d.clock.now().toISOString();
-      const state: InstanceState = {
-        instanceId,
-        name: fn.metadata.name,
-        status: 'Pending',
-        executionId: randomUUID(),
-        generation: (existing?.state.generation ?? 0) + 1,
-        historyRows: 0,
-        nextSeq: 0,
-        leaves: 0,
-        createdTime: now,
-        lastUpdatedTime: now,
-        ...(input !== undefined ? { input } : {}),
-      };
+      const state = pendingExecution({ instanceId, name: fn.metadata.name, now, previous: existing?.state, input });
       // Ring first, then write: a registry row without its instance is harmless (the owner waits for the start
       // to land, then drops it); an instance without a registry row would never run.
       const ringEtag = await this.#d.store.ring(instanceId, state.executionId);
@@ -118,7 +96,10 @@ export class DurableClientOps {
     return { ok: false, status: 409, message: 'The instance kept changing while it was being started; retry.' };
   }
 
-  async status(instanceId: string, options: { showHistory: boolean; showHistoryOutput: boolean; showInput: boolean }): Promise<StatusPayload | undefined> {
+  async status(
+    instanceId: string,
+    options: { showHistory: boolean; showHistoryOutput: boolean; showInput: boolean },
+  ): Promise<StatusPayload | undefined> {
     if (!options.showHistory) {
       const found = await this.#d.store.readState(instanceId);
       return found ? payload(found.state, options.showInput) : undefined;
@@ -150,7 +131,11 @@ export class DurableClientOps {
 
   /** Purges finished instances created in the range (only the given statuses, when some are given). */
   async purgeWhere(filter: { createdFrom: string; createdTo?: string; statuses?: RuntimeStatus[] }): Promise<number> {
-    const statuses = (filter.statuses && filter.statuses.length > 0 ? filter.statuses : (['Completed', 'Failed', 'Terminated', 'Canceled'] as RuntimeStatus[])).filter(isTerminal);
+    const statuses = (
+      filter.statuses && filter.statuses.length > 0
+        ? filter.statuses
+        : (['Completed', 'Failed', 'Terminated', 'Canceled'] as RuntimeStatus[])
+    ).filter(isTerminal);
     if (statuses.length === 0) return 0;
     let deleted = 0;
     let continuation: string | undefined;
@@ -168,9 +153,20 @@ export class DurableClientOps {
     return deleted;
   }
 
-  async query(q: { prefix?: string; createdFrom?: string; createdTo?: string; statuses?: RuntimeStatus[]; pageSize: number; continuation?: string; showInput: boolean }) {
+  async query(q: {
+    prefix?: string;
+    createdFrom?: string;
+    createdTo?: string;
+    statuses?: RuntimeStatus[];
+    pageSize: number;
+    continuation?: string;
+    showInput: boolean;
+  }) {
     const page = await this.#d.store.queryView(q);
-    return { items: page.items.map((item) => viewPayload(item, q.showInput)), ...(page.continuation ? { continuation: page.continuation } : {}) };
+    return {
+      items: page.items.map((item) => viewPayload(item, q.showInput)),
+      ...(page.continuation ? { continuation: page.continuation } : {}),
+    };
   }
 }
 

@@ -77,12 +77,20 @@ export function applyToBook(book: Book, event: HistoryEvent): void {
       if (note?.skipped) task.skipped = true;
       book.open.set(event.EventId, task);
       if (note?.retry) {
-        const chain: RetryChain = { head: event.EventId, kind, name: event.Name ?? '', options: note.retry, failures: 0, firstAt: event.Timestamp };
+        const chain: RetryChain = {
+          head: event.EventId,
+          kind,
+          name: event.Name ?? '',
+          options: note.retry,
+          failures: 0,
+          firstAt: event.Timestamp,
+        };
         if (event.Input !== undefined) chain.input = event.Input;
         if (note.fixedChildId !== undefined) chain.fixedChildId = note.fixedChildId;
         book.chains.set(event.EventId, chain);
       }
-      if (note?.chain === undefined || note.chain === event.EventId) book.userTasks.push({ id: event.EventId, kind, name: event.Name ?? '' });
+      if (note?.chain === undefined || note.chain === event.EventId)
+        book.userTasks.push({ id: event.EventId, kind, name: event.Name ?? '' });
       book.nextSeq = Math.max(book.nextSeq, event.EventId + 1);
       break;
     }
@@ -130,7 +138,8 @@ export function publicEvent(event: HistoryEvent): HistoryEvent {
   return rest;
 }
 
-function parseJsonOrText(text: string | undefined): unknown {
+/** Stored JSON text as the API shows it: parsed, the raw text when it is not JSON, null when absent. */
+export function jsonValue(text: string | undefined): unknown {
   if (text === undefined) return null;
   const trimmed = text.trim();
   if (trimmed === '') return '';
@@ -171,7 +180,10 @@ export function projectHistory(events: readonly HistoryEvent[], showOutput: bool
       case EventType.TaskFailed:
       case EventType.SubOrchestrationInstanceCompleted:
       case EventType.SubOrchestrationInstanceFailed: {
-        const start = e.EventType === EventType.TaskCompleted || e.EventType === EventType.TaskFailed ? EventType.TaskScheduled : EventType.SubOrchestrationInstanceCreated;
+        const start =
+          e.EventType === EventType.TaskCompleted || e.EventType === EventType.TaskFailed
+            ? EventType.TaskScheduled
+            : EventType.SubOrchestrationInstanceCreated;
         const origin = scheduled.get(`${start}:${e.TaskScheduledId}`);
         if (origin) {
           item['ScheduledTime'] = origin.at;
@@ -179,7 +191,7 @@ export function projectHistory(events: readonly HistoryEvent[], showOutput: bool
           drop.add(origin.index);
         }
         const completed = e.EventType === EventType.TaskCompleted || e.EventType === EventType.SubOrchestrationInstanceCompleted;
-        if (completed && showOutput) item['Result'] = parseJsonOrText(e.Result);
+        if (completed && showOutput) item['Result'] = jsonValue(e.Result);
         if (!completed) {
           item['Reason'] = e.Reason;
           item['Details'] = e.Details;
@@ -193,11 +205,11 @@ export function projectHistory(events: readonly HistoryEvent[], showOutput: bool
         break;
       case EventType.EventRaised:
         item['Name'] = e.Name;
-        if (showOutput) item['Input'] = parseJsonOrText(e.Input);
+        if (showOutput) item['Input'] = jsonValue(e.Input);
         break;
       case EventType.ExecutionCompleted:
         item['OrchestrationStatus'] = e.OrchestrationStatus;
-        if (showOutput) item['Result'] = parseJsonOrText(e.Result);
+        if (showOutput) item['Result'] = jsonValue(e.Result);
         if (e.FailureDetails) item['FailureDetails'] = e.FailureDetails;
         break;
       case EventType.ExecutionTerminated:

@@ -24,7 +24,7 @@ export type Row = TableEntityResult<Record<string, unknown>>;
 const jsonText = <T extends z.ZodType>(schema: T) =>
   z.string().transform((text, ctx) => {
     try {
-      return schema.parse(JSON.parse(text)) as z.output<T>;
+      return schema.parse(JSON.parse(text));
     } catch {
       ctx.addIssue({ code: 'custom', message: 'invalid JSON payload' });
       return z.NEVER;

@@ -183,7 +183,7 @@ export class DurableStore {
     let current: TransactionAction[] = [];
     let bytes = 0;
     for (const action of rowActions.reverse()) {
-      const size = estimateBytes(action[1] as Record<string, unknown>);
+      const size = estimateBytes(action[1]);
       const limitOps = groups.length === 0 ? MAX_TX_OPS - 1 - final.length : MAX_TX_OPS - 1;
       if (current.length >= limitOps || bytes + size > MAX_TX_BYTES) {
         groups.push(current);
@@ -238,7 +238,7 @@ export class DurableStore {
   async insertMessage(instanceId: string, key: string, inbound: Inbound): Promise<boolean> {
     const entity = inboxEntity(instanceId, key, inbound);
     try {
-      await this.tables.history.createEntity(entity as { partitionKey: string; rowKey: string });
+      await this.tables.history.createEntity(entity);
       return true;
     } catch (error) {
       if (statusOf(error) === 409) return false;

@@ -3,8 +3,18 @@
  * durable-functions SDK replays (PascalCase fields, numeric `EventType`, as the Durable extension sends them), and
  * the in-memory records the dispatcher works with.
  */
+import { randomUUID } from 'node:crypto';
 
-export const runtimeStatuses = ['Running', 'Completed', 'ContinuedAsNew', 'Failed', 'Canceled', 'Terminated', 'Pending', 'Suspended'] as const;
+export const runtimeStatuses = [
+  'Running',
+  'Completed',
+  'ContinuedAsNew',
+  'Failed',
+  'Canceled',
+  'Terminated',
+  'Pending',
+  'Suspended',
+] as const;
 export type RuntimeStatus = (typeof runtimeStatuses)[number];
 
 const terminal: ReadonlySet<RuntimeStatus> = new Set<RuntimeStatus>(['Completed', 'Failed', 'Terminated', 'Canceled']);
@@ -139,3 +149,28 @@ export type Inbound =
   | { kind: 'terminate'; reason?: string; key?: string }
   | { kind: 'suspend'; reason?: string; key?: string }
   | { kind: 'resume'; reason?: string; key?: string };
+
+/** A new execution of an instance, waiting for its first episode; the generation follows the one it replaces. */
+export function pendingExecution(options: {
+  instanceId: string;
+  name: string;
+  now: string;
+  previous?: InstanceState;
+  input?: string;
+  parent?: ParentLink;
+}): InstanceState {
+  return {
+    instanceId: options.instanceId,
+    name: options.name,
+    status: 'Pending',
+    executionId: randomUUID(),
+    generation: (options.previous?.generation ?? 0) + 1,
+    historyRows: 0,
+    nextSeq: 0,
+    leaves: 0,
+    createdTime: options.now,
+    lastUpdatedTime: options.now,
+    ...(options.parent ? { parent: options.parent } : {}),
+    ...(options.input !== undefined ? { input: options.input } : {}),
+  };
+}
