@@ -2,7 +2,8 @@
  * Metered-usage anomalies (specs/metering.md 2.10, 3.13; a local API shaped after Partner Center's "Metered
  * usage anomalies" tab, seed 004 ~22459–22541; not a Microsoft API):
  * - a weekly timer models each customer's usage of each meter and flags anomalies; operators can also run it;
- * - `GET /api/metering/anomalies?period=30|60|90&impact=gt100|all&offerId=&meterId=&state=`;
+ * - `GET /api/metering/anomalies?period=30|60|90&impact=gt100|all&offerId=&meterId=&state=&format=json|csv`
+ *   (the CSV carries the seed's list columns, seed 004 ~22499, ~22504);
  * - `POST /api/metering/anomalies/{anomalyId}/markAsAnomaly` `{newReportedUsage}` and
  *   `.../markNotAnomaly` `{reason}`: within 30 days of flagging, with the documented restrictions.
  */
@@ -16,7 +17,7 @@ import { parseParams, parseQuery, readJson } from '../shared/http/request';
 import { ok } from '../shared/http/responses';
 import { surfaces } from '../shared/http/surfaces';
 import { meteringServices } from '../shared/metering/composition';
-import type { Anomalies } from '../shared/metering/service/anomalies';
+import { anomaliesCsv, type Anomalies } from '../shared/metering/service/anomalies';
 
 export interface AnomalyHttpDeps {
   anomalies: Anomalies;
@@ -31,6 +32,7 @@ const listQuery = z.object({
   offerId: z.string().min(1).optional(),
   meterId: z.string().min(1).optional(),
   state: z.enum(['unacknowledged', 'acted'], { message: 'must be unacknowledged or acted' }).optional(),
+  format: z.enum(['json', 'csv'], { message: 'must be json or csv' }).default('json'),
 });
 const markAsAnomaly = z.strictObject({ newReportedUsage: z.number({ message: 'must be a number' }) });
 const markNotAnomaly = z.strictObject({ reason: z.string().trim().min(1, 'must say why it is not an anomaly').max(1000) });
@@ -48,6 +50,7 @@ export function makeAnomalyHandlers(deps: AnomalyHttpDeps) {
         ...(q.meterId ? { meterId: q.meterId } : {}),
         ...(q.state ? { state: q.state } : {}),
       });
+      if (q.format === 'csv') return { status: 200, body: anomaliesCsv(value), headers: { 'content-type': 'text/csv; charset=utf-8' } };
       return ok({ value });
     }),
     get: endpoint(publisher, async (request, { principal }) => {

@@ -62,6 +62,9 @@ const settingsSchema = z
     OUTBOUND_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
     OUTBOUND_ALLOW_LOOPBACK: booleanSetting.default(false),
     OUTBOUND_ALLOWED_HOSTS: list.optional(),
+    METERING_CACHE_TTL_MS: z.coerce.number().int().min(0).default(5_000),
+    METERING_ACCEPT_USAGE_BEFORE_CANCELLATION: booleanSetting.default(true),
+    METERING_FUTURE_SKEW_MS: z.coerce.number().int().min(0).max(3_600_000).default(0),
   })
   .superRefine((s, ctx) => {
     const connection = s.STORAGE_CONNECTION_STRING ?? s.AzureWebJobsStorage;
@@ -107,6 +110,13 @@ export interface Config {
   saas: { ackWindowMs: number; purchaseTokenTtlMs: number; cacheTtlMs: number; webhookRetryPeriodMs: number; webhookMaxAttempts: number };
   /** The one outbound HTTP client (shared/http/outbound.ts): timeout and address policy. */
   outbound: { timeoutMs: number; allowLoopback: boolean; allowedHosts: string[] };
+  /**
+   * Metering (shared/metering): how stale a cached resource or plan may be (architecture.md, Caches: at most 5 s
+   * by default); whether an Unsubscribed subscription's usage for hours before its cancellation is accepted (the
+   * metering FAQ's exception, specs/metering.md A7; false = the strict seed reading); how far in the future an
+   * effectiveStartTime may lie (A4, 0 by default so tests are deterministic).
+   */
+  metering: { cacheTtlMs: number; acceptUsageBeforeCancellation: boolean; futureSkewMs: number };
 }
 
 export class ConfigError extends Error {
@@ -160,6 +170,11 @@ export function parseConfig(env: Record<string, string | undefined>, cwd: string
       webhookMaxAttempts: s.WEBHOOK_MAX_ATTEMPTS,
     },
     outbound: { timeoutMs: s.OUTBOUND_TIMEOUT_MS, allowLoopback: s.OUTBOUND_ALLOW_LOOPBACK, allowedHosts: s.OUTBOUND_ALLOWED_HOSTS ?? [] },
+    metering: {
+      cacheTtlMs: s.METERING_CACHE_TTL_MS,
+      acceptUsageBeforeCancellation: s.METERING_ACCEPT_USAGE_BEFORE_CANCELLATION,
+      futureSkewMs: s.METERING_FUTURE_SKEW_MS,
+    },
   };
 }
 

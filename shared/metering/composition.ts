@@ -6,6 +6,7 @@
  */
 import type { OfferCatalog } from '../catalog/ports';
 import type { Clock } from '../clock';
+import type { Config } from '../config';
 import { services } from '../composition';
 import type { Faults } from '../faults';
 import type { Storage } from '../storage/clients';
@@ -13,6 +14,7 @@ import { Anomalies } from './service/anomalies';
 import { Billing } from './service/billing';
 import { UsageIngestion, type IngestionOptions } from './service/ingest';
 import { UsageQueries } from './service/query';
+import { UsageReport } from './service/usage-report';
 import { TableAnomalyStore } from './store/anomalies-table';
 import { CachedPlanDimensions, CachedResourceDirectory } from './store/cached';
 import { CatalogPlanDimensions } from './store/catalog-plans';
@@ -33,13 +35,18 @@ export const METERING_TABLES = {
 } as const;
 export const EXPORT_CONTAINER = 'billing-exports';
 
-/** The staleness bound of the resource and plan caches (architecture.md, Caches: at most 5 s). */
+/**
+ * The default staleness bound of the resource and plan caches (architecture.md, Caches: at most 5 s); the app
+ * takes it from the METERING_CACHE_TTL_MS setting (shared/config.ts), whose default is this value.
+ */
 export const LOOKUP_CACHE_TTL_MS = 5_000;
 
 export interface MeteringServices {
   ingestion: UsageIngestion;
   queries: UsageQueries;
   billing: Billing;
+  /** The metered-usage report with its anomaly columns (seed 004 ~19281–19315). */
+  usageReport: UsageReport;
   anomalies: Anomalies;
   /** The cached directory ingestion uses; writers in this process invalidate through it. */
   resources: CachedResourceDirectory;
@@ -100,10 +107,22 @@ export function buildMetering(deps: MeteringDeps): MeteringServices {
       clock,
     }),
     anomalies: new Anomalies({ usage, plans, resources: lookup, anomalies: anomalyStore, clock }),
+    usageReport: new UsageReport({ usage, plans, resources: lookup, anomalies: anomalyStore }),
     resources,
     resourceTable,
     planTable,
     usage,
+  };
+}
+
+/** The settings part of `MeteringDeps` (METERING_* in shared/config.ts). */
+export function meteringSettings(config: Pick<Config, 'metering'>): Pick<MeteringDeps, 'cacheTtlMs' | 'ingestion'> {
+  return {
+    cacheTtlMs: config.metering.cacheTtlMs,
+    ingestion: {
+      acceptBeforeCancellation: config.metering.acceptUsageBeforeCancellation,
+      futureSkewMs: config.metering.futureSkewMs,
+    },
   };
 }
 
@@ -118,6 +137,7 @@ export function meteringServices(): MeteringServices {
       faults: s.faults,
       catalog: s.catalog.reader,
       subscriptions: (id) => s.saas().service.getSubscriptionRecord(id),
+      ...meteringSettings(s.config),
     });
   }
   return built;

@@ -8,6 +8,7 @@
  */
 import type { MeteredResource, PlanTerms, StoredUsage } from '../model';
 import { creditQuantity, type Anomaly } from './anomaly';
+import { toCsv, type CsvValue } from './csv';
 import { quantityOf, usd } from './numbers';
 import { includedQuantity } from './resource';
 import { isoDate } from './time';
@@ -176,36 +177,26 @@ const CSV_COLUMNS = [
   'netChargeUSD',
 ] as const;
 
-function csvCell(value: string | number | null | undefined): string {
-  if (value === undefined || value === null) return '';
-  const text = String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
 /** One CSV row per statement line (RFC 4180, CRLF line ends, a header row). */
 export function statementsCsv(statements: readonly Statement[]): string {
-  const rows = [CSV_COLUMNS.join(',')];
-  for (const s of statements) {
-    for (const l of s.lines) {
-      const record: Record<(typeof CSV_COLUMNS)[number], string | number | null | undefined> = {
-        subscriptionId: s.subscriptionId,
-        offerId: s.offerId,
-        periodStart: s.periodStart,
-        periodEnd: s.periodEnd,
-        planId: l.planId,
-        dimension: l.dimension,
-        unitOfMeasure: l.unitOfMeasure,
-        pricePerUnitUSD: l.pricePerUnitUSD,
-        includedQuantity: l.includedQuantity,
-        acceptedQuantity: l.acceptedQuantity,
-        eventCount: l.eventCount,
-        chargeUSD: l.chargeUSD,
-        adjustmentQuantity: l.adjustmentQuantity,
-        adjustmentUSD: l.adjustmentUSD,
-        netChargeUSD: l.netChargeUSD,
-      };
-      rows.push(CSV_COLUMNS.map((c) => csvCell(record[c])).join(','));
-    }
-  }
-  return `${rows.join('\r\n')}\r\n`;
+  const records = statements.flatMap((s) =>
+    s.lines.map((l): Record<(typeof CSV_COLUMNS)[number], CsvValue> => ({
+      subscriptionId: s.subscriptionId,
+      offerId: s.offerId,
+      periodStart: s.periodStart,
+      periodEnd: s.periodEnd,
+      planId: l.planId,
+      dimension: l.dimension,
+      unitOfMeasure: l.unitOfMeasure,
+      pricePerUnitUSD: l.pricePerUnitUSD,
+      includedQuantity: l.includedQuantity,
+      acceptedQuantity: l.acceptedQuantity,
+      eventCount: l.eventCount,
+      chargeUSD: l.chargeUSD,
+      adjustmentQuantity: l.adjustmentQuantity,
+      adjustmentUSD: l.adjustmentUSD,
+      netChargeUSD: l.netChargeUSD,
+    })),
+  );
+  return toCsv(CSV_COLUMNS, records);
 }

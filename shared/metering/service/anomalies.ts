@@ -19,6 +19,7 @@ import {
   type AnomalyDecision,
   type DetectorOptions,
 } from '../rules/anomaly';
+import { toCsv } from '../rules/csv';
 import { roundTo, usd } from '../rules/numbers';
 import { DAY_MS, daysBetween, isoDate, startOfDay } from '../rules/time';
 import { mapLimit } from '../../concurrency';
@@ -54,22 +55,32 @@ export interface AnomalyListFilter {
   state?: 'unacknowledged' | 'acted';
 }
 
+/**
+ * An anomaly as the publisher sees it. Field names are the camelCase of the seed's columns: the unacknowledged
+ * list (seed 004 ~22499: Offer Name, Meter Id, Customer Company Name, Action Expiry Date, Usage Date, Estimated
+ * Extended Charge (PC), Estimated Financial Impact, Reported Usage), the action log (~22504: New Reported Usage,
+ * Date of Action Taken, Anomaly Decision), the "Mark as anomaly" dialog (~22513: Expected Usage, Deviation) and the
+ * usage report's anomaly columns (~19306–19315: PartnerCenterDetectedAnomaly … EstimatedFinancialImpactUSD).
+ * The payout currency is USD: this backend prices in USD only.
+ */
 export interface AnomalyView {
   anomalyId: string;
   offerId: string;
   offerName: string | null;
   planId: string;
   subscriptionId: string;
-  customerName: string | null;
+  customerCompanyName: string | null;
   meterId: string;
   usageDate: string;
   flaggedAt: string;
   actionExpiryDate: string;
   reportedUsage: number;
   expectedUsage: number;
-  deviationPercent: number;
+  /** |reported − expected| / expected × 100 (a local definition, spec A14). */
+  deviation: number;
   pricePerUnitUSD: number;
-  estimatedExtendedChargeUSD: number;
+  payoutCurrency: 'USD';
+  estimatedExtendedChargePC: number;
   estimatedFinancialImpactUSD: number;
   state: 'unacknowledged' | 'acted';
   partnerCenterDetectedAnomaly: 1;
@@ -79,6 +90,8 @@ export interface AnomalyView {
   reason: string | null;
   actionTakenAt: string | null;
   actionTakenBy: string | null;
+  /** The action log's "Date of Action Taken" (YYYY-MM-DD). */
+  dateOfActionTaken: string | null;
 }
 
 export function viewOf(a: Anomaly): AnomalyView {
@@ -88,16 +101,17 @@ export function viewOf(a: Anomaly): AnomalyView {
     offerName: a.offerName ?? null,
     planId: a.planId,
     subscriptionId: a.resourceKey,
-    customerName: a.customerName ?? null,
+    customerCompanyName: a.customerName ?? null,
     meterId: a.meterId,
     usageDate: a.usageDate,
     flaggedAt: a.flaggedAt,
     actionExpiryDate: isoDate(actionExpiry(a)),
     reportedUsage: a.reportedUsage,
     expectedUsage: a.expectedUsage,
-    deviationPercent: deviationPercent(a),
+    deviation: deviationPercent(a),
     pricePerUnitUSD: a.pricePerUnitUSD,
-    estimatedExtendedChargeUSD: usd(a.reportedUsage * a.pricePerUnitUSD),
+    payoutCurrency: 'USD',
+    estimatedExtendedChargePC: usd(a.reportedUsage * a.pricePerUnitUSD),
     estimatedFinancialImpactUSD: financialImpactUSD(a),
     state: a.decision ? 'acted' : 'unacknowledged',
     partnerCenterDetectedAnomaly: 1,
@@ -107,7 +121,48 @@ export function viewOf(a: Anomaly): AnomalyView {
     reason: a.reason ?? null,
     actionTakenAt: a.actionTakenAt ?? null,
     actionTakenBy: a.actionTakenBy ?? null,
+    dateOfActionTaken: a.actionTakenAt ? a.actionTakenAt.slice(0, 10) : null,
   };
+}
+
+/**
+ * The anomaly list as a CSV download, with the seed's column names in its order: the unacknowledged list's
+ * (seed 004 ~22499, without the "Actions" buttons) then the action log's additions (~22504). "Anomaly Id" comes
+ * last, a local addition: the API's decisions are addressed by it.
+ */
+export const ANOMALY_CSV_COLUMNS = [
+  'Offer Name',
+  'Meter Id',
+  'Customer Company Name',
+  'Action Expiry Date',
+  'Usage Date',
+  'Estimated Extended Charge (PC)',
+  'Estimated Financial Impact',
+  'Reported Usage',
+  'New Reported Usage',
+  'Date of Action Taken',
+  'Anomaly Decision',
+  'Anomaly Id',
+] as const;
+
+export function anomaliesCsv(views: readonly AnomalyView[]): string {
+  return toCsv(
+    ANOMALY_CSV_COLUMNS,
+    views.map((v) => ({
+      'Offer Name': v.offerName ?? v.offerId,
+      'Meter Id': v.meterId,
+      'Customer Company Name': v.customerCompanyName,
+      'Action Expiry Date': v.actionExpiryDate,
+      'Usage Date': v.usageDate,
+      'Estimated Extended Charge (PC)': v.estimatedExtendedChargePC,
+      'Estimated Financial Impact': v.estimatedFinancialImpactUSD,
+      'Reported Usage': v.reportedUsage,
+      'New Reported Usage': v.newReportedUsage,
+      'Date of Action Taken': v.dateOfActionTaken,
+      'Anomaly Decision': v.anomalyDecision,
+      'Anomaly Id': v.anomalyId,
+    })),
+  );
 }
 
 interface Series {

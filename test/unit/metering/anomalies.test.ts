@@ -155,7 +155,7 @@ describe('Anomalies service (specs/metering.md 3.13)', () => {
       partnerCenterDetectedAnomaly: 1,
       publisherMarkedAnomaly: null,
       actionExpiryDate: '2024-04-10',
-      customerName: 'Woodgrove',
+      customerCompanyName: 'Woodgrove',
     });
     expect(an1?.expectedUsage).toBeCloseTo(100, 0);
     expect(an1?.estimatedFinancialImpactUSD).toBeCloseTo(450, 0);
