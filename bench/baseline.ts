@@ -5,7 +5,7 @@
  */
 import { publisherToken } from './tokens';
 import type { BenchContext } from './context';
-import { measure, printTable, round, type Measurement } from './lib';
+import { measure, printTable, request, round, type Measurement } from './lib';
 
 export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
   const host = await ctx.startHost();
@@ -17,9 +17,8 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
       const count = concurrency === 1 ? 1500 : 4000;
       const raw = await ctx.rawTable(concurrency, count);
       const http = await measure('http GET /api/me (authenticated)', { concurrency, count }, async () => {
-        const res = await fetch(`${host.url}/api/me`, { headers });
+        const res = await request(`${host.url}/api/me`, { headers });
         if (res.status !== 200) throw new Error(`unexpected ${res.status}`);
-        await res.arrayBuffer();
       });
       http['vsRawReadOps'] = round(http.opsPerSec / raw.read.opsPerSec, 2);
       http['vsRawReadP99'] = round(http.p99Ms / raw.read.p99Ms, 2);

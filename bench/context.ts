@@ -38,7 +38,9 @@ export async function createContext(): Promise<BenchContext> {
     azurite,
     async startHost(env = {}) {
       const keyFile = path.join(mkdtempSync(path.join(tmpdir(), 'bench-keys-')), 'issuer-keys.json');
-      const child = spawn(process.execPath, [path.join(repoRoot, 'dist/local/main.js')], {
+      // BENCH_HOST_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) profiles the host; NODE_OPTIONS refuses --cpu-prof.
+      const nodeArgs = (process.env['BENCH_HOST_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
+      const child = spawn(process.execPath, [...nodeArgs, path.join(repoRoot, 'dist/local/main.js')], {
         cwd: repoRoot,
         env: {
           PATH: process.env['PATH'] ?? '',
