@@ -1,23 +1,34 @@
 /**
  * Billing-system events an operator drives (architecture.md, Storefront and admin routes): suspend (payment
  * failure), reinstate (payment received) and renew (end of term now). Illegal source states → 409 (C.11-99).
+ * Also the operator's view of the billing ledger (the spec's `GET /_sim/ledger`, A3) and payment-fault injection
+ * (the spec's `POST /_sim/faults`, C.10-94); decision 0416 explains the routes.
  */
 import { app, type HttpHandler } from '@azure/functions';
+import { z } from 'zod';
 import type { Authenticator } from '../shared/auth/principal';
 import { services } from '../shared/composition';
 import { endpoint } from '../shared/http/endpoint';
 import { lazyHandler, once } from '../shared/http/lazy';
+import { readJson } from '../shared/http/request';
 import { ok } from '../shared/http/responses';
 import { surfaces } from '../shared/http/surfaces';
-import { operationView } from '../shared/saas/rules';
+import { operationView, subscriptionView } from '../shared/saas/rules';
 import type { SaasService } from '../shared/saas/service';
+import { webhookClient } from './saas-webhooks';
 
 export interface AdminSubscriptionDeps {
   saas: () => SaasService;
   authenticator: () => Authenticator;
+  maxJsonBodyBytes: number;
 }
 
-export function makeAdminSubscriptionHandlers(deps: AdminSubscriptionDeps): Record<'suspend' | 'reinstate' | 'renew', HttpHandler> {
+/** `fail`: every charge (renewal, trial conversion) fails until `none` or a reinstatement. */
+const faultsSchema = z.strictObject({ payment: z.enum(['fail', 'none']) });
+
+type Action = 'suspend' | 'reinstate' | 'renew' | 'ledger' | 'faults';
+
+export function makeAdminSubscriptionHandlers(deps: AdminSubscriptionDeps): Record<Action, HttpHandler> {
   const options = { surface: surfaces.admin, allow: ['operator'] as const, authenticator: deps.authenticator };
   const id = (request: { params: Record<string, string> }) => request.params['id'] ?? '';
   return {
@@ -25,21 +36,53 @@ export function makeAdminSubscriptionHandlers(deps: AdminSubscriptionDeps): Reco
     reinstate: endpoint(options, async (request) => ok(operationView(await deps.saas().reinstate(id(request))))),
     renew: endpoint(options, async (request) => {
       const op = await deps.saas().renew(id(request));
-      return ok(op ? operationView(op) : {});
+      // A trial conversion creates no operation (A2 row 26): the converted subscription is the answer.
+      return ok(op ? operationView(op) : subscriptionView((await deps.saas().ledger(id(request))).subscription));
+    }),
+    ledger: endpoint(options, async (request) => {
+      const { subscription, entries } = await deps.saas().ledger(id(request));
+      return ok({ subscriptionId: subscription.id, isTest: subscription.isTest, entries });
+    }),
+    faults: endpoint(options, async (request) => {
+      const body = await readJson(request, faultsSchema, deps.maxJsonBodyBytes);
+      const sub = await deps.saas().setPaymentFault(id(request), body.payment);
+      return ok({ subscriptionId: sub.id, payment: sub.paymentFault ?? 'none' });
     }),
   };
 }
 
 const handlers = once(() => {
   const s = services();
-  return makeAdminSubscriptionHandlers({ saas: () => s.saas().service, authenticator: () => s.authenticator });
+  return makeAdminSubscriptionHandlers({
+    saas: () => s.saas().service,
+    authenticator: () => s.authenticator,
+    maxJsonBodyBytes: s.config.maxJsonBodyBytes,
+  });
 });
+
+// Unconstrained id: a non-GUID id gets the same problem+json 404 as an unknown one (the service checks the format).
+const SUB = 'api/admin/subscriptions/{id}';
 
 for (const action of ['suspend', 'reinstate', 'renew'] as const) {
   app.http(`admin-subscriptions-${action}`, {
     methods: ['POST'],
-    route: `api/admin/subscriptions/{id:guid}/${action}`,
+    route: `${SUB}/${action}`,
     authLevel: 'anonymous',
+    extraInputs: [webhookClient],
     handler: lazyHandler(() => handlers()[action]),
   });
 }
+
+app.http('admin-subscriptions-ledger', {
+  methods: ['GET'],
+  route: `${SUB}/ledger`,
+  authLevel: 'anonymous',
+  handler: lazyHandler(() => handlers().ledger),
+});
+
+app.http('admin-subscriptions-faults', {
+  methods: ['PUT'],
+  route: `${SUB}/faults`,
+  authLevel: 'anonymous',
+  handler: lazyHandler(() => handlers().faults),
+});

@@ -50,20 +50,20 @@ const handlers = once(() => {
   });
 });
 
-const OPS = 'api/saas/subscriptions/{subscriptionId:guid}/operations';
+const OPS = 'api/saas/subscriptions/{subscriptionId}/operations';
 
 app.http('saas-operations-list', { methods: ['GET'], route: OPS, authLevel: 'anonymous', handler: lazyHandler(() => handlers().list) });
 
 app.http('saas-operations-get', {
   methods: ['GET'],
-  route: `${OPS}/{operationId:guid}`,
+  route: `${OPS}/{operationId}`,
   authLevel: 'anonymous',
   handler: lazyHandler(() => handlers().get),
 });
 
 app.http('saas-operations-patch', {
   methods: ['PATCH'],
-  route: `${OPS}/{operationId:guid}`,
+  route: `${OPS}/{operationId}`,
   authLevel: 'anonymous',
   handler: lazyHandler(() => handlers().patch),
 });

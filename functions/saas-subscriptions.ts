@@ -2,7 +2,9 @@
  * SaaS fulfillment API v2, subscription endpoints (specs/saas-licensing.md A1.3, seed 004 ~25362–25937):
  * resolve, activate, list, get, listAvailablePlans, PATCH (plan or quantity) and DELETE. api-version 2018-08-31,
  * 403 for a bad token or another publisher's subscription, the flat `{code, message, target, details}` error body.
- * `{subscriptionId:guid}` keeps `subscriptions/resolve` from binding to the id (a non-GUID id is a 404).
+ * The id is an unconstrained `{subscriptionId}` so that a non-GUID id reaches the service and gets the SaaS 404
+ * `EntityNotFound` body like any unknown id [DEC-A4] (a `:guid` constraint gave the host's bare 404); `POST
+ * subscriptions/resolve` still wins, because a literal segment beats a parameter and no id route takes POST alone.
  */
 import { app, type HttpHandler } from '@azure/functions';
 import type { Authenticator } from '../shared/auth/principal';
@@ -15,6 +17,7 @@ import { surfaces } from '../shared/http/surfaces';
 import { API_VERSION, baseUrl, continuation, operationLocation, parseChange, readBody } from '../shared/saas/edge';
 import { resolveView, subscriptionView } from '../shared/saas/rules';
 import type { SaasService } from '../shared/saas/service';
+import { webhookClient } from './saas-webhooks';
 
 export interface SaasSubscriptionDeps {
   saas: () => SaasService;
@@ -77,7 +80,7 @@ const handlers = once(() => {
   });
 });
 
-const SUB = 'api/saas/subscriptions/{subscriptionId:guid}';
+const SUB = 'api/saas/subscriptions/{subscriptionId}';
 
 app.http('saas-subscriptions-resolve', {
   methods: ['POST'],
@@ -99,6 +102,7 @@ app.http('saas-subscriptions-patch', {
   methods: ['PATCH'],
   route: SUB,
   authLevel: 'anonymous',
+  extraInputs: [webhookClient],
   handler: lazyHandler(() => handlers().patch),
 });
 
@@ -106,6 +110,7 @@ app.http('saas-subscriptions-delete', {
   methods: ['DELETE'],
   route: SUB,
   authLevel: 'anonymous',
+  extraInputs: [webhookClient],
   handler: lazyHandler(() => handlers().remove),
 });
 

@@ -15,6 +15,7 @@ import { created, ok } from '../shared/http/responses';
 import { surfaces } from '../shared/http/surfaces';
 import { operationView, subscriptionView } from '../shared/saas/rules';
 import type { SaasService } from '../shared/saas/service';
+import { webhookClient } from './saas-webhooks';
 
 export interface StorefrontDeps {
   saas: () => SaasService;
@@ -79,6 +80,8 @@ export function makeStorefrontHandlers(
         ...(body.autoRenew !== undefined ? { autoRenew: body.autoRenew } : {}),
         ...(body.csp !== undefined ? { csp: body.csp } : {}),
         ...(body.name ? { name: body.name } : {}),
+        // The signed-in buyer, never the body: only a preview-audience member's own purchase is a test [DEC-A34].
+        ...(principal.email ? { callerEmail: principal.email } : {}),
       });
       return created(
         { subscriptionId: result.subscription.id, purchaseToken: result.token, landingPageUrl: result.landingPageUrl },
@@ -120,7 +123,8 @@ const handlers = once(() => {
   });
 });
 
-const SUB = 'api/storefront/subscriptions/{id:guid}';
+// Unconstrained id: a non-GUID id gets the same problem+json 404 as an unknown one (the service checks the format).
+const SUB = 'api/storefront/subscriptions/{id}';
 
 app.http('storefront-purchase', {
   methods: ['POST'],
@@ -140,6 +144,7 @@ app.http('storefront-change-plan', {
   methods: ['POST'],
   route: `${SUB}/changePlan`,
   authLevel: 'anonymous',
+  extraInputs: [webhookClient],
   handler: lazyHandler(() => handlers().changePlan),
 });
 
@@ -147,6 +152,7 @@ app.http('storefront-change-quantity', {
   methods: ['POST'],
   route: `${SUB}/changeQuantity`,
   authLevel: 'anonymous',
+  extraInputs: [webhookClient],
   handler: lazyHandler(() => handlers().changeQuantity),
 });
 
@@ -154,6 +160,7 @@ app.http('storefront-cancel', {
   methods: ['POST'],
   route: `${SUB}/cancel`,
   authLevel: 'anonymous',
+  extraInputs: [webhookClient],
   handler: lazyHandler(() => handlers().cancel),
 });
 

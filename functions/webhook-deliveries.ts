@@ -1,8 +1,11 @@
 /**
- * Webhooks to the ISV: the publisher's view of delivery attempts and redelivery, and the dispatcher timer that
- * works the outbox and the SaaS timers (ACK windows, term ends, suspension grace) on the project clock.
+ * Webhooks to the ISV: the publisher's view of delivery attempts and redelivery (a new delivery orchestration),
+ * and the `saas-due-work` timer on the project clock: the SaaS timers found through the due index (ACK windows,
+ * term ends, suspension grace) and the sweeper that starts delivery orchestrations a crash left unstarted
+ * (decisions 0410, 0411).
  */
 import { app, type HttpHandler, type InvocationContext, type Timer } from '@azure/functions';
+import * as df from 'durable-functions';
 import { z } from 'zod';
 import type { Authenticator } from '../shared/auth/principal';
 import { services } from '../shared/composition';
@@ -13,10 +16,13 @@ import { parseQuery } from '../shared/http/request';
 import { accepted, ok } from '../shared/http/responses';
 import { surfaces } from '../shared/http/surfaces';
 import type { Saas } from '../shared/saas/composition';
+import type { DeliveryClient } from '../shared/saas/delivery-starter';
 
 export interface DeliveryDeps {
   saas: () => Saas;
   authenticator: () => Authenticator;
+  /** The durable client bound to this invocation (the redelivery starts an orchestration with it). */
+  client: (context: InvocationContext) => DeliveryClient;
 }
 
 const query = z.object({ subscriptionId: z.uuid({ message: 'must be a GUID' }).optional() });
@@ -48,10 +54,14 @@ export function makeDeliveryHandlers(deps: DeliveryDeps): Record<'list' | 'redel
         }));
       return ok({ deliveries });
     }),
-    redeliver: endpoint(options, async (request, { principal }) => {
+    redeliver: endpoint(options, async (request, { principal, invocation }) => {
       const publisherId = own(principal, request.params['publisherId']);
-      const row = await deps.saas().dispatcher.redeliver(publisherId, request.params['deliveryId'] ?? '');
+      const { delivery, starter } = deps.saas();
+      starter.attach(deps.client(invocation));
+      const row = await delivery.redeliver(publisherId, request.params['deliveryId'] ?? '');
       if (!row) throw new NotFoundError('The delivery was not found.', 'DeliveryNotFound');
+      // Stored first: if this start fails or the host dies now, the sweeper starts the same instance id.
+      await starter.handoff(row);
       return accepted({ id: row.operationId, state: row.state, nextAttemptAt: row.nextAttemptAt });
     }),
   };
@@ -59,18 +69,22 @@ export function makeDeliveryHandlers(deps: DeliveryDeps): Record<'list' | 'redel
 
 const handlers = once(() => {
   const s = services();
-  return makeDeliveryHandlers({ saas: () => s.saas(), authenticator: () => s.authenticator });
+  return makeDeliveryHandlers({ saas: () => s.saas(), authenticator: () => s.authenticator, client: (c) => df.getClient(c) });
 });
 
 /** Every 2 seconds on the project clock (a clock jump fires it at once). */
 export const SAAS_DUE_WORK_SCHEDULE = '*/2 * * * * *';
 
 export async function saasDueWork(_timer: Timer, context: InvocationContext): Promise<void> {
-  const { attempts, timers } = await services().saas().dispatcher.runDue();
-  if (attempts + timers > 0) context.log(`saas due work: ${attempts} webhook attempts, ${timers} timers`);
+  const { saas, clock } = services();
+  const { service, starter, store } = saas();
+  starter.attach(df.getClient(context));
+  const started = await starter.sweep(store, clock);
+  const timers = await service.runDueTimers();
+  if (started + timers > 0) context.log(`saas due work: ${started} deliveries started by the sweeper, ${timers} timers`);
 }
 
-app.timer('saas-due-work', { schedule: SAAS_DUE_WORK_SCHEDULE, handler: saasDueWork });
+app.timer('saas-due-work', { schedule: SAAS_DUE_WORK_SCHEDULE, extraInputs: [df.input.durableClient()], handler: saasDueWork });
 
 app.http('webhook-deliveries-list', {
   methods: ['GET'],
@@ -83,5 +97,6 @@ app.http('webhook-deliveries-redeliver', {
   methods: ['POST'],
   route: 'api/publishers/{publisherId}/webhooks/deliveries/{deliveryId:guid}/redeliver',
   authLevel: 'anonymous',
+  extraInputs: [df.input.durableClient()],
   handler: lazyHandler(() => handlers().redeliver),
 });

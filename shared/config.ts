@@ -57,6 +57,8 @@ const settingsSchema = z
     SAAS_ACK_WINDOW_MS: z.coerce.number().int().positive().default(10_000),
     SAAS_PURCHASE_TOKEN_TTL_MS: z.coerce.number().int().positive().default(86_400_000),
     SAAS_CACHE_TTL_MS: z.coerce.number().int().min(0).default(5_000),
+    /** DEC-A33: a purchase not activated within this many ms is cancelled; 0 (the default) = never. */
+    SAAS_PENDING_EXPIRY_MS: z.coerce.number().int().min(0).default(0),
     WEBHOOK_RETRY_PERIOD_MS: z.coerce.number().int().positive().default(28_800_000),
     WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().positive().default(500),
     OUTBOUND_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
@@ -78,7 +80,11 @@ const settingsSchema = z
     // Outside local mode there is no development key file to fall back on: secrets must not be sealed with a key
     // that lives on one instance's disk.
     if (s.AUTH_MODE !== 'local' && !s.SECRETS_KEY) {
-      ctx.addIssue({ code: 'custom', path: ['SECRETS_KEY'], message: 'is required when AUTH_MODE is not local (a Key Vault reference in Azure)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SECRETS_KEY'],
+        message: 'is required when AUTH_MODE is not local (a Key Vault reference in Azure)',
+      });
     }
   });
 
@@ -107,7 +113,15 @@ export interface Config {
   /** Upper bound for one uploaded package artifact (the per-kind limits of the catalog apply below it). */
   maxArtifactBytes: number;
   /** SaaS fulfillment (shared/saas): ACK window, purchase-token lifetime, webhook retry policy. */
-  saas: { ackWindowMs: number; purchaseTokenTtlMs: number; cacheTtlMs: number; webhookRetryPeriodMs: number; webhookMaxAttempts: number };
+  saas: {
+    ackWindowMs: number;
+    purchaseTokenTtlMs: number;
+    cacheTtlMs: number;
+    webhookRetryPeriodMs: number;
+    webhookMaxAttempts: number;
+    /** 0 = a pending purchase never expires (DEC-A33). */
+    pendingExpiryMs: number;
+  };
   /** The one outbound HTTP client (shared/http/outbound.ts): timeout and address policy. */
   outbound: { timeoutMs: number; allowLoopback: boolean; allowedHosts: string[] };
   /**
@@ -168,6 +182,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd: string
       cacheTtlMs: s.SAAS_CACHE_TTL_MS,
       webhookRetryPeriodMs: s.WEBHOOK_RETRY_PERIOD_MS,
       webhookMaxAttempts: s.WEBHOOK_MAX_ATTEMPTS,
+      pendingExpiryMs: s.SAAS_PENDING_EXPIRY_MS,
     },
     outbound: { timeoutMs: s.OUTBOUND_TIMEOUT_MS, allowLoopback: s.OUTBOUND_ALLOW_LOOPBACK, allowedHosts: s.OUTBOUND_ALLOWED_HOSTS ?? [] },
     metering: {

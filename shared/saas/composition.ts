@@ -7,7 +7,9 @@ import { mintToken, nameGuid } from '../auth/tokens';
 import type { OfferCatalog } from '../catalog/ports';
 import { OutboundClient } from '../http/outbound';
 import type { Storage } from '../storage/clients';
-import { WebhookDispatcher } from './outbox';
+import { DeliveryStarter } from './delivery-starter';
+import { TableDueIndex, withDueIndex } from './due';
+import { WebhookDelivery, withOutboxHandoff } from './outbox';
 import { SaasService } from './service';
 import { cachedStore } from './cache';
 import type { SubscriptionStore } from './ports';
@@ -15,7 +17,10 @@ import { TableSubscriptionStore } from './store';
 
 export interface Saas {
   service: SaasService;
-  dispatcher: WebhookDispatcher;
+  /** What the delivery orchestration's activities do (shared/saas/outbox.ts). */
+  delivery: WebhookDelivery;
+  /** Starts delivery orchestrations (after a commit, on redelivery, from the sweeper). */
+  starter: DeliveryStarter;
   store: SubscriptionStore;
 }
 
@@ -33,27 +38,41 @@ export function buildSaas(parts: {
   keys: LocalKeyStore;
   catalog: OfferCatalog;
 }): Saas {
-  const { config, storage, clock } = parts;
-  const store = cachedStore(
-    new TableSubscriptionStore(
-      () => storage.table('SaasSubscriptions'),
-      () => storage.table('SaasIndex'),
-    ),
-    { ttlMs: config.saas.cacheTtlMs },
+  const { config, storage, clock, faults } = parts;
+  const table = new TableSubscriptionStore(
+    () => storage.table('SaasSubscriptions'),
+    () => storage.table('SaasIndex'),
   );
+  const starter = new DeliveryStarter({
+    maxAttempts: config.saas.webhookMaxAttempts,
+    retryPeriodMs: config.saas.webhookRetryPeriodMs,
+  });
+  // Cache for reads, then the due index (its checks read the table, never the cache), then the hand-over of new
+  // outbox rows to their orchestrations right after the commit (decisions 0410, 0411).
+  const indexed = withDueIndex(
+    cachedStore(table, { ttlMs: config.saas.cacheTtlMs }),
+    new TableDueIndex(() => storage.table('SaasDue')),
+    table,
+  );
+  const store = withOutboxHandoff(indexed, starter.handoff, faults);
   const service = new SaasService({
     store,
     catalog: parts.catalog,
     clock,
-    faults: parts.faults,
-    settings: { purchaseTokenTtlMs: config.saas.purchaseTokenTtlMs, ackWindowMs: config.saas.ackWindowMs },
+    faults,
+    settings: {
+      purchaseTokenTtlMs: config.saas.purchaseTokenTtlMs,
+      ackWindowMs: config.saas.ackWindowMs,
+      pendingExpiryMs: config.saas.pendingExpiryMs,
+    },
   });
-  const dispatcher = new WebhookDispatcher({
+  const delivery = new WebhookDelivery({
     store,
     service,
     catalog: parts.catalog,
     client: new OutboundClient(config.outbound),
     clock,
+    faults,
     bearerFor: async (audience) =>
       (
         await mintToken(
@@ -62,8 +81,6 @@ export function buildSaas(parts: {
           { issuerBase: config.auth.localIssuerBase, audience, now: clock.now(), lifetimeSeconds: 600 },
         )
       ).accessToken,
-    retryPeriodMs: config.saas.webhookRetryPeriodMs,
-    maxAttempts: config.saas.webhookMaxAttempts,
   });
-  return { service, dispatcher, store };
+  return { service, delivery, starter, store };
 }

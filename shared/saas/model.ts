@@ -43,6 +43,19 @@ export interface SubscriptionRecord {
   /** The ACK-requiring operation in progress, if any: plan/quantity changes are refused meanwhile [DEC-A21]. */
   lockedBy?: string;
   suspendedAt?: string;
+  /**
+   * When billing started (activation of a paid plan, or trial conversion): the free-cancellation window runs from
+   * here [004:25894-25897], and its presence means the customer has paid for the offer (no second trial [004:2589]).
+   */
+  paidSince?: string;
+  /** Re-anchors the terms at trial conversion (YYYY-MM-DD); absent = `activatedOn` [DEC-A8]. */
+  termAnchor?: string;
+  /** Number of ledger entries written so far: the next entry's sequence number (absent = 0). */
+  ledgerSeq?: number;
+  /** Operator-injected fault: the next charge (renewal, trial conversion) fails → Suspended (C.10-94, decision 0417). */
+  paymentFault?: 'fail';
+  /** A PendingFulfillmentStart subscription not activated by then is cancelled (DEC-A33; absent = never). */
+  pendingExpiresAt?: string;
   statusHistory: { status: SaasStatus; at: string }[];
   planHistory: { planId: string; quantity?: number; from: string }[];
 }
@@ -63,6 +76,8 @@ export interface OperationRecord {
   /** Internal: who started it and whether it waits for the publisher's PATCH. Never serialised. */
   source: 'Publisher' | 'Marketplace';
   ackRequired: boolean;
+  /** Internal: whether the target plan of a ChangePlan has a free trial (a switch to a plan without one converts). */
+  targetHasTrial?: boolean;
   /** When the acknowledgement window closes (set on the first accepted webhook, or at creation for ISV changes). */
   ackDeadline?: string;
 }
@@ -91,6 +106,32 @@ export interface OutboxRecord {
   nextAttemptAt: string;
   createdAt: string;
   firstDeliveredAt?: string;
+}
+
+export type LedgerEvent =
+  'Activated' | 'Renewed' | 'PlanChanged' | 'QuantityChanged' | 'Suspended' | 'Reinstated' | 'Cancelled' | 'TrialConverted';
+
+/**
+ * One billing-ledger row (specs/saas-licensing.md A3): insert-only, written in the same transaction as the state
+ * change it records. Events only, no amounts (D.A, last row).
+ */
+export interface LedgerEntry {
+  subscriptionId: string;
+  /** 0, 1, 2, … per subscription, in commit order. */
+  seq: number;
+  event: LedgerEvent;
+  at: string;
+  publisherId: string;
+  offerId: string;
+  planId: string;
+  quantity?: number;
+  termUnit: TermUnit;
+  /** False for test purchases (isTest [DEC-A34]) and for anything that happens during a free trial. */
+  billable: boolean;
+  /** Cancelled only: whether the customer is charged (outside the 24 h / 14 d free-cancellation window). */
+  charged?: boolean;
+  /** The operation the entry belongs to, when there is one. */
+  operationId?: string;
 }
 
 export interface Stored<T> {

@@ -1,11 +1,13 @@
 /** Storage port of the SaaS capability. Adapters return `undefined` for "not found"; the service decides. */
-import type { OperationRecord, OutboxRecord, Stored, SubscriptionRecord } from './model';
+import type { LedgerEntry, OperationRecord, OutboxRecord, Stored, SubscriptionRecord } from './model';
 
 /** One row of a transaction: create when `etag` is absent (insert-only), otherwise replace with If-Match. */
 export type Write =
   | { kind: 'subscription'; value: SubscriptionRecord; etag?: string }
   | { kind: 'operation'; value: OperationRecord; etag?: string }
-  | { kind: 'outbox'; value: OutboxRecord; etag?: string };
+  | { kind: 'outbox'; value: OutboxRecord; etag?: string }
+  /** Billing ledger rows are insert-only and always ride in the transaction of the change they record. */
+  | { kind: 'ledger'; value: LedgerEntry; etag?: undefined };
 
 export interface DeliveryAttempt {
   operationId: string;
@@ -24,7 +26,7 @@ export interface PurchaseToken {
   expiresAt: string;
 }
 
-export type DueItem = { kind: Write['kind']; publisherId: string; id: string };
+export type DueItem = { kind: Exclude<Write['kind'], 'ledger'>; publisherId: string; id: string };
 
 export interface SubscriptionStore {
   getSubscription(publisherId: string, id: string): Promise<Stored<SubscriptionRecord> | undefined>;
@@ -44,6 +46,10 @@ export interface SubscriptionStore {
   listAttempts(publisherId: string, operationId?: string): Promise<DeliveryAttempt[]>;
   putToken(hash: string, token: PurchaseToken): Promise<void>;
   getToken(hash: string): Promise<PurchaseToken | undefined>;
+  /** The billing ledger of one subscription, in sequence order. */
+  listLedger(publisherId: string, subscriptionId: string): Promise<LedgerEntry[]>;
+  /** Whether the tenant (as beneficiary) has ever had a subscription to the offer activated (trial or paid). */
+  offerUsedBy(publisherId: string, offerId: string, tenantId: string): Promise<boolean>;
   /** Rows whose due time has passed: subscription timers, ACK windows, pending webhooks. */
   listDue(now: Date): Promise<DueItem[]>;
 }

@@ -2,12 +2,17 @@
  * Pure rules of the SaaS life cycle (specs/saas-licensing.md A1.6, A2): term dates, quantity parsing, which
  * transitions the table allows, and the API views of stored records.
  */
+import type { LiveOffer } from '../catalog/ports';
+import { MP } from '../catalog/model/fields/listing';
 import type { OperationRecord, SaasStatus, SubscriptionRecord, TermUnit, WebhookPayload } from './model';
 
 /** Upper bound for a per-user plan without a max [DEC-A11]. */
 export const MAX_QUANTITY = 1_000_000;
 
 const DAY_MS = 86_400_000;
+
+/** Grace period before a suspended subscription is cancelled [004:25303]. */
+export const SUSPENSION_GRACE_MS = 30 * DAY_MS;
 
 export function utcDate(at: Date): string {
   return at.toISOString().slice(0, 10);
@@ -33,11 +38,63 @@ export function termDates(anchor: string, unit: TermUnit, k: number): { startDat
   return { startDate: addMonthsClamped(anchor, k * m), endDate: minusOneDay(addMonthsClamped(anchor, (k + 1) * m)) };
 }
 
-/** The instant the current term ends (start of the day after endDate), when renewal or expiry happens. */
-export function termEndsAt(sub: SubscriptionRecord): Date | undefined {
+/**
+ * The current term: during a free trial the trial month from activation [004:2575] (a trial plan switch keeps the
+ * clock [004:2581], because the activation date does not move); afterwards term k from the anchor, which is the
+ * activation date, or the conversion date once a trial has converted (decision 0415).
+ */
+export function currentTerm(sub: SubscriptionRecord): { startDate: string; endDate: string } | undefined {
   if (!sub.activatedOn) return undefined;
-  const { endDate } = termDates(sub.activatedOn, sub.termUnit, sub.termIndex);
-  return new Date(Date.parse(`${endDate}T00:00:00Z`) + DAY_MS);
+  if (sub.isFreeTrial) return termDates(sub.activatedOn, 'P1M', 0);
+  return termDates(sub.termAnchor ?? sub.activatedOn, sub.termUnit, sub.termIndex);
+}
+
+/** The instant the current term (or the trial) ends (start of the day after endDate): renewal, conversion or expiry. */
+export function termEndsAt(sub: SubscriptionRecord): Date | undefined {
+  const term = currentTerm(sub);
+  return term ? new Date(Date.parse(`${term.endDate}T00:00:00Z`) + DAY_MS) : undefined;
+}
+
+/**
+ * When the due-work timer must next look at a subscription ('' = never): pending expiry (DEC-A33), the end of the
+ * trial or term while Subscribed, the end of the grace period while Suspended.
+ */
+export function subscriptionDueAt(sub: SubscriptionRecord): string {
+  if (sub.status === 'PendingFulfillmentStart') return sub.pendingExpiresAt ?? '';
+  if (sub.status === 'Subscribed') return termEndsAt(sub)?.toISOString() ?? '';
+  if (sub.status === 'Suspended' && sub.suspendedAt) return new Date(Date.parse(sub.suspendedAt) + SUSPENSION_GRACE_MS).toISOString();
+  return '';
+}
+
+/** No charge when cancelled within 24 h (monthly) or 14 days (yearly) after billing started [004:25894-25897]. */
+export function freeCancellationWindowMs(unit: TermUnit): number {
+  return unit === 'P1Y' ? 14 * DAY_MS : DAY_MS;
+}
+
+/**
+ * Whether cancelling at `at` charges the customer: never during a free trial (billing has not started [004:2577])
+ * or before activation; otherwise only once the free-cancellation window after billing started has passed.
+ */
+export function cancellationCharged(sub: SubscriptionRecord, at: Date): boolean {
+  if (sub.isFreeTrial) return false;
+  const since = sub.paidSince ?? sub.statusHistory.find((s) => s.status === 'Subscribed')?.at;
+  if (!since) return false;
+  return at.getTime() - Date.parse(since) >= freeCancellationWindowMs(sub.termUnit);
+}
+
+/**
+ * Whether `email` is in the offer's preview audience (specs/publish.md 1.8: SaaS preview audiences are AAD/MSA
+ * e-mail addresses, `microsoft-azure-marketplace.previewAudience`): such purchases are test purchases [DEC-A34].
+ */
+export function inPreviewAudience(offer: LiveOffer, email: string | undefined): boolean {
+  if (!email) return false;
+  const raw = offer.definition.offer[`${MP}.previewAudience`];
+  if (!Array.isArray(raw)) return false;
+  const wanted = email.trim().toLowerCase();
+  return raw.some((entry) => {
+    const id = typeof entry === 'object' && entry !== null && !Array.isArray(entry) ? entry['id'] : undefined;
+    return typeof id === 'string' && id.trim().toLowerCase() === wanted;
+  });
 }
 
 export type QuantityInput = { kind: 'absent' } | { kind: 'value'; value: number } | { kind: 'invalid' };
@@ -66,10 +123,7 @@ function isoNoMillis(date: string): string {
 
 /** The Subscription resource (A1.2) with contract formats: date-time term dates, omitted while pending. */
 export function subscriptionView(sub: SubscriptionRecord) {
-  const dates =
-    sub.activatedOn && (sub.status === 'Subscribed' || sub.status === 'Suspended' || sub.status === 'Unsubscribed')
-      ? termDates(sub.activatedOn, sub.termUnit, sub.termIndex)
-      : undefined;
+  const dates = sub.status !== 'PendingFulfillmentStart' ? currentTerm(sub) : undefined;
   return {
     id: sub.id,
     name: sub.name,
@@ -156,4 +210,11 @@ export function planAt(sub: SubscriptionRecord, at: Date): { planId: string; qua
   let found: { planId: string; quantity?: number } | undefined;
   for (const entry of sub.planHistory) if (Date.parse(entry.from) <= at.getTime()) found = entry;
   return found;
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Subscription and operation ids are GUIDs [004:25386, 25989]; anything else is simply not found [DEC-A4]. */
+export function isGuid(id: string): boolean {
+  return GUID.test(id);
 }

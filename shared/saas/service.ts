@@ -11,16 +11,41 @@ import type { LiveOffer, LivePlan, OfferCatalog } from '../catalog/ports';
 import { canBuy } from '../catalog/rules/live';
 import { ConflictError, ForbiddenError } from '../http/errors';
 import { bad, conflict, foreign, notFound } from './errors';
-import type { AadIdentity, OperationAction, OperationRecord, OutboxRecord, Stored, SubscriptionRecord, TermUnit } from './model';
+import type {
+  AadIdentity,
+  LedgerEntry,
+  LedgerEvent,
+  OperationAction,
+  OperationRecord,
+  OutboxRecord,
+  Stored,
+  SubscriptionRecord,
+  TermUnit,
+} from './model';
 import { ACK_ACTIONS } from './model';
+import { convertedTrial, ledgerEntry } from './ledger';
 import type { SubscriptionStore, Write } from './ports';
-import { MAX_QUANTITY, parseQuantity, utcDate, webhookPayload, withPlan, withStatus } from './rules';
+import {
+  MAX_QUANTITY,
+  SUSPENSION_GRACE_MS,
+  cancellationCharged,
+  inPreviewAudience,
+  isGuid,
+  parseQuantity,
+  termEndsAt,
+  utcDate,
+  webhookPayload,
+  withPlan,
+  withStatus,
+} from './rules';
 
 export const FAULT_BEFORE_WRITE = 'saas.subscription.before-write';
 
 export interface SaasSettings {
   purchaseTokenTtlMs: number;
   ackWindowMs: number;
+  /** How long a purchase may stay PendingFulfillmentStart before it is cancelled; absent or 0 = never [DEC-A33]. */
+  pendingExpiryMs?: number;
 }
 
 export interface SaasDeps {
@@ -45,6 +70,8 @@ export interface PurchaseInput {
   autoRenew?: boolean;
   csp?: boolean;
   name?: string;
+  /** The signed-in buyer's e-mail (from the token, not the body): a preview-audience member's purchase is a test [DEC-A34]. */
+  callerEmail?: string;
 }
 
 const MAX_ATTEMPTS = 20;
@@ -72,6 +99,7 @@ export class SaasService {
 
   /** A subscription of the calling publisher: 404 when unknown, 403 when another publisher's [004:25427]. */
   async #owned(publisherId: string, id: string): Promise<Stored<SubscriptionRecord>> {
+    if (!isGuid(id)) throw notFound(); // [DEC-A4]; also keeps odd characters out of table keys
     const found = await this.#d.store.getSubscription(publisherId, id);
     if (found) return found;
     const owner = await this.#d.store.ownerOf(id);
@@ -81,6 +109,7 @@ export class SaasService {
 
   /** Any subscription by id (storefront and admin callers are not publishers). */
   async #byId(id: string): Promise<Stored<SubscriptionRecord>> {
+    if (!isGuid(id)) throw notFound();
     const owner = await this.#d.store.ownerOf(id);
     const found = owner !== undefined ? await this.#d.store.getSubscription(owner, id) : undefined;
     if (!found) throw notFound();
@@ -163,6 +192,10 @@ export class SaasService {
     };
   }
 
+  #ledger(sub: SubscriptionRecord, event: LedgerEvent, extra: { charged?: boolean; operationId?: string } = {}) {
+    return ledgerEntry(sub, event, this.#now(), extra);
+  }
+
   // ---- purchase tokens -------------------------------------------------------------------------------------------
 
   async mintToken(sub: SubscriptionRecord): Promise<string> {
@@ -239,14 +272,22 @@ export class SaasService {
         const given = quantity.kind === 'value' ? quantity.value : undefined;
         if (given !== sub.quantity) throw bad('QuantityMismatch', 'quantity must be the purchased quantity.', 'quantity');
         const now = this.#now();
-        const next = { ...withStatus(sub, 'Subscribed', now.toISOString()), activatedOn: utcDate(now), termIndex: 0 };
-        return { writes: [{ kind: 'subscription', value: next, etag }], result: undefined };
+        const activated: SubscriptionRecord = {
+          ...withStatus(sub, 'Subscribed', now.toISOString()),
+          activatedOn: utcDate(now),
+          termIndex: 0,
+          // Billing starts now, or at conversion for a free trial [004:2577].
+          ...(sub.isFreeTrial ? {} : { paidSince: now.toISOString() }),
+        };
+        delete activated.pendingExpiresAt;
+        const { sub: next, write } = this.#ledger(activated, 'Activated');
+        return { writes: [{ kind: 'subscription', value: next, etag }, write], result: undefined };
       },
     );
   }
 
   /** Validates a plan or quantity change against the subscription's frozen offer (A1.3.6, A1.3.7). */
-  async #target(sub: SubscriptionRecord, change: Change): Promise<{ planId: string; quantity?: number }> {
+  async #target(sub: SubscriptionRecord, change: Change): Promise<{ planId: string; quantity?: number; hasTrial?: boolean }> {
     const offer = await this.#d.catalog.getLiveOffer(sub.publisherId, sub.offerId);
     if ('planId' in change) {
       const plan = offer?.plans.find((p) => p.planId === change.planId);
@@ -261,7 +302,7 @@ export class SaasService {
           throw bad('QuantityOutOfRange', `The current quantity ${sub.quantity} is outside the plan's range ${min}–${max}.`, 'planId');
         }
       } else quantity = undefined;
-      return { planId: plan.planId, ...(quantity !== undefined ? { quantity } : {}) };
+      return { planId: plan.planId, ...(quantity !== undefined ? { quantity } : {}), hasTrial: plan.freeTrial };
     }
     const current = (await this.#offerOf(sub)).plans.find((p) => p.planId === sub.planId);
     const livePlan = offer?.plans.find((p) => p.planId === sub.planId) ?? current;
@@ -304,8 +345,11 @@ export class SaasService {
           const op = { ...this.#operation(sub, action, source), status: 'Conflict' as const };
           return { writes: [{ kind: 'operation', value: op }], result: op };
         }
-        const target = await this.#target(sub, change);
-        const op = this.#operation(sub, action, source, target);
+        const { hasTrial, ...target } = await this.#target(sub, change);
+        const op: OperationRecord = {
+          ...this.#operation(sub, action, source, target),
+          ...(hasTrial !== undefined ? { targetHasTrial: hasTrial } : {}),
+        };
         return {
           writes: this.#changeWrites({ ...sub, lockedBy: op.id }, etag, op),
           result: op,
@@ -336,12 +380,17 @@ export class SaasService {
     const next: SubscriptionRecord = withStatus(sub, 'Unsubscribed', this.#now().toISOString());
     delete next.lockedBy;
     const op = this.#operation(next, 'Unsubscribe', source);
-    const writes: Write[] = [
-      { kind: 'subscription', value: next, etag },
-      { kind: 'operation', value: op },
-    ];
-    if (!wasPending) writes.push({ kind: 'outbox', value: this.#outbox(op) });
-    return { writes, result: op };
+    if (wasPending) {
+      // Never activated, never billed: no ledger entry and no webhook [DEC-A31].
+      const writes: Write[] = [
+        { kind: 'subscription', value: next, etag },
+        { kind: 'operation', value: op },
+      ];
+      return { writes, result: op };
+    }
+    const charged = cancellationCharged(sub, this.#now());
+    const { sub: recorded, write } = this.#ledger(next, 'Cancelled', { charged, operationId: op.id });
+    return { writes: [...this.#changeWrites(recorded, etag, op), write], result: op };
   }
 
   async listOperations(publisherId: string, id: string): Promise<OperationRecord[]> {
@@ -352,6 +401,7 @@ export class SaasService {
 
   async getOperation(publisherId: string, id: string, operationId: string): Promise<Stored<OperationRecord>> {
     await this.#owned(publisherId, id);
+    if (!isGuid(operationId)) throw notFound('operation');
     const op = await this.#d.store.getOperation(publisherId, operationId);
     if (!op || op.value.subscriptionId !== id) throw notFound('operation');
     return op;
@@ -386,15 +436,29 @@ export class SaasService {
       const now = this.#now().toISOString();
       let next: SubscriptionRecord = { ...sub.value };
       let finalOutcome = outcome;
+      const ledger: Write[] = [];
+      const record = (event: LedgerEvent) => {
+        const entry = this.#ledger(next, event, { operationId: op.id });
+        next = entry.sub;
+        ledger.push(entry.write);
+      };
       if (next.lockedBy === op.id) delete next.lockedBy;
       if (outcome === 'Succeeded') {
         if (op.action === 'Reinstate') {
           if (next.status === 'Suspended') {
             next = withStatus(next, 'Subscribed', now);
             delete next.suspendedAt;
+            record('Reinstated');
           } else finalOutcome = 'Failed';
-        } else if (next.status === 'Subscribed') next = withPlan(next, op.planId, op.quantity, now);
-        else finalOutcome = 'Failed'; // cancelled meanwhile: nothing to apply
+        } else if (next.status === 'Subscribed') {
+          next = withPlan(next, op.planId, op.quantity, now);
+          record(op.action === 'ChangePlan' ? 'PlanChanged' : 'QuantityChanged');
+          // Converting to a plan without a free trial ends the trial at once [004:2583]; a trial plan keeps its clock.
+          if (next.isFreeTrial && op.action === 'ChangePlan' && op.targetHasTrial === false) {
+            next = convertedTrial(next, this.#now());
+            record('TrialConverted');
+          }
+        } else finalOutcome = 'Failed'; // cancelled meanwhile: nothing to apply
       }
       const done: OperationRecord = {
         ...op,
@@ -410,6 +474,7 @@ export class SaasService {
       const result = await this.#d.store.commit(publisherId, [
         { kind: 'operation', value: done, etag: stored.etag },
         { kind: 'subscription', value: next, etag: sub.etag },
+        ...ledger,
       ]);
       if (result === 'ok') return done;
     }
@@ -440,6 +505,10 @@ export class SaasService {
     }
     const now = this.#now().toISOString();
     const csp = input.csp === true || beneficiary.tenantId !== input.purchaser.tenantId;
+    // One free trial per customer tenant and offer: none once a subscription to the offer was ever activated
+    // (paid, or a trial that started) [004:2589]; decision 0415 says why a used trial counts too.
+    const isFreeTrial = plan.freeTrial && !(await this.#d.store.offerUsedBy(offer.publisherId, offer.offerId, beneficiary.tenantId));
+    const expiryMs = this.#d.settings.pendingExpiryMs ?? 0;
     const sub: SubscriptionRecord = {
       id: randomUUID(),
       publisherId: offer.publisherId,
@@ -451,13 +520,14 @@ export class SaasService {
       beneficiary,
       purchaser: input.purchaser,
       allowedCustomerOperations: csp ? ['Read'] : ['Read', 'Update', 'Delete'],
-      isFreeTrial: plan.freeTrial,
-      isTest: false,
+      isFreeTrial,
+      isTest: inPreviewAudience(offer, input.callerEmail),
       status: 'PendingFulfillmentStart',
       termUnit: input.termUnit,
       termIndex: 0,
       autoRenew: input.autoRenew ?? true,
       created: now,
+      ...(expiryMs > 0 ? { pendingExpiresAt: new Date(Date.parse(now) + expiryMs).toISOString() } : {}),
       statusHistory: [{ status: 'PendingFulfillmentStart', at: now }],
       planHistory: [{ planId: plan.planId, ...(quantity !== undefined ? { quantity } : {}), from: now }],
     };
@@ -499,19 +569,25 @@ export class SaasService {
       () => this.#owned(publisherId, id),
       async ({ value: sub, etag }) => {
         if (sub.status !== 'Subscribed') throw conflict('InvalidSubscriptionStatus', `A ${sub.status} subscription cannot be suspended.`);
-        const now = this.#now().toISOString();
-        const next: SubscriptionRecord = { ...withStatus(sub, 'Suspended', now), suspendedAt: now };
-        delete next.lockedBy; // a pending change no longer applies to a suspended subscription (completion fails it)
-        const op = this.#operation(next, 'Suspend', 'Marketplace');
-        return {
-          writes: this.#changeWrites(next, etag, op),
-          result: op,
-        };
+        return this.#suspendWrites(sub, etag);
       },
     );
   }
 
-  /** A2 row 13: stays Suspended until the publisher's Success (or the ACK window) [004:25312-25323]. */
+  /** Suspension (payment failure, also at renewal [004:25331]): status, `Suspend` operation + webhook, ledger entry. */
+  #suspendWrites(sub: SubscriptionRecord, etag: string): { writes: Write[]; result: OperationRecord } {
+    const now = this.#now().toISOString();
+    const suspended: SubscriptionRecord = { ...withStatus(sub, 'Suspended', now), suspendedAt: now };
+    delete suspended.lockedBy; // a pending change no longer applies to a suspended subscription (completion fails it)
+    const op = this.#operation(suspended, 'Suspend', 'Marketplace');
+    const { sub: next, write } = this.#ledger(suspended, 'Suspended', { operationId: op.id });
+    return { writes: [...this.#changeWrites(next, etag, op), write], result: op };
+  }
+
+  /**
+   * A2 row 13: stays Suspended until the publisher's Success (or the ACK window) [004:25312-25323]. Reinstating means
+   * the payment arrived, so an injected payment fault is cleared with it (decision 0417).
+   */
   async reinstate(id: string): Promise<OperationRecord> {
     const publisherId = await this.publisherOf(id);
     return this.#mutate(
@@ -520,34 +596,43 @@ export class SaasService {
         if (sub.status !== 'Suspended') throw conflict('InvalidSubscriptionStatus', `A ${sub.status} subscription cannot be reinstated.`);
         if (sub.lockedBy) throw conflict('SubscriptionLocked', `Operation ${sub.lockedBy} is awaiting acknowledgement.`);
         const op = this.#operation(sub, 'Reinstate', 'Marketplace');
-        return {
-          writes: this.#changeWrites({ ...sub, lockedBy: op.id }, etag, op),
-          result: op,
-        };
+        const next: SubscriptionRecord = { ...sub, lockedBy: op.id };
+        delete next.paymentFault;
+        return { writes: this.#changeWrites(next, etag, op), result: op };
       },
     );
   }
 
   /**
-   * End of the current term (A2 rows 17, 18, 20): renew when autoRenew, otherwise cancel. `force` (the admin's
-   * renew) runs it now; the timer runs it only once the term has ended.
+   * End of the current term or trial (A2 rows 17–19, 26): without autoRenew the subscription is cancelled; a failing
+   * payment suspends it (term not advanced); a trial converts (no operation, no webhook); otherwise it renews.
+   * `force` (the admin's renew) runs it now; the timer (`force` false) only once the term has ended, so a due item
+   * handled twice (two workers, a retried timer) renews once.
    */
   async renew(id: string, force = true): Promise<OperationRecord | undefined> {
     const publisherId = await this.publisherOf(id);
     return this.#mutate(
       () => this.#owned(publisherId, id),
-      async ({ value: sub, etag }) => {
+      async ({ value: sub, etag }): Promise<{ writes: Write[]; result: OperationRecord | undefined }> => {
+        const now = this.#now();
+        const endsAt = termEndsAt(sub);
         if (sub.status !== 'Subscribed') {
           if (force) throw conflict('InvalidSubscriptionStatus', `A ${sub.status} subscription cannot be renewed.`);
           return { writes: [], result: undefined };
         }
+        if (!force && (!endsAt || endsAt > now)) return { writes: [], result: undefined };
         if (!sub.autoRenew) return this.#unsubscribe(sub, etag, 'Marketplace');
-        const next: SubscriptionRecord = { ...sub, termIndex: sub.termIndex + 1 };
-        const op = this.#operation(next, 'Renew', 'Marketplace');
-        return {
-          writes: this.#changeWrites(next, etag, op),
-          result: op,
-        };
+        if (sub.paymentFault === 'fail') return this.#suspendWrites(sub, etag);
+        if (sub.isFreeTrial) {
+          // The new paid term starts where the trial ended (or now, when an operator ends the trial early).
+          const converted = convertedTrial(sub, endsAt && endsAt <= now ? endsAt : now);
+          const { sub: next, write } = this.#ledger(converted, 'TrialConverted');
+          return { writes: [{ kind: 'subscription', value: next, etag }, write], result: undefined };
+        }
+        const renewed: SubscriptionRecord = { ...sub, termIndex: sub.termIndex + 1 };
+        const op = this.#operation(renewed, 'Renew', 'Marketplace');
+        const { sub: next, write } = this.#ledger(renewed, 'Renewed', { operationId: op.id });
+        return { writes: [...this.#changeWrites(next, etag, op), write], result: op };
       },
     );
   }
@@ -556,9 +641,61 @@ export class SaasService {
   async expireSuspension(publisherId: string, id: string): Promise<void> {
     await this.#mutate(
       () => this.#owned(publisherId, id),
-      async ({ value: sub, etag }) =>
-        sub.status === 'Suspended' ? this.#unsubscribe(sub, etag, 'Marketplace') : { writes: [], result: undefined },
+      async ({ value: sub, etag }) => {
+        const ended = sub.suspendedAt !== undefined && Date.parse(sub.suspendedAt) + SUSPENSION_GRACE_MS <= this.#now().getTime();
+        return sub.status === 'Suspended' && ended ? this.#unsubscribe(sub, etag, 'Marketplace') : { writes: [], result: undefined };
+      },
     );
+  }
+
+  /** DEC-A33 with a timeout configured: a purchase never activated is cancelled, silently (no webhook [DEC-A31], no charge). */
+  async expirePending(publisherId: string, id: string): Promise<void> {
+    await this.#mutate(
+      () => this.#owned(publisherId, id),
+      async ({ value: sub, etag }) => {
+        const expired = sub.pendingExpiresAt !== undefined && Date.parse(sub.pendingExpiresAt) <= this.#now().getTime();
+        return sub.status === 'PendingFulfillmentStart' && expired
+          ? this.#unsubscribe(sub, etag, 'Marketplace')
+          : { writes: [], result: undefined };
+      },
+    );
+  }
+
+  /**
+   * A subscription row whose due time (`subscriptionDueAt` in rules.ts) has passed: pending expiry, trial end, term
+   * end, or the end of the suspension grace period. Idempotent and safe to call early (each step re-checks its time
+   * under the row's ETag), so any due-work index may call it at least once per due subscription.
+   */
+  async subscriptionDue(publisherId: string, id: string): Promise<void> {
+    const sub = await this.#d.store.getSubscription(publisherId, id);
+    if (sub?.value.status === 'PendingFulfillmentStart') await this.expirePending(publisherId, id);
+    else if (sub?.value.status === 'Subscribed') await this.renew(id, false);
+    else if (sub?.value.status === 'Suspended') await this.expireSuspension(publisherId, id);
+  }
+
+  /**
+   * Operator fault injection (C.10-94, decision 0417): `fail` makes every charge (renewal, trial conversion) fail
+   * until cleared with `none` or by a reinstatement.
+   */
+  async setPaymentFault(id: string, payment: 'fail' | 'none'): Promise<SubscriptionRecord> {
+    const publisherId = await this.publisherOf(id);
+    return this.#mutate(
+      () => this.#owned(publisherId, id),
+      async ({ value, etag }) => {
+        const next: SubscriptionRecord = { ...value };
+        if (payment === 'fail') next.paymentFault = 'fail';
+        else delete next.paymentFault;
+        const same = (value.paymentFault ?? 'none') === payment;
+        return { writes: same ? [] : [{ kind: 'subscription', value: next, etag }], result: next };
+      },
+    );
+  }
+
+  /** The billing ledger of a subscription (A3), oldest first. */
+  async ledger(id: string): Promise<{ subscription: SubscriptionRecord; entries: LedgerEntry[] }> {
+    const { value: subscription } = await this.#byId(id);
+    const entries = await this.#d.store.listLedger(subscription.publisherId, id);
+    return { subscription, entries: entries.sort((a, b) => a.seq - b.seq) };
   }
 
   /** The ACK window closed without an answer: the change succeeds [004:25276]. */
@@ -588,17 +725,14 @@ export class SaasService {
     }
   }
 
-  /** Rows due at `now` (the timer calls this): subscription terms and grace periods, and ACK windows. */
+  /** Rows due at `now` (the timer calls this): pending expiry, trial and term ends, grace periods, ACK windows. */
   async runDueTimers(): Promise<number> {
     const now = this.#now();
     let done = 0;
     for (const item of await this.#d.store.listDue(now)) {
       if (item.kind === 'operation') await this.ackTimeout(item.publisherId, item.id);
-      else if (item.kind === 'subscription') {
-        const sub = await this.#d.store.getSubscription(item.publisherId, item.id);
-        if (sub?.value.status === 'Suspended') await this.expireSuspension(item.publisherId, item.id);
-        else if (sub?.value.status === 'Subscribed') await this.renew(item.id, false);
-      } else continue;
+      else if (item.kind === 'subscription') await this.subscriptionDue(item.publisherId, item.id);
+      else continue;
       done += 1;
     }
     return done;

@@ -2,49 +2,73 @@
  * Table adapter. Table `SaasSubscriptions`: PartitionKey = publisher id, so a subscription, its operations and its
  * outbox rows share a partition and change together in one transaction (If-Match on updates, insert-only creates).
  * RowKeys: `s|<subscriptionId>` (contiguous, so listing is a range query in id order), `op|<operationId>`,
- * `o|<operationId>` (outbox), `a|<operationId>|<attempt>` (delivery attempts, insert-only).
+ * `o|<operationId>` (outbox), `a|<operationId>|<attempt>` (delivery attempts, insert-only), `l|<subscriptionId>|<seq>`
+ * (billing ledger, insert-only, written in the transaction of the change it records; the sequence number comes from
+ * the subscription row, which the same transaction updates with If-Match, so two writers never take one number).
  * Table `SaasIndex`: `sub|<id>` → owner publisher, `tok|<sha256>` → purchase token. A `dueAt` column on
  * subscription, operation and outbox rows lets the timer find due work with one filtered query.
  */
 import type { TableClient, TransactionAction, TableEntityResult } from '@azure/data-tables';
-import { termEndsAt } from './rules';
-import type { OperationRecord, OutboxRecord, Stored, SubscriptionRecord } from './model';
+import { SUSPENSION_GRACE_MS, subscriptionDueAt } from './rules';
+import type { LedgerEntry, OperationRecord, OutboxRecord, Stored, SubscriptionRecord } from './model';
 import type { DeliveryAttempt, DueItem, PurchaseToken, SubscriptionStore, Write } from './ports';
 
 const statusOf = (error: unknown) => (error as { statusCode?: number }).statusCode;
 
-/** Grace period before a suspended subscription is cancelled [004:25303]. */
-export const SUSPENSION_GRACE_MS = 30 * 86_400_000;
+export { SUSPENSION_GRACE_MS };
 
-type Row = { partitionKey: string; rowKey: string; data: string; kind: string; subscriptionId?: string; status?: string; dueAt?: string };
+type Row = {
+  partitionKey: string;
+  rowKey: string;
+  data: string;
+  kind: string;
+  subscriptionId?: string;
+  status?: string;
+  dueAt?: string;
+  offerId?: string;
+  tenantId?: string;
+  activated?: boolean;
+};
 
 const rowKey: Record<Write['kind'], (id: string) => string> = {
   subscription: (id) => `s|${id}`,
   operation: (id) => `op|${id}`,
   outbox: (id) => `o|${id}`,
+  ledger: (id) => `l|${id}`,
 };
+
+const ledgerId = (entry: Pick<LedgerEntry, 'subscriptionId' | 'seq'>) => `${entry.subscriptionId}|${String(entry.seq).padStart(6, '0')}`;
 
 /** When the timer must next look at the row ('' = never). */
 export function dueAt(write: Write): string {
-  if (write.kind === 'subscription') {
-    const sub = write.value;
-    if (sub.status === 'Subscribed') return termEndsAt(sub)?.toISOString() ?? '';
-    if (sub.status === 'Suspended' && sub.suspendedAt) return new Date(Date.parse(sub.suspendedAt) + SUSPENSION_GRACE_MS).toISOString();
-    return '';
-  }
+  if (write.kind === 'subscription') return subscriptionDueAt(write.value);
+  if (write.kind === 'ledger') return '';
   if (write.kind === 'operation') return write.value.status === 'InProgress' && write.value.ackDeadline ? write.value.ackDeadline : '';
   return write.value.state === 'pending' ? write.value.nextAttemptAt : '';
 }
 
+function idOf(write: Write): string {
+  if (write.kind === 'outbox') return write.value.operationId;
+  if (write.kind === 'ledger') return ledgerId(write.value);
+  return write.value.id;
+}
+
 function toRow(publisherId: string, write: Write): Row {
-  const id = write.kind === 'outbox' ? write.value.operationId : write.value.id;
   return {
     partitionKey: publisherId,
-    rowKey: rowKey[write.kind](id),
+    rowKey: rowKey[write.kind](idOf(write)),
     kind: write.kind,
     data: JSON.stringify(write.value),
     ...(write.kind !== 'subscription' ? { subscriptionId: write.value.subscriptionId } : {}),
     ...(write.kind === 'operation' ? { status: write.value.status } : {}),
+    // Columns for the one-trial-per-tenant query (offerUsedBy): the offer, the beneficiary tenant, ever activated.
+    ...(write.kind === 'subscription'
+      ? {
+          offerId: write.value.offerId,
+          tenantId: write.value.beneficiary.tenantId.toLowerCase(),
+          activated: write.value.activatedOn !== undefined,
+        }
+      : {}),
     dueAt: dueAt(write),
   };
 }
@@ -186,6 +210,22 @@ export class TableSubscriptionStore implements SubscriptionStore {
     return this.#query<DeliveryAttempt>(
       `PartitionKey eq '${esc(publisherId)}' and RowKey ge '${esc(prefix)}' and RowKey lt '${esc(prefix)}~'`,
     );
+  }
+
+  listLedger(publisherId: string, subscriptionId: string) {
+    const prefix = `l|${subscriptionId}|`;
+    return this.#query<LedgerEntry>(`PartitionKey eq '${esc(publisherId)}' and RowKey ge '${esc(prefix)}' and RowKey lt '${esc(prefix)}~'`);
+  }
+
+  async offerUsedBy(publisherId: string, offerId: string, tenantId: string): Promise<boolean> {
+    const table = await this.#table();
+    const filter =
+      `PartitionKey eq '${esc(publisherId)}' and RowKey ge 's|' and RowKey lt 's}' and offerId eq '${esc(offerId)}' ` +
+      `and tenantId eq '${esc(tenantId.toLowerCase())}' and activated eq true`;
+    for await (const page of table.listEntities({ queryOptions: { filter, select: ['RowKey'] } }).byPage({ maxPageSize: 1 })) {
+      if (page.length > 0) return true;
+    }
+    return false;
   }
 
   async putToken(hash: string, token: PurchaseToken): Promise<void> {

@@ -31,7 +31,8 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => sink.listen(0, '127.0.0.1', resolve));
   const sinkUrl = `http://127.0.0.1:${(sink.address() as AddressInfo).port}/webhook`;
-  env = testEnv({ OUTBOUND_ALLOW_LOOPBACK: 'true' });
+  // Short durable leases: after the SIGKILL the next host takes the delivery orchestrations over within seconds.
+  env = testEnv({ OUTBOUND_ALLOW_LOOPBACK: 'true', LOCAL_DURABLE_LEASE_SECONDS: '2' });
   host = await startTestHost(env);
   const offer = offer1(sinkUrl);
   expect((await call('PUT', `/api/publishers/contoso/offers/offer1?api-version=2017-10-31`, 'contoso', offer)).status).toBe(201);

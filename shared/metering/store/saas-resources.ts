@@ -4,26 +4,18 @@
  * subscription record. The plan's prices are those of the frozen offer version the customer bought.
  */
 import type { SubscriptionRecord } from '../../saas/model';
+import { currentTerm } from '../../saas/rules';
 import type { MeteredResource, ResourceRef } from '../model';
 import type { ResourceDirectory } from '../ports';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-/** The start (YYYY-MM-DD) of the current term: the activation date moved by `termIndex` terms. */
-export function currentTermStart(activatedOn: string, termUnit: 'P1M' | 'P1Y', termIndex: number): string {
-  const start = new Date(`${activatedOn}T00:00:00Z`);
-  const months = termUnit === 'P1Y' ? 12 * termIndex : termIndex;
-  const day = start.getUTCDate();
-  start.setUTCDate(1);
-  start.setUTCMonth(start.getUTCMonth() + months);
-  const lastDay = new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth() + 1, 0)).getUTCDate();
-  start.setUTCDate(Math.min(day, lastDay));
-  return start.toISOString().slice(0, 10);
-}
-
 export function toMeteredResource(record: SubscriptionRecord): MeteredResource {
   const canceledAt =
     record.status === 'Unsubscribed' ? record.statusHistory.filter((h) => h.status === 'Unsubscribed').at(-1)?.at : undefined;
+  // The SaaS rules own the term (trial month, then terms anchored where billing started), so metering's
+  // "current term" never drifts from the subscription's own.
+  const term = currentTerm(record);
   return {
     resourceKey: record.id.toLowerCase(),
     kind: 'saas',
@@ -32,9 +24,7 @@ export function toMeteredResource(record: SubscriptionRecord): MeteredResource {
     status: record.status,
     ...(canceledAt ? { canceledAt } : {}),
     plans: record.planHistory.map((p) => ({ planId: p.planId, offerVersion: record.offerVersion, from: p.from })),
-    ...(record.activatedOn
-      ? { term: { termUnit: record.termUnit, startDate: currentTermStart(record.activatedOn, record.termUnit, record.termIndex) } }
-      : {}),
+    ...(term ? { term: { termUnit: record.termUnit, startDate: term.startDate } } : {}),
     customerName: record.name,
   };
 }

@@ -2,7 +2,7 @@
  * The spec's C.0 fixtures as catalog offers: `offer1` (per-user: silver 1–50, gold 1–500, private platinum001 for
  * TB, stop-sold legacy) and `offer2` (flat rate: basic, pro). Built from the catalog's SaaS offer fixture.
  */
-import { SAAS, saasOffer, withField } from '../../fixtures/offers';
+import { MP, SAAS, saasOffer, withField } from '../../fixtures/offers';
 import type { JsonObject } from '../../../shared/catalog/model/offer';
 
 export const TB = '0f2b4a1e-8c1d-4b8e-9a7f-2c3d4e5f6a7b';
@@ -63,4 +63,16 @@ export function offer2(webhookUrl = 'https://stub.test/webhook', offerId = 'offe
 
 export function identity(tenantId: string, user: string) {
   return { emailId: `${user}@example.com`, objectId: '3f1e2d3c-4b5a-4697-8877-665544332211', tenantId, pid: `pid-${user}` };
+}
+
+/**
+ * offer1 with one-month free trials on silver and gold, `legacy` sold again (without a trial), and a preview
+ * audience of one e-mail address (Rule 11, Rule 12).
+ */
+export function trialOffer(webhookUrl?: string, offerId = 'offer-t', previewer = 'previewer@example.com') {
+  let offer = offer1(webhookUrl, offerId);
+  offer = withField(offer, ['definition', 'plans', 0, `${SAAS}.freeTrial`], { enabled: true });
+  offer = withField(offer, ['definition', 'plans', 1, `${SAAS}.freeTrial`], { enabled: true });
+  offer = withField(offer, ['definition', 'plans', 3, `${SAAS}.stopSell`], undefined);
+  return withField(offer, ['definition', 'offer', `${MP}.previewAudience`], [{ id: previewer, type: 'MixedAadMsaId' }]);
 }

@@ -1,7 +1,11 @@
-/** The webhook outbox against Azurite with a fake ISV (the outbound client replaced, fakes over mocks). */
+/**
+ * Webhook delivery activities and the due index against Azurite, with a fake ISV (the outbound client replaced,
+ * fakes over mocks). The orchestration around the activities is tested in test/unit/saas and test/e2e.
+ */
 import { describe, expect, it } from 'vitest';
 import type { OutboundClient, OutboundRequest, OutboundResult } from '../../../shared/http/outbound';
-import { WebhookDispatcher } from '../../../shared/saas/outbox';
+import { TableDueIndex, withDueIndex } from '../../../shared/saas/due';
+import { WebhookDelivery, type DeliveryRef } from '../../../shared/saas/outbox';
 import { SaasService } from '../../../shared/saas/service';
 import { TableSubscriptionStore } from '../../../shared/saas/store';
 import { contoso, operator, putRequest, testCatalog } from '../../fixtures/catalog';
@@ -18,15 +22,17 @@ function fakeIsv(statuses: number[]) {
   return { client, calls };
 }
 
-async function setup(statuses: number[], maxAttempts = 3) {
+async function setup(statuses: number[] = [], options: { graceMs?: number } = {}) {
   const c = testCatalog();
   const offer = offer1();
   await c.offers.put(contoso, 'contoso', offer.id, putRequest(offer));
   await c.offers.freeze(operator, 'contoso', offer.id, null);
-  const store = new TableSubscriptionStore(
+  const table = new TableSubscriptionStore(
     () => c.storage.table('SaasSubscriptions'),
     () => c.storage.table('SaasIndex'),
   );
+  const index = new TableDueIndex(() => c.storage.table('SaasDue'), { graceMs: options.graceMs ?? 30_000 });
+  const store = withDueIndex(table, index);
   const service = new SaasService({
     store,
     catalog: c.reader,
@@ -35,15 +41,14 @@ async function setup(statuses: number[], maxAttempts = 3) {
     settings: { purchaseTokenTtlMs: 86_400_000, ackWindowMs: 10_000 },
   });
   const isv = fakeIsv(statuses);
-  const dispatcher = new WebhookDispatcher({
+  const delivery = new WebhookDelivery({
     store,
     service,
     catalog: c.reader,
     client: isv.client,
     clock: c.clock,
+    faults: { reach: async () => undefined },
     bearerFor: async (aud) => `token-for-${aud}`,
-    retryPeriodMs: 8 * 3600_000,
-    maxAttempts,
   });
   const bought = await service.purchase({
     publisherId: 'contoso',
@@ -54,18 +59,17 @@ async function setup(statuses: number[], maxAttempts = 3) {
     purchaser: identity(TB, 'ub'),
   });
   await service.activate('contoso', bought.subscription.id, { planId: 'silver', quantity: 20 });
-  return { c, store, service, dispatcher, isv, id: bought.subscription.id };
+  return { c, store, table, index, service, delivery, isv, id: bought.subscription.id };
 }
 
-describe('webhook outbox (integration)', () => {
-  it('a customer change whose webhook is never accepted fails and leaves the subscription unchanged [DEC-A29]', async () => {
-    const { c, service, dispatcher, isv, id, store } = await setup([503, 503, 400]);
+const refOf = (operationId: string, generation = 0): DeliveryRef => ({ publisherId: 'contoso', operationId, generation });
+
+describe('webhook delivery activities (integration)', () => {
+  it('every attempt is recorded; exhausted retries fail a customer change and leave the subscription unchanged [DEC-A29]', async () => {
+    const { service, delivery, isv, id, store } = await setup([503, 503, 400]);
     const op = await service.change('contoso', id, { planId: 'gold' }, 'Marketplace');
-    for (let i = 0; i < 5; i += 1) {
-      await dispatcher.runDue();
-      c.clock.advance(60_000);
-    }
-    expect(isv.calls).toHaveLength(3);
+    for (let i = 0; i < 3; i += 1) expect(await delivery.attempt(refOf(op.id), null)).toEqual({ kind: 'rejected' });
+    expect(await delivery.settle(refOf(op.id), 'failed', new Date().toISOString())).toBeNull();
     expect(isv.calls[0]?.headers['x-ms-idempotency-key']).toBe(op.id);
     expect(isv.calls[0]?.headers['authorization']).toBe('Bearer token-for-8d5b8a4e-3c0f-4c57-9a3e-6f1f0d2b9c11');
     expect((await service.getOperation('contoso', id, op.id)).value).toMatchObject({
@@ -73,33 +77,76 @@ describe('webhook outbox (integration)', () => {
       errorStatusCode: 'WebhookDeliveryFailed',
     });
     expect(await service.get('contoso', id)).toMatchObject({ planId: 'silver' });
-    expect((await store.listAttempts('contoso', op.id)).map((a) => a.status)).toEqual([503, 503, 400]);
+    expect((await store.listAttempts('contoso', op.id)).map((a) => [a.attempt, a.status])).toEqual([
+      [1, 503],
+      [2, 503],
+      [3, 400],
+    ]);
+    expect((await store.getOutbox('contoso', op.id))?.value.state).toBe('failed');
     // The lock is released: the customer can try again.
     expect((await service.change('contoso', id, { planId: 'gold' }, 'Marketplace')).status).toBe('InProgress');
   });
 
-  it('two dispatchers racing for the same due row make one attempt (the claim is an If-Match write)', async () => {
-    const { service, dispatcher, isv, id } = await setup([]);
-    await service.suspend(id);
-    const results = await Promise.all([dispatcher.runDue(), dispatcher.runDue()]);
-    expect(results.reduce((n, r) => n + r.attempts, 0)).toBe(1);
-    expect(isv.calls).toHaveLength(1);
-    expect(isv.calls[0]?.body).toMatchObject({ action: 'Suspend', status: 'Success' });
+  it('the accepted attempt starts the ACK window at its time and returns the deadline to wait for (C.10-89)', async () => {
+    const { c, service, delivery, id } = await setup([400]);
+    const op = await service.change('contoso', id, { quantity: 30 }, 'Marketplace');
+    expect(await delivery.attempt(refOf(op.id), null)).toEqual({ kind: 'rejected' });
+    c.clock.advance(30_000);
+    const accepted = await delivery.attempt(refOf(op.id), null);
+    expect(accepted.kind).toBe('accepted');
+    const at = accepted.kind === 'accepted' ? accepted.at : '';
+    expect(await delivery.settle(refOf(op.id), 'delivered', at)).toBe(new Date(Date.parse(at) + 10_000).toISOString());
+    c.clock.advance(10_000);
+    await delivery.ackTimeout(refOf(op.id));
+    expect((await service.get('contoso', id)).quantity).toBe(30);
   });
 
-  it('the ACK window of a customer change starts only when the webhook is accepted (C.10-89)', async () => {
-    const { c, service, dispatcher, id } = await setup([400]);
-    await service.change('contoso', id, { quantity: 30 }, 'Marketplace');
-    await dispatcher.runDue(); // 400: not accepted, no window
-    c.clock.advance(30_000);
-    await service.runDueTimers();
-    expect((await service.get('contoso', id)).quantity).toBe(20);
-    await dispatcher.runDue(); // 200: the window starts now
-    c.clock.advance(9_000);
-    await dispatcher.runDue();
-    expect((await service.get('contoso', id)).quantity).toBe(20);
-    c.clock.advance(1_000);
-    await dispatcher.runDue();
-    expect((await service.get('contoso', id)).quantity).toBe(30);
+  it('a redelivery is a new generation: the old one stops, the new one sends, attempt numbers continue', async () => {
+    const { service, delivery, isv, id, store } = await setup([200, 200]);
+    const op = await service.suspend(id);
+    expect((await delivery.attempt(refOf(op.id), null)).kind).toBe('accepted');
+    await delivery.settle(refOf(op.id), 'delivered', new Date().toISOString());
+    expect(await delivery.attempt(refOf(op.id), null)).toEqual({ kind: 'stop' }); // delivered: nothing owed
+    const row = await delivery.redeliver('contoso', op.id);
+    expect(row).toMatchObject({ state: 'pending', generation: 1 });
+    expect(await delivery.attempt(refOf(op.id, 0), null)).toEqual({ kind: 'stop' });
+    expect((await delivery.attempt(refOf(op.id, 1), null)).kind).toBe('accepted');
+    expect(isv.calls).toHaveLength(2);
+    expect((await store.listAttempts('contoso', op.id)).map((a) => a.attempt)).toEqual([1, 2]);
+  });
+});
+
+describe('due index (integration)', () => {
+  it('lists what is due from the index: term ends, ACK deadlines and owed webhooks, not what is done or later', async () => {
+    const { c, service, store, id } = await setup();
+    expect(await store.listDue(c.clock.now())).toEqual([]);
+    const op = await service.change('contoso', id, { quantity: 25 }, 'Publisher'); // window from now; webhook owed now
+    const due = await store.listDue(new Date(c.clock.now().getTime() + 10_000));
+    expect(due.map((d) => d.kind).sort()).toEqual(['operation', 'outbox']);
+    await service.patchOperation('contoso', id, op.id, 'Success');
+    expect((await store.listDue(new Date(c.clock.now().getTime() + 10_000))).map((d) => d.kind)).toEqual(['outbox']);
+    c.clock.advance(40 * 86_400_000);
+    expect((await store.listDue(c.clock.now())).filter((d) => d.kind === 'subscription').map((d) => d.id)).toEqual([id]);
+    await service.runDueTimers(); // renews: the next term end is later
+    expect((await service.get('contoso', id)).termIndex).toBe(1);
+    expect((await store.listDue(c.clock.now())).filter((d) => d.kind === 'subscription')).toEqual([]);
+  });
+
+  it('an entry read between its upsert and its commit is kept (grace), so the committed row is found', async () => {
+    // Control: with no grace (every entry "old"), the same interleaving deletes the entry and loses the due row;
+    // this is what a reader that trusts the row it read (read-then-delete without the grace) would do.
+    for (const graceMs of [30_000, 0]) {
+      const { c, index, store, table, id } = await setup([], { graceMs });
+      const sub = (await table.getSubscription('contoso', id))!;
+      const now = c.clock.now().getTime();
+      const suspended = { ...sub.value, status: 'Suspended' as const, suspendedAt: new Date(now - 29 * 86_400_000).toISOString() };
+      const endOfGrace = new Date(now + 86_400_000); // before the term ends: only the suspension makes it due
+      // The writer has upserted its entry but not committed yet; the reader runs now.
+      await index.add([{ kind: 'subscription', publisherId: 'contoso', id, dueAt: endOfGrace.toISOString() }]);
+      expect(await store.listDue(endOfGrace)).toEqual([]); // the row is not due (yet)
+      expect(await table.commit('contoso', [{ kind: 'subscription', value: suspended, etag: sub.etag }])).toBe('ok');
+      const found = (await store.listDue(endOfGrace)).map((d) => d.id);
+      expect(found).toEqual(graceMs === 0 ? [] : [id]);
+    }
   });
 });

@@ -1,0 +1,116 @@
+/**
+ * The delivery orchestration's decisions, driven without a host: a fake context records what the generator
+ * yields (timers, activities) and answers activities from a script, as a replay would.
+ */
+import { describe, expect, it } from 'vitest';
+import {
+  ATTEMPTS_PER_EXECUTION,
+  DELIVERY_ACTIVITIES,
+  deliverWebhook,
+  followingAttempt,
+  type DeliveryInput,
+} from '../../../shared/saas/delivery-orchestration';
+import type { AttemptOutcome } from '../../../shared/saas/outbox';
+
+type Step = { timer: string } | { activity: string; input: unknown };
+
+const T0 = '2026-01-01T00:00:00.000Z';
+const HOURS_8 = 8 * 3_600_000;
+
+/** Runs the generator to its end; the clock stands still at `now` (so every timer is yielded). */
+function run(input: DeliveryInput, answer: (name: string, n: number) => unknown, now = T0) {
+  const steps: Step[] = [];
+  let continued: DeliveryInput | undefined;
+  let attempts = 0;
+  const df = {
+    getInput: <T>() => input as T,
+    currentUtcDateTime: new Date(now),
+    createTimer: (at: Date) => ({ kind: 'timer', at: at.toISOString() }),
+    callActivity: (name: string, value?: unknown) => ({ kind: 'activity', name, value }),
+    continueAsNew: (next: unknown) => void (continued = next as DeliveryInput),
+  };
+  const gen = deliverWebhook({ df: df as never });
+  let sent: unknown;
+  for (;;) {
+    const r = gen.next(sent);
+    if (r.done) return { result: r.value, steps, continued };
+    const task = r.value as unknown as { kind: string; at?: string; name?: string; value?: unknown };
+    if (task.kind === 'timer') {
+      steps.push({ timer: task.at ?? '' });
+      sent = undefined;
+    } else {
+      steps.push({ activity: task.name ?? '', input: task.value });
+      if (task.name === DELIVERY_ACTIVITIES.attempt) attempts += 1;
+      sent = answer(task.name ?? '', attempts);
+    }
+  }
+}
+
+const base: DeliveryInput = { publisherId: 'contoso', operationId: 'op-1', generation: 0, maxAttempts: 500, retryPeriodMs: HOURS_8 };
+const rejected: AttemptOutcome = { kind: 'rejected' };
+
+describe('delivery orchestration', () => {
+  it('retries until accepted, then waits for the ACK deadline and closes the window (C.10-87)', () => {
+    const deadline = '2026-01-01T00:00:13.000Z';
+    const { result, steps } = run(base, (name, n) =>
+      name === DELIVERY_ACTIVITIES.attempt ? (n < 3 ? rejected : { kind: 'accepted', at: '2026-01-01T00:00:03.000Z' }) : deadline,
+    );
+    expect(result).toBe('delivered');
+    expect(steps.map((s) => ('timer' in s ? `timer ${s.timer.slice(11, 19)}` : s.activity))).toEqual([
+      DELIVERY_ACTIVITIES.attempt,
+      'timer 00:00:01',
+      DELIVERY_ACTIVITIES.attempt,
+      'timer 00:00:03',
+      DELIVERY_ACTIVITIES.attempt,
+      DELIVERY_ACTIVITIES.settle,
+      'timer 00:00:13',
+      DELIVERY_ACTIVITIES.ackTimeout,
+    ]);
+  });
+
+  it('an inform-only operation (no deadline) ends at the acceptance', () => {
+    const { steps } = run(base, (name) => (name === DELIVERY_ACTIVITIES.attempt ? { kind: 'accepted', at: T0 } : null));
+    expect(steps.map((s) => ('timer' in s ? 'timer' : s.activity))).toEqual([DELIVERY_ACTIVITIES.attempt, DELIVERY_ACTIVITIES.settle]);
+  });
+
+  it('a superseded or settled row stops the delivery without a settle', () => {
+    const { result, steps } = run(base, () => ({ kind: 'stop' }));
+    expect([result, steps.length]).toEqual(['stopped', 1]);
+  });
+
+  it('500 attempts over 8 h by default, across executions of 50 (continue-as-new), then the change fails [DEC-A29]', () => {
+    let input: DeliveryInput | undefined = base;
+    let total = 0;
+    let last: string | undefined;
+    let lastDue = T0;
+    for (let executions = 0; input; executions += 1) {
+      expect(executions).toBeLessThan(20);
+      const { result, steps, continued } = run(input, (name) => (name === DELIVERY_ACTIVITIES.attempt ? rejected : null), T0);
+      const attempts = steps.filter((s) => 'activity' in s && s.activity === DELIVERY_ACTIVITIES.attempt);
+      expect(attempts.length).toBeLessThanOrEqual(ATTEMPTS_PER_EXECUTION);
+      total += attempts.length;
+      for (const s of steps) if ('timer' in s) lastDue = s.timer;
+      last = result;
+      if (result === 'failed') expect(steps.at(-1)).toMatchObject({ activity: DELIVERY_ACTIVITIES.settle, input: { outcome: 'failed' } });
+      input = continued;
+    }
+    expect([last, total]).toEqual(['failed', 500]);
+    expect(Date.parse(lastDue) - Date.parse(T0)).toBeLessThanOrEqual(HOURS_8);
+  });
+
+  it('attempts whose time has passed run back to back (a moved clock drains the schedule)', () => {
+    const resumed = { ...base, maxAttempts: 3, firstAt: T0, nextAt: T0 }; // e.g. after a host outage
+    const { steps } = run(resumed, (name) => (name === DELIVERY_ACTIVITIES.attempt ? rejected : null), '2026-01-02T00:00:00.000Z');
+    expect(steps.filter((s) => 'timer' in s)).toEqual([]);
+    expect(steps.filter((s) => 'activity' in s && s.activity === DELIVERY_ACTIVITIES.attempt)).toHaveLength(3);
+  });
+
+  it.each([
+    { maxAttempts: 500, period: HOURS_8, n: 1, expected: '2026-01-01T00:00:01.000Z' },
+    { maxAttempts: 500, period: HOURS_8, n: 499, expected: '2026-01-01T00:00:57.600Z' },
+    { maxAttempts: 500, period: HOURS_8, n: 500, expected: undefined },
+    { maxAttempts: 500, period: 60_000, n: 2, expected: undefined }, // the next one would fall outside the period
+  ])('the attempt after $n (max $maxAttempts over $period ms) is due at $expected', ({ maxAttempts, period, n, expected }) => {
+    expect(followingAttempt({ ...base, maxAttempts, retryPeriodMs: period }, n, T0, '2025-12-31T23:59:00.000Z')).toBe(expected);
+  });
+});

@@ -1,0 +1,107 @@
+/** Pure life-cycle rules: trial terms, due times, the free-cancellation window, preview audiences, id format. */
+import { describe, expect, it } from 'vitest';
+import { cancellationCharged, currentTerm, inPreviewAudience, isGuid, subscriptionDueAt, termEndsAt } from '../../../shared/saas/rules';
+import type { SubscriptionRecord } from '../../../shared/saas/model';
+import type { LiveOffer } from '../../../shared/catalog/ports';
+
+const identity = { emailId: 'a@b.example', objectId: 'o', tenantId: 't', pid: 'p' };
+const base: SubscriptionRecord = {
+  id: '7d2f0a3e-0000-4000-8000-000000000003',
+  publisherId: 'contoso',
+  offerId: 'o1',
+  offerVersion: 1,
+  name: 'n',
+  planId: 'silver',
+  beneficiary: identity,
+  purchaser: identity,
+  allowedCustomerOperations: ['Read', 'Update', 'Delete'],
+  isFreeTrial: false,
+  isTest: false,
+  status: 'Subscribed',
+  termUnit: 'P1M',
+  activatedOn: '2019-05-31',
+  paidSince: '2019-05-31T10:00:00.000Z',
+  termIndex: 0,
+  autoRenew: true,
+  created: '2019-05-30T00:00:00.000Z',
+  statusHistory: [],
+  planHistory: [],
+};
+
+describe('terms with a free trial (decision 0415)', () => {
+  it('shows the trial month while the trial runs, whatever the term unit', () => {
+    expect(currentTerm({ ...base, isFreeTrial: true, termUnit: 'P1Y' })).toEqual({ startDate: '2019-05-31', endDate: '2019-06-29' });
+    expect(termEndsAt({ ...base, isFreeTrial: true })?.toISOString()).toBe('2019-06-30T00:00:00.000Z');
+  });
+
+  it('anchors the paid terms on the conversion date afterwards', () => {
+    const converted = { ...base, termAnchor: '2019-06-30', termIndex: 1 };
+    expect(currentTerm(converted)).toEqual({ startDate: '2019-07-30', endDate: '2019-08-29' });
+  });
+});
+
+describe('when the due-work timer looks at a subscription', () => {
+  it.each([
+    ['pending, no expiry', { status: 'PendingFulfillmentStart', activatedOn: undefined }, ''],
+    [
+      'pending with expiry',
+      { status: 'PendingFulfillmentStart', pendingExpiresAt: '2019-06-07T00:00:00.000Z' },
+      '2019-06-07T00:00:00.000Z',
+    ],
+    ['subscribed: term end', {}, '2019-06-30T00:00:00.000Z'],
+    ['suspended: end of grace', { status: 'Suspended', suspendedAt: '2019-06-01T12:00:00.000Z' }, '2019-07-01T12:00:00.000Z'],
+    ['unsubscribed: never', { status: 'Unsubscribed' }, ''],
+  ] as const)('%s', (_name, change, expected) => {
+    expect(subscriptionDueAt({ ...base, ...change })).toBe(expected);
+  });
+});
+
+describe('free-cancellation window [004:25894-25897] (C.8-74)', () => {
+  const HOUR = 3_600_000;
+  const paid = Date.parse(base.paidSince ?? '');
+  it.each([
+    ['monthly, 23 h', 'P1M', 23 * HOUR, false, false],
+    ['monthly, exactly 24 h', 'P1M', 24 * HOUR, false, true],
+    ['monthly, 25 h', 'P1M', 25 * HOUR, false, true],
+    ['yearly, 13 days', 'P1Y', 13 * 24 * HOUR, false, false],
+    ['yearly, 15 days', 'P1Y', 15 * 24 * HOUR, false, true],
+    ['in a free trial, 20 days', 'P1M', 20 * 24 * HOUR, true, false],
+  ] as const)('%s → charged %s', (_name, termUnit, after, isFreeTrial, charged) => {
+    expect(cancellationCharged({ ...base, termUnit, isFreeTrial }, new Date(paid + after))).toBe(charged);
+  });
+
+  it('never charges a subscription that was never active', () => {
+    const { paidSince: _omit, ...pending } = base;
+    expect(cancellationCharged({ ...pending, status: 'PendingFulfillmentStart' }, new Date('2020-01-01T00:00:00Z'))).toBe(false);
+  });
+});
+
+describe('preview audience [DEC-A34]', () => {
+  const offer = {
+    definition: { offer: { 'microsoft-azure-marketplace.previewAudience': [{ id: 'Tester@Contoso.test', type: 'MixedAadMsaId' }] } },
+  } as unknown as LiveOffer;
+  it.each([
+    ['tester@contoso.test', true],
+    [' TESTER@contoso.test ', true],
+    ['other@contoso.test', false],
+    [undefined, false],
+  ])('%j → %s', (email, expected) => {
+    expect(inPreviewAudience(offer, email)).toBe(expected);
+  });
+
+  it('an offer without a preview audience has no test purchases', () => {
+    expect(inPreviewAudience({ definition: { offer: {} } } as unknown as LiveOffer, 'tester@contoso.test')).toBe(false);
+  });
+});
+
+describe('ids [DEC-A4]', () => {
+  it.each([
+    ['7d2f0a3e-0000-4000-8000-000000000003', true],
+    ['7D2F0A3E-0000-4000-8000-000000000003', true],
+    ['resolve', false],
+    ['7d2f0a3e-0000-4000-8000-00000000000', false],
+    ["7d2f0a3e-0000-4000-8000-00000000000'", false],
+  ])('%s → %s', (id, expected) => {
+    expect(isGuid(id)).toBe(expected);
+  });
+});
