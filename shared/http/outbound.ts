@@ -4,13 +4,16 @@
  * - address policy: the host name is resolved and every address checked; private, link-local, metadata and other
  *   special ranges are refused unless the host is allow-listed; loopback only with OUTBOUND_ALLOW_LOOPBACK=true;
  * - https only, except http to an allowed loopback or allow-listed host (tests run a plain-HTTP sink);
- * - a timeout, redirects not followed (a 3xx is an answer, not a hop to an unchecked address);
+ * - a timeout for the whole exchange, redirects not followed (a 3xx is an answer, not a hop to an unchecked address);
  * - the response is kept only as a short excerpt with secrets masked, for the attempt log.
- * The check resolves the name before fetch resolves it again; a DNS-rebinding attacker could race the two lookups.
- * Pinning the address needs a custom dispatcher (undici), noted as a follow-up.
+ * The address that is checked is the address that is connected to (decision 0420): the connection's own `lookup`
+ * resolves, applies the policy and hands the socket only the addresses it approved, so a DNS-rebinding answer
+ * between a check and the connect cannot reach loopback or the metadata endpoint.
  */
-import { lookup } from 'node:dns/promises';
-import { isIP } from 'node:net';
+import { lookup as dnsLookup } from 'node:dns/promises';
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest, type RequestOptions } from 'node:https';
+import { isIP, type LookupFunction } from 'node:net';
 
 export interface OutboundPolicy {
   timeoutMs: number;
@@ -30,31 +33,77 @@ export type OutboundResult =
   | { kind: 'error'; message: string; durationMs: number }
   | { kind: 'refused'; message: string };
 
-const EXCERPT_CHARS = 512;
+/** Resolves a host name to its addresses; injectable so tests can play a rebinding DNS server. */
+export type Resolver = (host: string) => Promise<string[]>;
 
-function ipv4Parts(ip: string): number[] {
-  return ip.split('.').map(Number);
+const systemResolver: Resolver = async (host) => (await dnsLookup(host, { all: true, verbatim: true })).map((a) => a.address);
+
+const EXCERPT_CHARS = 512;
+/** Bytes read from a response at most: enough for EXCERPT_CHARS of UTF-8; the rest is never downloaded. */
+const EXCERPT_BYTES = EXCERPT_CHARS * 4;
+
+type AddressKind = 'loopback' | 'blocked' | 'public';
+
+function classifyV4(ip: string): AddressKind {
+  const [a = 0, b = 0, c = 0] = ip.split('.').map(Number);
+  if (a === 127) return 'loopback';
+  if (a === 0 || a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168)) return 'blocked';
+  if (a === 169 && b === 254) return 'blocked'; // link-local, incl. 169.254.169.254 metadata
+  if (a === 100 && b >= 64 && b <= 127) return 'blocked'; // carrier-grade NAT
+  if (a === 198 && (b === 18 || b === 19)) return 'blocked'; // benchmarking
+  // IETF assignments, 6to4 relay and documentation ranges: nothing a webhook should live on.
+  if ((a === 192 && b === 0 && (c === 0 || c === 2)) || (a === 192 && b === 88 && c === 99)) return 'blocked';
+  if ((a === 198 && b === 51 && c === 100) || (a === 203 && b === 0 && c === 113)) return 'blocked';
+  if (a >= 224) return 'blocked'; // multicast and reserved
+  return 'public';
 }
 
-/** 'loopback', 'blocked' (private, link-local, metadata, unspecified, multicast, reserved) or 'public'. */
-export function classifyAddress(ip: string): 'loopback' | 'blocked' | 'public' {
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
-  if (mapped?.[1]) return classifyAddress(mapped[1]);
-  if (isIP(ip) === 4) {
-    const [a = 0, b = 0] = ipv4Parts(ip);
-    if (a === 127) return 'loopback';
-    if (a === 10 || a === 0 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168)) return 'blocked';
-    if (a === 169 && b === 254) return 'blocked'; // link-local, incl. 169.254.169.254 metadata
-    if (a === 100 && b >= 64 && b <= 127) return 'blocked'; // carrier-grade NAT
-    if (a >= 224) return 'blocked'; // multicast and reserved
-    return 'public';
+/** The eight 16-bit groups of a valid IPv6 address (zone id dropped, trailing dotted IPv4 folded in). */
+function ipv6Groups(ip: string): number[] {
+  let text = ip.toLowerCase().replace(/%.*$/, '');
+  const dotted = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
+  if (dotted) {
+    const [o1, o2, o3, o4] = dotted.slice(1).map(Number) as [number, number, number, number];
+    text = `${text.slice(0, dotted.index)}${((o1 << 8) | o2).toString(16)}:${((o3 << 8) | o4).toString(16)}`;
   }
-  const v6 = ip.toLowerCase();
-  if (v6 === '::1') return 'loopback';
-  if (v6 === '::' || v6.startsWith('fe8') || v6.startsWith('fe9') || v6.startsWith('fea') || v6.startsWith('feb')) return 'blocked';
-  if (v6.startsWith('fc') || v6.startsWith('fd') || v6.startsWith('ff')) return 'blocked';
-  if (v6.startsWith('fd00:ec2::254')) return 'blocked';
+  const [head = '', tail] = text.split('::');
+  const parse = (part: string) => (part ? part.split(':').map((g) => parseInt(g, 16)) : []);
+  const front = parse(head);
+  const back = tail === undefined ? [] : parse(tail);
+  return [...front, ...Array<number>(8 - front.length - back.length).fill(0), ...back];
+}
+
+function classifyV6(ip: string): AddressKind {
+  const g = ipv6Groups(ip);
+  const at = (i: number) => g[i] ?? 0;
+  const zeros = (from: number, to: number) => g.slice(from, to).every((x) => x === 0);
+  const v4 = (hi: number, lo: number) => `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`;
+  // Forms that carry an IPv4 address the kernel (or a translator) connects to: judge that address, so
+  // ::ffff:127.0.0.1, its hex spelling ::ffff:7f00:1 and ::ffff:169.254.169.254 are not "public IPv6".
+  if (zeros(0, 5) && at(5) === 0xffff) return classifyV4(v4(at(6), at(7))); // IPv4-mapped
+  if (zeros(0, 7) && at(7) === 1) return 'loopback';
+  if (zeros(0, 6)) return 'blocked'; // unspecified and the deprecated IPv4-compatible form
+  // Translated forms reach the IPv4 address through some gateway, never this host's loopback: public or blocked.
+  const viaTranslator = (embedded: string) => (classifyV4(embedded) === 'public' ? 'public' : 'blocked');
+  if (zeros(0, 4) && at(4) === 0xffff && at(5) === 0) return viaTranslator(v4(at(6), at(7))); // IPv4-translated
+  if (at(0) === 0x64 && at(1) === 0xff9b && zeros(2, 6)) return viaTranslator(v4(at(6), at(7))); // NAT64
+  if (at(0) === 0x2002) return viaTranslator(v4(at(1), at(2))); // 6to4
+  const first = at(0);
+  if (first < 0x100) return 'blocked'; // ::/8 reserved (incl. local-use NAT64 64:ff9b:1::/48)
+  if ((first & 0xffc0) === 0xfe80 || (first & 0xffc0) === 0xfec0) return 'blocked'; // link-local, site-local
+  if ((first & 0xfe00) === 0xfc00) return 'blocked'; // unique-local, incl. fd00:ec2::254 metadata
+  if ((first & 0xff00) === 0xff00) return 'blocked'; // multicast
+  if (first === 0x2001 && (at(1) < 0x200 || at(1) === 0xdb8)) return 'blocked'; // Teredo, benchmarking, documentation
+  if (first === 0x100 && zeros(1, 4)) return 'blocked'; // discard-only
   return 'public';
+}
+
+/** 'loopback', 'blocked' (private, link-local, metadata, unspecified, multicast, reserved, not an IP) or 'public'. */
+export function classifyAddress(ip: string): AddressKind {
+  const version = isIP(ip.replace(/%.*$/, ''));
+  if (version === 4) return classifyV4(ip);
+  if (version === 6) return classifyV6(ip);
+  return 'blocked';
 }
 
 /** Masks bearer tokens, JWT-looking strings and `secret=`/`sig=`/`password=`-style values before storing. */
@@ -65,32 +114,91 @@ export function redact(text: string): string {
     .replace(/((?:secret|sig|signature|password|token|key)["']?\s*[=:]\s*["']?)[^"'&\s,}]+/gi, '$1***');
 }
 
-export async function checkDestination(url: URL, policy: OutboundPolicy): Promise<string | undefined> {
-  const host = url.hostname.replace(/^\[|\]$/g, '');
-  const allowListed = policy.allowedHosts.some((h) => h.toLowerCase() === host.toLowerCase());
+function isAllowListed(host: string, policy: OutboundPolicy): boolean {
+  return policy.allowedHosts.some((h) => h.toLowerCase() === host.toLowerCase());
+}
+
+/**
+ * Why `host` may not be called at `addresses`, or undefined when it may. `plainHttp`: http is only for an allowed
+ * loopback sink, so every address must then be loopback. The texts land in the publisher-visible attempt log, so
+ * they name the host and the rule but never the address our resolver returned (that would turn the log into a
+ * probe of internal DNS).
+ */
+function addressRefusal(host: string, addresses: string[], policy: OutboundPolicy, plainHttp: boolean): string | undefined {
+  if (isAllowListed(host, policy)) return undefined;
+  if (addresses.length === 0) return `the host ${host} could not be resolved`;
+  const kinds = addresses.map(classifyAddress);
+  if (kinds.includes('blocked')) return `the host ${host} resolves to a private or reserved address`;
+  if (kinds.includes('loopback') && !policy.allowLoopback)
+    return `the host ${host} is a loopback address (set OUTBOUND_ALLOW_LOOPBACK=true to allow)`;
+  if (plainHttp && !kinds.every((k) => k === 'loopback')) return `only https URLs are called (got http:)`;
+  return undefined;
+}
+
+function bareHost(url: URL): string {
+  return url.hostname.replace(/^\[|\]$/g, '');
+}
+
+/**
+ * The early check, before any connection: scheme, literal IPs (a literal never goes through `lookup`, so this is
+ * its only check) and a first resolution for a clear 'refused' record. For names it is advisory; the connect-time
+ * guard below decides.
+ */
+export async function checkDestination(url: URL, policy: OutboundPolicy, resolve: Resolver = systemResolver): Promise<string | undefined> {
+  const host = bareHost(url);
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return `only https URLs are called (got ${url.protocol})`;
   let addresses: string[];
   try {
-    addresses = isIP(host) ? [host] : (await lookup(host, { all: true })).map((a) => a.address);
+    addresses = isIP(host) ? [host] : await resolve(host);
   } catch {
     return `the host ${host} could not be resolved`;
   }
-  const kinds = addresses.map(classifyAddress);
-  const loopbackOnly = kinds.every((k) => k === 'loopback');
-  if (!allowListed) {
-    if (kinds.includes('blocked')) return `the host ${host} resolves to a private or reserved address`;
-    if (kinds.includes('loopback') && !policy.allowLoopback)
-      return `the host ${host} is a loopback address (set OUTBOUND_ALLOW_LOOPBACK=true to allow)`;
-  }
-  if (url.protocol === 'https:') return undefined;
-  if (url.protocol === 'http:' && (allowListed || (loopbackOnly && policy.allowLoopback))) return undefined;
-  return `only https URLs are called (got ${url.protocol})`;
+  return addressRefusal(host, addresses, policy, url.protocol === 'http:');
+}
+
+/** A connect-time refusal by the address policy: reported as 'refused', like the early check. */
+export class DestinationRefusedError extends Error {
+  readonly code = 'EOUTBOUND_REFUSED';
+}
+
+/**
+ * The socket's `lookup`: called by net.connect at connect time, it resolves the name, applies the policy to every
+ * address and passes on only those, so the socket can connect nowhere else (no second resolution exists to race).
+ * Node 20 asks with `all: true` (happy eyeballs) and tries each returned address; older paths ask for one.
+ */
+export function guardedLookup(policy: OutboundPolicy, plainHttp: boolean, resolve: Resolver = systemResolver): LookupFunction {
+  return (hostname, options, callback) => {
+    const family = options.family === 'IPv4' ? 4 : options.family === 'IPv6' ? 6 : (options.family ?? 0);
+    resolve(hostname).then(
+      (addresses) => {
+        const refusal = addressRefusal(hostname, addresses, policy, plainHttp);
+        if (refusal) return callback(new DestinationRefusedError(refusal), '');
+        const usable = addresses.map((address) => ({ address, family: isIP(address) })).filter((a) => !family || a.family === family);
+        const first = usable[0];
+        if (!first) return callback(Object.assign(new Error(`the host ${hostname} could not be resolved`), { code: 'ENOTFOUND' }), '');
+        return options.all ? callback(null, usable) : callback(null, first.address, first.family);
+      },
+      () => callback(Object.assign(new Error(`the host ${hostname} could not be resolved`), { code: 'ENOTFOUND' }), ''),
+    );
+  };
+}
+
+class OutboundTimeoutError extends Error {}
+
+/** Node's connect errors name the cause (fetch hid it behind "fetch failed"); happy eyeballs wraps them in an AggregateError with an empty message. */
+function errorMessage(error: unknown): string {
+  if (error instanceof AggregateError && error.errors.length > 0) return [...new Set(error.errors.map(errorMessage))].join('; ');
+  if (error instanceof Error) return error.message || String((error as NodeJS.ErrnoException).code ?? 'request failed');
+  return String(error);
 }
 
 export class OutboundClient {
   readonly #policy: OutboundPolicy;
+  readonly #resolve: Resolver;
 
-  constructor(policy: OutboundPolicy) {
+  constructor(policy: OutboundPolicy, resolve: Resolver = systemResolver) {
     this.#policy = policy;
+    this.#resolve = resolve;
   }
 
   async postJson(request: OutboundRequest): Promise<OutboundResult> {
@@ -100,28 +208,69 @@ export class OutboundClient {
     } catch {
       return { kind: 'refused', message: 'the URL is not valid' };
     }
-    const refusal = await checkDestination(url, this.#policy);
+    const refusal = await checkDestination(url, this.#policy, this.#resolve);
     if (refusal) return { kind: 'refused', message: refusal };
     const started = performance.now();
+    const durationMs = () => Math.round(performance.now() - started);
     try {
-      const response = await fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...request.headers },
-        body: JSON.stringify(request.body),
-        redirect: 'manual',
-        signal: AbortSignal.timeout(this.#policy.timeoutMs),
-      });
-      const text = await response.text().catch(() => '');
-      return {
-        kind: 'response',
-        status: response.status,
-        excerpt: redact(text.slice(0, EXCERPT_CHARS)),
-        durationMs: Math.round(performance.now() - started),
-      };
+      const { status, excerpt } = await this.#post(url, request);
+      return { kind: 'response', status, excerpt: redact(excerpt), durationMs: durationMs() };
     } catch (error) {
-      const e = error as Error;
-      const message = e.name === 'TimeoutError' ? `timed out after ${this.#policy.timeoutMs} ms` : redact(e.message);
-      return { kind: 'error', message, durationMs: Math.round(performance.now() - started) };
+      if (error instanceof DestinationRefusedError) return { kind: 'refused', message: error.message };
+      const message = error instanceof OutboundTimeoutError ? error.message : redact(errorMessage(error));
+      return { kind: 'error', message, durationMs: durationMs() };
     }
+  }
+
+  #post(url: URL, request: OutboundRequest): Promise<{ status: number; excerpt: string }> {
+    const host = bareHost(url);
+    const body = JSON.stringify(request.body) ?? 'null';
+    const https = url.protocol === 'https:';
+    const options: RequestOptions = {
+      method: 'POST',
+      hostname: host,
+      port: url.port || undefined,
+      path: `${url.pathname}${url.search}`,
+      headers: { 'content-type': 'application/json', ...request.headers, 'content-length': String(Buffer.byteLength(body)) },
+      // A fresh connection per call: a pooled socket would skip the lookup (and carry another client's policy).
+      agent: false,
+      lookup: guardedLookup(this.#policy, !https, this.#resolve),
+      // TLS stays verified against the name in the URL (default rejectUnauthorized), SNI included; never an IP.
+      ...(https && !isIP(host) ? { servername: host } : {}),
+    };
+    return new Promise((resolve, reject) => {
+      let response: IncomingMessage | undefined;
+      const chunks: Buffer[] = [];
+      let size = 0;
+      const answer = () => {
+        clearTimeout(timer);
+        const text = Buffer.concat(chunks).subarray(0, EXCERPT_BYTES).toString('utf8');
+        resolve({ status: response?.statusCode ?? 0, excerpt: text.slice(0, EXCERPT_CHARS) });
+        response?.destroy();
+      };
+      // One deadline for connect, send and body. Once the status line is in, it is the answer (as with fetch
+      // before): a stalled or broken body only shortens the excerpt.
+      const timer = setTimeout(() => {
+        if (response) return answer();
+        req.destroy(new OutboundTimeoutError(`timed out after ${this.#policy.timeoutMs} ms`));
+      }, this.#policy.timeoutMs);
+      const req = (https ? httpsRequest : httpRequest)(options, (res) => {
+        response = res;
+        res.on('data', (chunk: Buffer) => {
+          chunks.push(chunk);
+          size += chunk.length;
+          if (size >= EXCERPT_BYTES) answer();
+        });
+        res.on('end', answer);
+        res.on('error', answer);
+        res.on('close', answer);
+      });
+      req.on('error', (error) => {
+        clearTimeout(timer);
+        if (response) return answer();
+        reject(error);
+      });
+      req.end(body);
+    });
   }
 }
