@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { TableClient } from '@azure/data-tables';
 import { startAzurite, type AzuriteHandle } from '../local/azurite';
+import { LOCAL_HOST_NODE_ARGS } from '../local/node-args';
 import { measure, type Measurement } from './lib';
 
 export const repoRoot = path.resolve(__dirname, '..', '..');
@@ -40,7 +41,7 @@ export async function createContext(): Promise<BenchContext> {
       const keyFile = path.join(mkdtempSync(path.join(tmpdir(), 'bench-keys-')), 'issuer-keys.json');
       // BENCH_HOST_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) profiles the host; NODE_OPTIONS refuses --cpu-prof.
       const nodeArgs = (process.env['BENCH_HOST_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
-      const child = spawn(process.execPath, [...nodeArgs, path.join(repoRoot, 'dist/local/main.js')], {
+      const child = spawn(process.execPath, [...LOCAL_HOST_NODE_ARGS, ...nodeArgs, path.join(repoRoot, 'dist/local/main.js')], {
         cwd: repoRoot,
         env: {
           PATH: process.env['PATH'] ?? '',

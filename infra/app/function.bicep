@@ -160,6 +160,10 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     TEST_CLOCK: 'false'
     SECRETS_KEY: '@Microsoft.KeyVault(SecretUri=${secretsKeyVaultSecretUri})'
     PUBLIC_BASE_URL: 'https://${functionApp.properties.defaultHostName}'
+
+    // The Node worker's heap sized to the instance (half of it; the rest is the Functions host's): V8 would
+    // otherwise size it for the machine and let garbage pile up (decision 0309; the local host uses 256 of 512).
+    languageWorkers__node__arguments: '--max-old-space-size=${instanceMemoryMB / 2}'
   }
 }
 
