@@ -79,11 +79,15 @@ export async function createContext(): Promise<BenchContext> {
       const table = TableClient.fromConnectionString(azurite.connectionString, `raw${benchPrefix()}`, { allowInsecureConnection: true });
       await table.createTable();
       const payload = { quantity: 1.5, dimension: 'dim1', planId: 'plan1', effectiveStartTime: new Date().toISOString() };
-      const insert = await measure(`raw table insert`, { concurrency, count }, (i) =>
+      // The bench process is the raw baseline's client (the Azure SDK); Azurite does the storing.
+      const cpu = { client: process.pid, azurite: azurite.pid };
+      const insert = await measure(`raw table insert`, { concurrency, count, cpu }, (i) =>
         table.createEntity({ partitionKey: `p${i % 64}`, rowKey: `r${i}`, ...payload }),
       );
       const total = count + Math.min(200, Math.ceil(count / 10));
-      const read = await measure(`raw table point read`, { concurrency, count }, (i) => table.getEntity(`p${i % 64}`, `r${i % total}`));
+      const read = await measure(`raw table point read`, { concurrency, count, cpu }, (i) =>
+        table.getEntity(`p${i % 64}`, `r${i % total}`),
+      );
       await table.deleteTable();
       return { insert, read };
     },

@@ -3,7 +3,7 @@
  * ops/s with p50/p99 latency. Results are printed as a table and written as JSON under bench/results/.
  * Speed is judged as a ratio to raw Azurite figures taken in the same run, never against absolute numbers.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 
@@ -23,9 +23,30 @@ function percentile(sorted: number[], p: number): number {
   return sorted[index] as number;
 }
 
+/** Cumulative CPU time (user + system) of a process in ms, from /proc (Linux); NaN where it cannot be read. */
+export function processCpuMs(pid: number | undefined): number {
+  if (pid === undefined) return NaN;
+  if (pid === process.pid) {
+    const usage = process.cpuUsage();
+    return (usage.user + usage.system) / 1000;
+  }
+  try {
+    // Fields after the command name: state is 3rd, utime 14th and stime 15th of the whole line (clock ticks).
+    const fields = (readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1] ?? '').split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return NaN;
+  }
+}
+
+/**
+ * `cpu` names processes whose CPU time is read around the timed part (not the warm-up): each becomes a
+ * `cpuUs/op <name>` column, the CPU it spent per operation. On these shared 2-core machines it shows which
+ * process bounds the rate.
+ */
 export async function measure(
   name: string,
-  options: { concurrency: number; count: number; warmup?: number },
+  options: { concurrency: number; count: number; warmup?: number; cpu?: Record<string, number | undefined> },
   op: (i: number) => Promise<unknown>,
 ): Promise<Measurement> {
   const warmup = options.warmup ?? Math.min(200, Math.ceil(options.count / 10));
@@ -46,11 +67,13 @@ export async function measure(
   };
   await runWorkers(warmup);
   const latencies: number[] = [];
+  const processes = Object.entries(options.cpu ?? {});
+  const cpuBefore = processes.map(([, pid]) => processCpuMs(pid));
   const started = process.hrtime.bigint();
   await runWorkers(options.count, latencies);
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   latencies.sort((a, b) => a - b);
-  return {
+  const result: Measurement = {
     name,
     concurrency: options.concurrency,
     ops: options.count,
@@ -58,6 +81,10 @@ export async function measure(
     p50Ms: round(percentile(latencies, 50), 2),
     p99Ms: round(percentile(latencies, 99), 2),
   };
+  processes.forEach(([label, pid], i) => {
+    result[`cpuUs/op ${label}`] = Math.round(((processCpuMs(pid) - (cpuBefore[i] as number)) * 1000) / options.count);
+  });
+  return result;
 }
 
 export function round(value: number, digits = 1): number {

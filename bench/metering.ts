@@ -82,6 +82,9 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
       (s, json) => s === 200 && (json as { result: { status: string }[] }).result.every((r) => r.status === 'Accepted'),
     );
 
+  // CPU per operation of each process on the shared cores (bench/lib.ts `measure`): the host is one Node process,
+  // like one Functions worker, so its CPU per event bounds the rate once it is busier than Azurite per insert.
+  const cpu = { host: host.pid, azurite: ctx.azurite.pid, client: process.pid };
   const rows: Measurement[] = [];
   const singles = new Map<number, Measurement>();
   let memory: Record<string, number> = {};
@@ -91,12 +94,12 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
       const count = concurrency === 1 ? 1500 : 4000;
       const raw = (await ctx.rawTable(concurrency, count)).insert;
       const events = keySpace(await seed(concurrency === 1 ? 100 : 200), thisHour);
-      const http = await measure('http POST /api/usageEvent', { concurrency, count }, (i) => single(events(i)));
+      const http = await measure('http POST /api/usageEvent', { concurrency, count, cpu }, (i) => single(events(i)));
       if (concurrency === 1) {
         // One client waits for each answer, so an event costs the host's HTTP round trip plus one insert in series.
         // The floor is the round trip alone (the host's router answers 405 before any function runs); with the
         // raw insert it bounds what any single-event handler could reach at 1 client.
-        const floor = await measure('http POST floor (router 405, no function)', { concurrency, count }, async () => {
+        const floor = await measure('http POST floor (router 405, no function)', { concurrency, count, cpu }, async () => {
           const res = await request(`${host.url}/api/me`, { method: 'POST', headers, body: '{}' });
           if (res.status !== 405) throw new Error(`unexpected ${res.status}`);
         });
@@ -113,7 +116,7 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
     for (const concurrency of [1, 16]) {
       const batches = concurrency === 1 ? 120 : 400;
       const events = keySpace(await seed(500), thisHour);
-      const http = await measure('http POST /api/batchUsageEvent (25 events)', { concurrency, count: batches, warmup: 20 }, (b) =>
+      const http = await measure('http POST /api/batchUsageEvent (25 events)', { concurrency, count: batches, warmup: 20, cpu }, (b) =>
         batch(Array.from({ length: 25 }, (_, j) => events(b * 25 + j))),
       );
       http['events/s'] = round(http.opsPerSec * 25);

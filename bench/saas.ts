@@ -76,26 +76,27 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
     if (res.status !== 200) throw new Error(`unexpected ${res.status}: ${res.text}`);
   };
   const rows: Measurement[] = [];
+  const cpu = { host: host.pid, azurite: ctx.azurite.pid, client: process.pid };
   try {
     for (const concurrency of [1, 16]) {
       const count = concurrency === 1 ? 1000 : 3000;
       const raw = await ctx.rawTable(concurrency, count);
       // Control: the host's authenticated round trip with no storage call (what the baseline suite measures).
-      const me = await measure('GET /api/me (control)', { concurrency, count }, async () =>
+      const me = await measure('GET /api/me (control)', { concurrency, count, cpu }, async () =>
         expectOk(await request(`${host.url}/api/me`, { headers })),
       );
       const cold = coldIds.get(concurrency) as string[];
       const getCold = await measure(
         'GET subscription (first read of each id)',
-        { concurrency, count: COUNT - 100, warmup: 100 },
+        { concurrency, count: COUNT - 100, warmup: 100, cpu },
         async (i) => expectOk(await request(`${host.url}/api/saas/subscriptions/${cold[i]}?${V}`, { headers })),
       );
       // The working set read once just before, as an ISV polling its subscriptions would have (cache TTL 5 s).
       await mapLimit(ids, concurrency, async (id) => expectOk(await request(`${host.url}/api/saas/subscriptions/${id}?${V}`, { headers })));
-      const get = await measure('GET subscription', { concurrency, count }, async (i) =>
+      const get = await measure('GET subscription', { concurrency, count, cpu }, async (i) =>
         expectOk(await request(`${host.url}/api/saas/subscriptions/${ids[i % COUNT]}?${V}`, { headers })),
       );
-      const resolve = await measure('POST resolve', { concurrency, count }, async (i) =>
+      const resolve = await measure('POST resolve', { concurrency, count, cpu }, async (i) =>
         expectOk(
           await request(`${host.url}/api/saas/subscriptions/resolve?${V}`, {
             method: 'POST',
@@ -103,7 +104,7 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
           }),
         ),
       );
-      const list = await measure('GET subscriptions (page of 100)', { concurrency, count: Math.ceil(count / 10) }, async () =>
+      const list = await measure('GET subscriptions (page of 100)', { concurrency, count: Math.ceil(count / 10), cpu }, async () =>
         expectOk(await request(`${host.url}/api/saas/subscriptions?${V}`, { headers })),
       );
       for (const m of [me, getCold, get, resolve, list]) {
