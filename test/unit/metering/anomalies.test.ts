@@ -6,6 +6,7 @@ import { checkDecision, judgeDay, type Anomaly } from '../../../shared/metering/
 import { DAY_MS, isoDate } from '../../../shared/metering/rules/time';
 import { Anomalies } from '../../../shared/metering/service/anomalies';
 import {
+  type Fixture,
   InMemoryAnomalies,
   InMemoryPlans,
   InMemoryResources,
@@ -13,7 +14,7 @@ import {
   OFFER,
   P1,
   seedMetering,
-  type Fixture,
+  usageRow,
 } from '../../fixtures/metering';
 
 const day = (base: string, offset: number) => isoDate(new Date(Date.parse(`${base}T00:00:00Z`) + offset * DAY_MS));
@@ -105,23 +106,8 @@ describe('Anomalies service (specs/metering.md 3.13)', () => {
   const clock = new AdjustableClock({ adjustable: true, realNow: () => 0 });
   const START = '2024-02-05'; // 28 days of history from here, the spike on day 28 = 2024-03-04
 
-  function row(resourceKey: string, planId: string, dimension: string, date: string, quantity: number): StoredUsage {
-    const effectiveAt = `${date}T10:00:00.000Z`;
-    return {
-      usageEventId: `${resourceKey}${dimension}${date}`,
-      messageTime: effectiveAt,
-      resourceId: resourceKey,
-      quantity,
-      dimension,
-      effectiveStartTime: effectiveAt,
-      planId,
-      publisherId: P1,
-      resourceKey,
-      offerId: OFFER,
-      effectiveAt,
-      resourceKind: 'saas',
-    };
-  }
+  const row = (resourceKey: string, planId: string, dimension: string, date: string, quantity: number): StoredUsage =>
+    usageRow(resourceKey, planId, dimension, `${date}T10:00:00.000Z`, quantity);
 
   beforeEach(async () => {
     const resources = new InMemoryResources();

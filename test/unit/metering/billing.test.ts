@@ -5,6 +5,7 @@ import type { StoredUsage } from '../../../shared/metering/model';
 import { billingPeriod, buildStatement, statementsCsv } from '../../../shared/metering/rules/billing';
 import { Billing } from '../../../shared/metering/service/billing';
 import {
+  type Fixture,
   InMemoryAnomalies,
   InMemoryExports,
   InMemoryPlans,
@@ -15,7 +16,7 @@ import {
   P2,
   PLANS,
   seedMetering,
-  type Fixture,
+  usageRow,
 } from '../../fixtures/metering';
 
 const iso = (d: Date) => d.toISOString().slice(0, 10);
@@ -38,23 +39,6 @@ describe('billingPeriod (decision record 0304)', () => {
     expect([iso(period.start), iso(period.end)]).toEqual([start, end]);
   });
 });
-
-function usageRow(resourceKey: string, planId: string, dimension: string, effectiveAt: string, quantity: number): StoredUsage {
-  return {
-    usageEventId: `${resourceKey}-${dimension}-${effectiveAt}`,
-    messageTime: effectiveAt,
-    resourceId: resourceKey,
-    quantity,
-    dimension,
-    effectiveStartTime: effectiveAt,
-    planId,
-    publisherId: P1,
-    resourceKey,
-    offerId: OFFER,
-    effectiveAt,
-    resourceKind: 'saas',
-  };
-}
 
 describe('buildStatement', () => {
   const basic = PLANS.find((p) => p.planId === 'basic');

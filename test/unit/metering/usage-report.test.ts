@@ -4,11 +4,11 @@
  * offer has custom meter dimensions.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { StoredUsage } from '../../../shared/metering/model';
 import type { Anomaly } from '../../../shared/metering/rules/anomaly';
 import { USAGE_REPORT_COLUMNS, usageReportCsv, usageReportRows } from '../../../shared/metering/rules/usage-report';
 import { UsageReport } from '../../../shared/metering/service/usage-report';
 import {
+  type Fixture,
   InMemoryAnomalies,
   InMemoryPlans,
   InMemoryResources,
@@ -18,25 +18,8 @@ import {
   P2,
   PLANS,
   seedMetering,
-  type Fixture,
+  usageRow,
 } from '../../fixtures/metering';
-
-function usageRow(resourceKey: string, planId: string, dimension: string, effectiveAt: string, quantity: number): StoredUsage {
-  return {
-    usageEventId: `${resourceKey}|${dimension}|${effectiveAt}`,
-    messageTime: effectiveAt,
-    resourceId: resourceKey,
-    quantity,
-    dimension,
-    effectiveStartTime: effectiveAt,
-    planId,
-    publisherId: P1,
-    resourceKey,
-    offerId: OFFER,
-    effectiveAt,
-    resourceKind: 'saas',
-  };
-}
 
 const spike = (resourceKey: string, extra: Partial<Anomaly> = {}): Anomaly => ({
   anomalyId: 'an1',
