@@ -9,6 +9,7 @@ import * as df from 'durable-functions';
 import { z } from 'zod';
 import type { Authenticator } from '../shared/auth/principal';
 import { services } from '../shared/composition';
+import { dueWorkSchedule } from '../shared/config';
 import { endpoint } from '../shared/http/endpoint';
 import { ForbiddenError, NotFoundError } from '../shared/http/errors';
 import { lazyHandler, once } from '../shared/http/lazy';
@@ -72,8 +73,12 @@ const handlers = once(() => {
   return makeDeliveryHandlers({ saas: () => s.saas(), authenticator: () => s.authenticator, client: (c) => df.getClient(c) });
 });
 
-/** Every 2 seconds on the project clock (a clock jump fires it at once). */
-export const SAAS_DUE_WORK_SCHEDULE = '*/2 * * * * *';
+/**
+ * `SAAS_DUE_WORK_SCHEDULE` (default every 2 s on the project clock; a clock jump fires it at once). Each run wakes
+ * the app, so infra/ sets every 5 minutes in Azure: renewals and grace ends are then up to 5 minutes late, and a
+ * webhook whose hand-over a crash lost waits as long for the sweeper.
+ */
+export const SAAS_DUE_WORK_SCHEDULE = dueWorkSchedule();
 
 export async function saasDueWork(_timer: Timer, context: InvocationContext): Promise<void> {
   const { saas, clock } = services();

@@ -21,6 +21,18 @@ const list = z.string().transform((v) =>
     .filter(Boolean),
 );
 
+/**
+ * A timer's NCRONTAB schedule (six fields, seconds first). Read when the functions are registered, so it is
+ * checked here only for its shape; the host parses the fields (local/ncrontab.ts, or the Functions host in Azure).
+ */
+const schedule = z
+  .string()
+  .trim()
+  .regex(/^\S+( \S+){5}$/, 'must be a six-field NCRONTAB schedule (second minute hour day month weekday), for example `0 */5 * * * *`');
+
+/** How often the SaaS due work runs (renewals, grace and trial ends, pending expiry, the webhook sweeper). */
+const SAAS_DUE_WORK_SCHEDULE = schedule.default('*/2 * * * * *');
+
 const settingsSchema = z
   .object({
     STORAGE_CONNECTION_STRING: z.string().min(1).optional(),
@@ -59,6 +71,7 @@ const settingsSchema = z
     SAAS_CACHE_TTL_MS: z.coerce.number().int().min(0).default(5_000),
     /** DEC-A33: a purchase not activated within this many ms is cancelled; 0 (the default) = never. */
     SAAS_PENDING_EXPIRY_MS: z.coerce.number().int().min(0).default(0),
+    SAAS_DUE_WORK_SCHEDULE,
     WEBHOOK_RETRY_PERIOD_MS: z.coerce.number().int().positive().default(28_800_000),
     WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().positive().default(500),
     OUTBOUND_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
@@ -121,6 +134,8 @@ export interface Config {
     webhookMaxAttempts: number;
     /** 0 = a pending purchase never expires (DEC-A33). */
     pendingExpiryMs: number;
+    /** NCRONTAB schedule of the `saas-due-work` timer; each run wakes the app, so Azure uses a slower one. */
+    dueWorkSchedule: string;
   };
   /** The one outbound HTTP client (shared/http/outbound.ts): timeout and address policy. */
   outbound: { timeoutMs: number; allowLoopback: boolean; allowedHosts: string[] };
@@ -183,6 +198,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd: string
       webhookRetryPeriodMs: s.WEBHOOK_RETRY_PERIOD_MS,
       webhookMaxAttempts: s.WEBHOOK_MAX_ATTEMPTS,
       pendingExpiryMs: s.SAAS_PENDING_EXPIRY_MS,
+      dueWorkSchedule: s.SAAS_DUE_WORK_SCHEDULE,
     },
     outbound: { timeoutMs: s.OUTBOUND_TIMEOUT_MS, allowLoopback: s.OUTBOUND_ALLOW_LOOPBACK, allowedHosts: s.OUTBOUND_ALLOWED_HOSTS ?? [] },
     metering: {
@@ -204,6 +220,19 @@ function packageVersion(): string {
     }
   }
   return '0.0.0';
+}
+
+/**
+ * `SAAS_DUE_WORK_SCHEDULE` on its own, for the timer's registration: trigger metadata is fixed when the app is
+ * loaded, before the rest of the configuration is parsed (at app start), so a bad value in another setting still
+ * fails there, naming that setting.
+ */
+export function dueWorkSchedule(env: Record<string, string | undefined> = process.env): string {
+  const value = env['SAAS_DUE_WORK_SCHEDULE'];
+  const result = SAAS_DUE_WORK_SCHEDULE.safeParse(value === '' ? undefined : value);
+  if (!result.success)
+    throw new ConfigError(`Invalid configuration: SAAS_DUE_WORK_SCHEDULE: ${result.error.issues[0]?.message ?? 'invalid'}`);
+  return result.data;
 }
 
 let cached: Config | undefined;

@@ -160,6 +160,8 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     TEST_CLOCK: 'false'
     SECRETS_KEY: '@Microsoft.KeyVault(SecretUri=${secretsKeyVaultSecretUri})'
     PUBLIC_BASE_URL: 'https://${functionApp.properties.defaultHostName}'
+    // SaaS due work every 5 minutes, not every 2 s: each run wakes the app (README, Settings).
+    SAAS_DUE_WORK_SCHEDULE: '0 */5 * * * *'
 
     // The Node worker's heap sized to the instance (half of it; the rest is the Functions host's): V8 would
     // otherwise size it for the machine and let garbage pile up (decision 0309; the local host uses 256 of 512).
