@@ -3,48 +3,25 @@
  * (issue 5). Responses are checked against the contract (saasapi.v2.json); no test sleeps: results are polled
  * with a deadline and the project clock is advanced for ACK windows.
  */
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contractErrors, contractsAvailable } from '../fixtures/contracts';
-import { startTestHost, testEnv, type TestHost } from '../fixtures/host';
-import { customerRequest, operatorRequest, publisherRequest, tokenFor } from '../fixtures/tokens';
+import { startSaasHarness, until, V, type SaasHarness, type Who } from '../fixtures/saas-harness';
+import { customerRequest, tokenFor } from '../fixtures/tokens';
 import { offer1, offer2 } from '../integration/saas/fixture';
 import { nameGuid } from '../../shared/auth/tokens';
 
-const V = 'api-version=2018-08-31';
 const APP_ID = '8d5b8a4e-3c0f-4c57-9a3e-6f1f0d2b9c11'; // the aadAppId of the offer fixture
 
-interface Received {
-  headers: IncomingMessage['headers'];
-  body: Record<string, unknown>;
-}
-
-let host: TestHost;
-let keyFile: string;
-let sink: Server;
-let sinkUrl = '';
-const received: Received[] = [];
+let h: SaasHarness;
 /** Statuses the sink answers with, in order; 200 when empty. */
 const sinkPlan: number[] = [];
+const CUSTOMER: Who = { customer: ['tb', 'ub'] };
 
 beforeAll(async () => {
-  sink = createServer((req, res) => {
-    let text = '';
-    req.on('data', (c: Buffer) => (text += c.toString()));
-    req.on('end', () => {
-      received.push({ headers: req.headers, body: JSON.parse(text) as Record<string, unknown> });
-      res.statusCode = sinkPlan.shift() ?? 200;
-      res.end('{"ok":true,"secret":"do-not-store"}');
-    });
-  });
-  await new Promise<void>((resolve) => sink.listen(0, '127.0.0.1', resolve));
-  sinkUrl = `http://127.0.0.1:${(sink.address() as AddressInfo).port}/webhook`;
-  const env = testEnv({ OUTBOUND_ALLOW_LOOPBACK: 'true' });
-  keyFile = env['LOCAL_ISSUER_KEY_FILE'] as string;
-  host = await startTestHost(env);
-  for (const offer of [offer1(sinkUrl), offer2(sinkUrl)]) {
+  // The sink's answer carries a secret, which the host must not keep in its record of the attempt.
+  h = await startSaasHarness({}, { answer: () => ({ status: sinkPlan.shift() ?? 200, body: '{"ok":true,"secret":"do-not-store"}' }) });
+  for (const offer of [offer1(h.sinkUrl), offer2(h.sinkUrl)]) {
     const put = await call('PUT', `/api/publishers/contoso/offers/${offer.id}?api-version=2017-10-31`, 'contoso', { body: offer });
     expect(put.status, JSON.stringify(put.json)).toBe(201);
     expect((await call('POST', `/api/admin/offers/contoso/${offer.id}/freeze`, 'operator')).status).toBe(201);
@@ -52,55 +29,22 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await host?.stop();
-  await new Promise((resolve) => sink?.close(resolve));
+  await h?.stop();
 });
 
-type Who = 'contoso' | 'fabrikam' | 'operator' | 'customer' | 'none';
-const CUSTOMER = customerRequest('tb', 'ub');
-
-async function call(
-  method: string,
-  path: string,
-  who: Who = 'contoso',
-  init: { body?: unknown; raw?: string; headers?: Record<string, string> } = {},
-) {
-  const headers: Record<string, string> = { ...(init.headers ?? {}) };
-  if (who !== 'none') {
-    const request = who === 'operator' ? operatorRequest() : who === 'customer' ? CUSTOMER : publisherRequest(who);
-    headers['authorization'] = `Bearer ${await tokenFor(keyFile, request)}`;
-  }
-  let body: string | undefined;
-  if (init.raw !== undefined) body = init.raw;
-  else if (init.body !== undefined) body = JSON.stringify(init.body);
-  if (body !== undefined) headers['content-type'] ??= 'application/json';
-  const res = await fetch(`${host.url}${path}`, { method, headers, ...(body !== undefined ? { body } : {}) });
-  const text = await res.text();
-  let json: Record<string, unknown> = {};
-  try {
-    json = JSON.parse(text) as Record<string, unknown>;
-  } catch {
-    // empty or non-JSON body
-  }
-  return { status: res.status, headers: res.headers, json };
-}
+/** The harness's call, with 'customer' for the buyer tb/ub. */
+const call = (method: string, path: string, who: Who | 'customer' = 'contoso', init?: Parameters<SaasHarness['call']>[3]) =>
+  h.call(method, path, who === 'customer' ? CUSTOMER : who, init);
 
 function contract(method: string, template: string, status: number, body: unknown) {
   if (!contractsAvailable) return;
   expect(contractErrors('saasapi.v2.json', method, template, status, body)).toBeUndefined();
 }
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+/** Polls within 20 s, inside the 30 s test timeout, so a stuck wait fails naming what it waited for. */
+const within = <T>(what: string, probe: () => Promise<T | undefined>) => until(what, probe, 20_000);
 
-const webhookFor = (opId: string) => until(`webhook ${opId}`, async () => received.find((r) => r.body['id'] === opId));
+const webhookFor = (opId: string) => within(`webhook ${opId}`, async () => h.received.find((r) => r.body['id'] === opId));
 
 async function purchase(planId = 'silver', quantity: number | null = 20, offerId = 'offer1') {
   const res = await call('POST', '/api/storefront/purchases', 'customer', {
@@ -198,7 +142,7 @@ describe('SaaS fulfillment v2 (issue 5)', () => {
     expect(res.status).toBe(202);
     const location = res.headers.get('operation-location') ?? '';
     const opId = res.headers.get('operation-id') ?? '';
-    expect(location).toBe(`${host.url}/api/saas/subscriptions/${id}/operations/${opId}?${V}`);
+    expect(location).toBe(`${h.host.url}/api/saas/subscriptions/${id}/operations/${opId}?${V}`);
     const op = await call('GET', sub(id, `/operations/${opId}`));
     contract('get', '/saas/subscriptions/{subscriptionId}/operations/{operationId}', 200, op.json);
     expect(op.json).toMatchObject({ action: 'ChangePlan', status: 'InProgress', planId: 'gold', errorStatusCode: '', errorMessage: '' });
@@ -232,7 +176,7 @@ describe('SaaS fulfillment v2 (issue 5)', () => {
     expect(hook.headers['x-ms-idempotency-key']).toBe(opId);
     const jwt = String(hook.headers['authorization']).replace(/^Bearer /, '');
     const tenant = nameGuid('marketplace-tenant', 'marketplace');
-    const jwks = createRemoteJWKSet(new URL(`${host.url}/${tenant}/discovery/keys`));
+    const jwks = createRemoteJWKSet(new URL(`${h.host.url}/${tenant}/discovery/keys`));
     const verified = await jwtVerify(jwt, jwks, { audience: APP_ID });
     expect(verified.payload.aud).toBe(APP_ID);
 
@@ -254,13 +198,13 @@ describe('SaaS fulfillment v2 (issue 5)', () => {
     const opId = String(res.json['id']);
     expect((await webhookFor(opId)).body).toMatchObject({ action: 'ChangeQuantity', status: 'InProgress', quantity: 30 });
     // Accepted webhook → window of 10 s starts; move the clock past it and let the timer close it.
-    await until('ack window started', async () => {
+    await within('ack window started', async () => {
       const d = await call('GET', `/api/publishers/contoso/webhooks/deliveries?subscriptionId=${id}`);
       return (d.json['deliveries'] as { state: string }[])[0]?.state === 'delivered' ? true : undefined;
     });
     expect((await call('GET', sub(id))).json['quantity']).toBe(20);
     expect((await call('PUT', '/api/admin/clock', 'operator', { body: { advance: 'PT11S' } })).status).toBe(200);
-    await until('quantity 30', async () => ((await call('GET', sub(id))).json['quantity'] === 30 ? true : undefined));
+    await within('quantity 30', async () => ((await call('GET', sub(id))).json['quantity'] === 30 ? true : undefined));
     expect((await call('GET', sub(id, `/operations/${opId}`))).json['status']).toBe('Succeeded');
   });
 
@@ -282,7 +226,7 @@ describe('SaaS fulfillment v2 (issue 5)', () => {
     // Suspend is applied before the publisher hears of it [004:25310].
     expect((await call('GET', sub(id))).json['saasSubscriptionStatus']).toBe('Suspended');
     const opId = String(op.json['id']);
-    const delivered = await until('three attempts', async () => {
+    const delivered = await within('three attempts', async () => {
       const d = await call('GET', `/api/publishers/contoso/webhooks/deliveries?subscriptionId=${id}`);
       const row = (d.json['deliveries'] as { id: string; state: string; attempts: { status: number; excerpt: string }[] }[]).find(
         (x) => x.id === opId,
@@ -293,9 +237,9 @@ describe('SaaS fulfillment v2 (issue 5)', () => {
     expect(delivered.attempts[2]?.excerpt).not.toContain('do-not-store');
     expect((await webhookFor(opId)).body).toMatchObject({ action: 'Suspend', status: 'Success' });
     expect((await call('GET', '/api/publishers/contoso/webhooks/deliveries', 'fabrikam')).status).toBe(403);
-    const before = received.filter((r) => r.body['id'] === opId).length;
+    const before = h.received.filter((r) => r.body['id'] === opId).length;
     expect((await call('POST', `/api/publishers/contoso/webhooks/deliveries/${opId}/redeliver`)).status).toBe(202);
-    await until('redelivery', async () => (received.filter((r) => r.body['id'] === opId).length > before ? true : undefined));
+    await within('redelivery', async () => (h.received.filter((r) => r.body['id'] === opId).length > before ? true : undefined));
   });
 
   it('reinstate waits for Success; cancel sends Unsubscribe after the change; illegal admin transitions are 409 (C.8-68, C.10-91, C.11-99)', async () => {
@@ -372,8 +316,8 @@ describe('SaaS fulfillment v2 (issue 5)', () => {
       false,
     );
     expect((await call('GET', sub(id))).json['autoRenew']).toBe(false);
-    const other = await tokenFor(keyFile, customerRequest('elsewhere', 'u9'));
-    const res = await fetch(`${host.url}/api/storefront/subscriptions/${id}/cancel`, {
+    const other = await tokenFor(h.env['LOCAL_ISSUER_KEY_FILE'] as string, customerRequest('elsewhere', 'u9'));
+    const res = await fetch(`${h.host.url}/api/storefront/subscriptions/${id}/cancel`, {
       method: 'POST',
       headers: { authorization: `Bearer ${other}` },
     });
