@@ -66,6 +66,8 @@ export async function startDurableRuntime(o: DurableRuntimeOptions): Promise<Dur
   const tables = await openHubTables(o.storage, o.prefix, options.hubName);
   const store = new DurableStore(tables, options.partitionCount, faults);
 
+  // Assigned once below; the dispatcher, which the leases need, reads it through the closure (never before).
+  // eslint-disable-next-line prefer-const
   let leases: PartitionLeases | undefined;
   const dispatcher = new Dispatcher({
     store,

@@ -6,7 +6,9 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { inject } from 'vitest';
+import type * as FunctionsCore from '../../local/functions-core';
 import type { RegisteredFunction } from '../../local/functions-core';
+import type * as InstallCore from '../../local/install-core';
 
 export const repoRoot = path.resolve(__dirname, '..', '..');
 const requireFromRoot = createRequire(path.join(repoRoot, 'package.json'));
@@ -21,9 +23,9 @@ let loaded: RegisteredFunction[] | undefined;
 /** Loads test/fixtures/apps/durable-samples into the host registry (once per process) and returns its functions. */
 export function loadSamples(): RegisteredFunction[] {
   if (loaded) return loaded;
-  dist<typeof import('../../local/install-core')>('local/install-core').installFunctionsCore();
+  dist<typeof InstallCore>('local/install-core').installFunctionsCore();
   requireFromRoot(path.join(repoRoot, 'dist/test/fixtures/apps/durable-samples.js'));
-  const { registry } = dist<typeof import('../../local/functions-core')>('local/functions-core');
+  const { registry } = dist<typeof FunctionsCore>('local/functions-core');
   loaded = [...registry.functions.values()];
   return loaded;
 }

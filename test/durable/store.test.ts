@@ -44,7 +44,7 @@ describe('episode commits', () => {
     const etag = await store.writeNewExecution(newState('fenced'), undefined);
     expect(etag).not.toBe('conflict');
     const commit = (name: string) =>
-      store.commit({ state: { ...newState('fenced'), status: 'Running' }, etag: etag as string, events: [event(name)], eventsGeneration: 1, previousRows: 0, previousTail: [], consume: [] });
+      store.commit({ state: { ...newState('fenced'), status: 'Running' }, etag, events: [event(name)], eventsGeneration: 1, previousRows: 0, previousTail: [], consume: [] });
     const results = await Promise.allSettled([commit('first'), commit('second')]);
     expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
     const refused = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
@@ -61,7 +61,7 @@ describe('episode commits', () => {
       },
     };
     const store = await openStore(uniquePrefix(), crash);
-    const etag = (await store.writeNewExecution(newState('big'), undefined)) as string;
+    const etag = await store.writeNewExecution(newState('big'), undefined);
     // About 5 MB of events: more than one 4 MiB entity group transaction can carry.
     const big = Array.from({ length: 5000 }, (_, i) => event(`big-${i}`, JSON.stringify('x'.repeat(500))));
     await expect(store.commit({ state: { ...newState('big'), status: 'Running' }, etag, events: big, eventsGeneration: 1, previousRows: 0, previousTail: [], consume: [] })).rejects.toThrow(/simulated crash/);
@@ -77,7 +77,7 @@ describe('episode commits', () => {
 
   it('deletes the inbox messages an episode consumed in the same transaction', async () => {
     const store = await openStore();
-    const etag = (await store.writeNewExecution(newState('inbox'), undefined)) as string;
+    const etag = await store.writeNewExecution(newState('inbox'), undefined);
     const key = storeMod.DurableStore.messageKey();
     expect(await store.insertMessage('inbox', key, { kind: 'event', name: 'Go', input: '1' })).toBe(true);
     expect(await store.insertMessage('inbox', key, { kind: 'event', name: 'Go', input: '1' })).toBe(false); // redelivery

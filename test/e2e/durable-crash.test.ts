@@ -46,9 +46,9 @@ const shapes: Shape[] = [
   { name: 'SampleRetry', input: { failures: 1, attempts: 6 }, expected: (id) => `ok-${id}` },
   { name: 'SampleParent', expected: (id) => ({ plain: ['Hello Tokyo!', 'Hello Seattle!', 'Hello London!'], named: 12, retried: `ok-${id}-key` }) },
   { name: 'SampleLoop', input: 0, expected: () => 8 },
-  { name: 'SampleTimer', input: { seconds: 1 }, expected: () => expect.objectContaining({ start: expect.any(String) }) },
+  { name: 'SampleTimer', input: { seconds: 1 }, expected: () => expect.objectContaining({ start: expect.any(String) }) as unknown },
   { name: 'SampleApproval', expected: (id) => ({ approved: id }), event: { name: 'Approval' } },
-  { name: 'SampleDeterminism', expected: () => expect.objectContaining({ replaying: [true, true, false] }) },
+  { name: 'SampleDeterminism', expected: () => expect.objectContaining({ replaying: [true, true, false] }) as unknown },
 ];
 
 function inputFor(shape: Shape, id: string): unknown {
