@@ -96,6 +96,7 @@ describe('POST /api/usageEvent', () => {
       code: 'BadArgument',
     });
     expect(res.headers.get('x-ms-requestid')).toMatch(GUID); // T9 on a 400
+    expect(res.headers.get('x-ms-correlationid')).toMatch(GUID);
     expectContract('post', '/usageEvent', 400, res.body);
   });
 
@@ -185,11 +186,19 @@ describe('POST /api/batchUsageEvent', () => {
       event(f.S2, { dimension: 'text', effectiveStartTime: '2024-03-10T10:15:00Z', planId: 'premium' }),
     ]);
     expect(res.status).toBe(200);
-    const body = res.body as { count: number; result: { status: string; usageEventId: string; resourceId: string }[] };
+    const body = res.body as { count: number; result: Record<string, unknown>[] };
     expect(body.count).toBe(2);
-    expect(body.result.map((r) => [r.status, r.resourceId])).toEqual([
-      ['Accepted', f.S1],
-      ['Accepted', f.S2],
+    // Each item echoes what was sent, so an ISV can match results to its own records.
+    expect(body.result.map(({ status, resourceId, quantity, dimension, effectiveStartTime, planId }) => ({
+      status,
+      resourceId,
+      quantity,
+      dimension,
+      effectiveStartTime,
+      planId,
+    }))).toEqual([
+      { status: 'Accepted', resourceId: f.S1, quantity: 5, dimension: 'email', effectiveStartTime: '2024-03-10T10:15:00Z', planId: 'basic' },
+      { status: 'Accepted', resourceId: f.S2, quantity: 5, dimension: 'text', effectiveStartTime: '2024-03-10T10:15:00Z', planId: 'premium' },
     ]);
     expect(body.result[0]?.usageEventId).not.toBe(body.result[1]?.usageEventId);
     expectContract('post', '/batchUsageEvent', 200, res.body);
@@ -250,7 +259,23 @@ describe('POST /api/batchUsageEvent', () => {
       target: 'batchUsageEventRequest',
       code: 'BadArgument',
     });
-    expect((await single(items[25])).status).toBe(200);
+    // Nothing of the batch was stored: the first, a middle and the last item are each still accepted on their own.
+    for (const i of [0, 12, 25]) expect((await single(items[i])).status).toBe(200);
+  });
+
+  it('accepts a full batch of 25 over the last 24 hours, one result per item in order (T67)', async () => {
+    const g = await m.seed();
+    const hours = Array.from({ length: 13 }, (_, i) => new Date(Date.parse('2024-03-10T00:10:00Z') + i * 3_600_000).toISOString());
+    const items = ['email', 'text'].flatMap((dimension) => hours.map((t) => event(g.S1, { dimension, effectiveStartTime: t }))).slice(0, 25);
+    const res = await batch(items);
+    expect(res.status).toBe(200);
+    const body = res.body as { count: number; result: { status: string; dimension: string; effectiveStartTime: string }[] };
+    expect(body.count).toBe(25);
+    expect(body.result.map((r) => r.status)).toEqual(Array(25).fill('Accepted'));
+    expect(body.result.map((r) => `${r.dimension}@${r.effectiveStartTime}`)).toEqual(
+      items.map((e) => `${String(e['dimension'])}@${String(e['effectiveStartTime'])}`),
+    );
+    expectContract('post', '/batchUsageEvent', 200, res.body);
   });
 
   it.each([
