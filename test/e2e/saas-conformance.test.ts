@@ -1,0 +1,383 @@
+/**
+ * SaaS fulfillment v2 conformance cases (specs/saas-licensing.md part C) that no other test drove over HTTP:
+ * request ids and expired tokens (C.1), resolve after cancellation (C.2-15), activate edge cases (C.3), changes in
+ * the wrong status or beyond the plan (C.6, C.7), cancel from Suspended and after cancel (C.8), late and unknown
+ * operation answers (C.9), unknown GUIDs everywhere, and list paging with `@nextLink` (C.4-37). Against the built
+ * host through the SaaS harness; "changes nothing" is checked by GETting the subscription afterwards.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { contractErrors, contractsAvailable } from '../fixtures/contracts';
+import { startSaasHarness, until, V, type Reply, type SaasHarness, type Who } from '../fixtures/saas-harness';
+import { publisherRequest, tokenFor } from '../fixtures/tokens';
+import { offer1, offer2, TB } from '../integration/saas/fixture';
+import { nameGuid } from '../../shared/auth/tokens';
+
+let h: SaasHarness;
+/** The buyer: tenant `tb` of the harness, which is not the private audience `TB` of offer1's platinum001 (C.0's TC). */
+const CUSTOMER: Who = { customer: ['tb', 'ub'] };
+/** fabrikam's own offer, only for the paging case, so the other cases' subscriptions do not change its counts. */
+const PAGING_OFFER = 'offer-paging';
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+beforeAll(async () => {
+  h = await startSaasHarness();
+  const offers = [
+    ['contoso', offer1(h.sinkUrl)],
+    ['contoso', offer2(h.sinkUrl)],
+    ['fabrikam', offer1(h.sinkUrl, PAGING_OFFER, 'fabrikam')],
+  ] as const;
+  for (const [publisher, offer] of offers) {
+    const put = await h.call('PUT', `/api/publishers/${publisher}/offers/${offer.id}?api-version=2017-10-31`, publisher, { body: offer });
+    expect(put.status, JSON.stringify(put.json)).toBe(201);
+    expect((await h.call('POST', `/api/admin/offers/${publisher}/${offer.id}/freeze`, 'operator')).status).toBe(201);
+  }
+}, 60_000);
+
+afterAll(async () => {
+  await h?.stop();
+});
+
+const sub = (id: string, suffix = '') => `/api/saas/subscriptions/${id}${suffix}?${V}`;
+const errorOf = (res: Reply) => [res.status, res.json['code']];
+
+function contract(method: string, template: string, status: number, body: unknown) {
+  if (!contractsAvailable) return;
+  expect(contractErrors('saasapi.v2.json', method, template, status, body)).toBeUndefined();
+}
+
+interface Purchase {
+  publisherId?: string;
+  offerId?: string;
+  planId?: string;
+  quantity?: number | null;
+}
+
+async function purchase(o: Purchase = {}) {
+  const quantity = o.quantity === undefined ? 20 : o.quantity;
+  const res = await h.call('POST', '/api/storefront/purchases', CUSTOMER, {
+    body: {
+      publisherId: o.publisherId ?? 'contoso',
+      offerId: o.offerId ?? 'offer1',
+      planId: o.planId ?? 'silver',
+      ...(quantity !== null ? { quantity } : {}),
+      termUnit: 'P1M',
+    },
+  });
+  expect(res.status, JSON.stringify(res.json)).toBe(201);
+  return res.json as { subscriptionId: string; purchaseToken: string };
+}
+
+async function activated(o: Purchase = {}) {
+  const bought = await purchase(o);
+  const quantity = o.quantity === undefined ? 20 : o.quantity;
+  const res = await h.call('POST', sub(bought.subscriptionId, '/activate'), 'contoso', {
+    body: { planId: o.planId ?? 'silver', ...(quantity !== null ? { quantity } : {}) },
+  });
+  expect(res.status, JSON.stringify(res.json)).toBe(200);
+  return bought;
+}
+
+async function suspended() {
+  const { subscriptionId } = await activated();
+  expect((await h.call('POST', `/api/admin/subscriptions/${subscriptionId}/suspend`, 'operator')).status).toBe(200);
+  return subscriptionId;
+}
+
+async function cancelled() {
+  const bought = await activated();
+  expect((await h.call('DELETE', sub(bought.subscriptionId))).status).toBe(202);
+  return bought;
+}
+
+const view = async (id: string) => {
+  const res = await h.call('GET', sub(id));
+  expect(res.status).toBe(200);
+  return res.json;
+};
+
+/** Every subscription the publisher's list returns, following `@nextLink` (absolute, used as-is) to the end. */
+async function listAll(who: Who) {
+  const pages: Record<string, unknown>[][] = [];
+  let path: string | undefined = `/api/saas/subscriptions?${V}`;
+  while (path !== undefined) {
+    const res = await h.call('GET', path, who);
+    expect(res.status, JSON.stringify(res.json)).toBe(200);
+    contract('get', '/saas/subscriptions/', 200, res.json);
+    pages.push(res.json['subscriptions'] as Record<string, unknown>[]);
+    const next = res.json['@nextLink'];
+    if (next === undefined) path = undefined;
+    else {
+      expect(typeof next).toBe('string');
+      const link = next as string;
+      expect(link.startsWith(`${h.host.url}/api/saas/subscriptions?`), link).toBe(true);
+      expect(link).toContain(V);
+      path = link.slice(h.host.url.length);
+    }
+  }
+  return pages;
+}
+
+/** A call carrying a token the harness does not mint (expired, or for a tenant given as a GUID). */
+const withToken = (method: string, path: string, token: string, init: { body?: unknown; headers?: Record<string, string> } = {}) =>
+  h.call(method, path, 'none', { ...init, headers: { ...init.headers, authorization: `Bearer ${token}` } });
+
+const keyFile = () => h.env['LOCAL_ISSUER_KEY_FILE'] as string;
+
+describe('common: ids and token expiry (C.1)', () => {
+  it('C.1-2 an expired AAD token → 403 Forbidden on GET and PATCH; nothing changes', async () => {
+    const { subscriptionId: id } = await activated();
+    const before = await view(id);
+    // Issued more than the one-hour lifetime before the host's clock (which is never behind real time).
+    const issuedAt = new Date(Date.now() - 2 * 3_600_000);
+    const expired = await tokenFor(keyFile(), publisherRequest('contoso'), { now: issuedAt });
+    // The control: the same issue time with a three-hour lifetime is accepted, so expiry alone is what is refused.
+    const unexpired = await tokenFor(keyFile(), publisherRequest('contoso'), { now: issuedAt, lifetimeSeconds: 3 * 3600 });
+    expect((await withToken('GET', sub(id), unexpired)).status).toBe(200);
+    expect(errorOf(await withToken('GET', sub(id), expired))).toEqual([403, 'Forbidden']);
+    expect(errorOf(await withToken('PATCH', sub(id), expired, { body: { planId: 'gold' } }))).toEqual([403, 'Forbidden']);
+    expect(await view(id)).toEqual(before);
+    expect((await h.call('GET', sub(id, '/operations'))).json).toEqual({ operations: [] });
+  });
+
+  it('C.1-1/C.1-6 x-ms-requestid and x-ms-correlationid are echoed, or generated as GUIDs, on 200 and on 403', async () => {
+    const { subscriptionId: id } = await purchase();
+    const ids = (res: Reply) => [res.headers.get('x-ms-requestid'), res.headers.get('x-ms-correlationid')];
+    const [r1, c1] = [randomUUID(), randomUUID()];
+    const sent = { 'x-ms-requestid': r1, 'x-ms-correlationid': c1 };
+
+    const echoed = await h.call('GET', sub(id), 'contoso', { headers: sent });
+    expect([echoed.status, ...ids(echoed)]).toEqual([200, r1, c1]);
+    const echoedDenied = await h.call('GET', sub(id), 'none', { headers: sent });
+    expect([echoedDenied.status, ...ids(echoedDenied)]).toEqual([403, r1, c1]);
+
+    const generated = await h.call('GET', sub(id));
+    const denied = await h.call('GET', sub(id), 'none');
+    expect([generated.status, denied.status]).toEqual([200, 403]);
+    for (const res of [generated, denied]) for (const value of ids(res)) expect(value).toMatch(GUID);
+    // Generated per request, not a constant.
+    expect(ids(generated)[0]).not.toBe(ids(denied)[0]);
+  });
+});
+
+describe('resolve and activate (C.2, C.3)', () => {
+  it('C.2-15 the purchase token of a cancelled subscription still resolves: 200, Unsubscribed; resolve changes nothing', async () => {
+    const { subscriptionId: id, purchaseToken } = await cancelled();
+    const before = await view(id);
+    const res = await h.call('POST', `/api/saas/subscriptions/resolve?${V}`, 'contoso', {
+      headers: { 'x-ms-marketplace-token': purchaseToken },
+    });
+    expect(res.status, JSON.stringify(res.json)).toBe(200);
+    contract('post', '/saas/subscriptions/resolve', 200, res.json);
+    expect(res.json).toMatchObject({ id, offerId: 'offer1', planId: 'silver', subscription: { saasSubscriptionStatus: 'Unsubscribed' } });
+    expect(await view(id)).toEqual(before);
+  });
+
+  it.each([[{}], [{ quantity: 20 }]])(
+    'C.3-20 activate with %j (no planId) → 400 PlanIdRequired; still PendingFulfillmentStart',
+    async (body) => {
+      const { subscriptionId: id } = await purchase();
+      const before = await view(id);
+      expect(errorOf(await h.call('POST', sub(id, '/activate'), 'contoso', { body }))).toEqual([400, 'PlanIdRequired']);
+      expect(await view(id)).toEqual(before);
+      expect(before['saasSubscriptionStatus']).toBe('PendingFulfillmentStart');
+    },
+  );
+
+  it('C.3-26 activate a Suspended subscription → 400 InvalidSubscriptionStatus; unchanged', async () => {
+    const id = await suspended();
+    const before = await view(id);
+    const res = await h.call('POST', sub(id, '/activate'), 'contoso', { body: { planId: 'silver', quantity: 20 } });
+    expect(errorOf(res)).toEqual([400, 'InvalidSubscriptionStatus']);
+    expect(await view(id)).toEqual(before);
+    expect(before['saasSubscriptionStatus']).toBe('Suspended');
+  });
+
+  it('C.3-30 activate with another publisher’s token (fabrikam) → 403 Forbidden; still PendingFulfillmentStart', async () => {
+    const { subscriptionId: id } = await purchase();
+    const before = await view(id);
+    const res = await h.call('POST', sub(id, '/activate'), 'fabrikam', { body: { planId: 'silver', quantity: 20 } });
+    expect(errorOf(res)).toEqual([403, 'Forbidden']);
+    expect(await view(id)).toEqual(before);
+    expect(before['saasSubscriptionStatus']).toBe('PendingFulfillmentStart');
+  });
+});
+
+describe('change plan and quantity (C.6, C.7)', () => {
+  const states: [string, () => Promise<string>][] = [
+    ['PendingFulfillmentStart', async () => (await purchase()).subscriptionId],
+    ['Suspended', suspended],
+    ['Unsubscribed', async () => (await cancelled()).subscriptionId],
+  ];
+
+  it.each(states)(
+    'C.6-52 PATCH {"planId":"gold"} on a %s subscription → 400 InvalidSubscriptionStatus; unchanged',
+    async (status, make) => {
+      const id = await make();
+      const before = await view(id);
+      expect(before['saasSubscriptionStatus']).toBe(status);
+      expect(errorOf(await h.call('PATCH', sub(id), 'contoso', { body: { planId: 'gold' } }))).toEqual([400, 'InvalidSubscriptionStatus']);
+      expect(await view(id)).toEqual(before);
+      expect((await h.call('GET', sub(id, '/operations'))).json).toEqual({ operations: [] });
+    },
+  );
+
+  it('C.6-50 PATCH to private platinum001: a tenant outside its audience → 400 PlanNotAvailable (unchanged); the audience tenant TB → 202', async () => {
+    const { subscriptionId: outsider } = await activated();
+    const before = await view(outsider);
+    expect(errorOf(await h.call('PATCH', sub(outsider), 'contoso', { body: { planId: 'platinum001' } }))).toEqual([
+      400,
+      'PlanNotAvailable',
+    ]);
+    expect(await view(outsider)).toEqual(before);
+    expect((await h.call('GET', sub(outsider, '/operations'))).json).toEqual({ operations: [] });
+
+    // A buyer in tenant TB (offer1's platinum001 audience) may move there (C.5-41 lists it for them).
+    const tbAdmin = await tokenFor(keyFile(), {
+      kind: 'user',
+      tenantId: TB,
+      userId: nameGuid('user', 'tb-admin'),
+      email: 'admin@tb.example',
+    });
+    const bought = await withToken('POST', '/api/storefront/purchases', tbAdmin, {
+      body: { publisherId: 'contoso', offerId: 'offer1', planId: 'silver', quantity: 20, termUnit: 'P1M' },
+    });
+    expect(bought.status, JSON.stringify(bought.json)).toBe(201);
+    const insider = String(bought.json['subscriptionId']);
+    expect((await h.call('POST', sub(insider, '/activate'), 'contoso', { body: { planId: 'silver', quantity: 20 } })).status).toBe(200);
+    const plans = await h.call('GET', sub(insider, '/listAvailablePlans'));
+    expect(plans.json['plans']).toContainEqual(expect.objectContaining({ planId: 'platinum001', isPrivate: true }));
+    const res = await h.call('PATCH', sub(insider), 'contoso', { body: { planId: 'platinum001' } });
+    expect(res.status, JSON.stringify(res.json)).toBe(202);
+    const op = await h.call('GET', sub(insider, `/operations/${res.headers.get('operation-id') ?? ''}`));
+    expect(op.json).toMatchObject({ action: 'ChangePlan', status: 'InProgress', planId: 'platinum001' });
+  });
+
+  it('C.7-64 a quantity change on a flat-rate subscription → 400 QuantityNotValidForPlan; unchanged', async () => {
+    const { subscriptionId: id } = await activated({ offerId: 'offer2', planId: 'basic', quantity: null });
+    const before = await view(id);
+    expect(before['quantity']).toBeUndefined();
+    expect(errorOf(await h.call('PATCH', sub(id), 'contoso', { body: { quantity: 5 } }))).toEqual([400, 'QuantityNotValidForPlan']);
+    expect(await view(id)).toEqual(before);
+    expect((await h.call('GET', sub(id, '/operations'))).json).toEqual({ operations: [] });
+  });
+
+  it('C.7-65 100 seats exceed silver (max 50): 400 QuantityOutOfRange; change plan to gold first (Success), then 100 → 202 → Succeeded', async () => {
+    const { subscriptionId: id } = await activated();
+    const before = await view(id);
+    expect(errorOf(await h.call('PATCH', sub(id), 'contoso', { body: { quantity: 100 } }))).toEqual([400, 'QuantityOutOfRange']);
+    expect(await view(id)).toEqual(before);
+
+    const ack = async (body: Record<string, unknown>) => {
+      const res = await h.call('PATCH', sub(id), 'contoso', { body });
+      expect(res.status, JSON.stringify(res.json)).toBe(202);
+      const opId = res.headers.get('operation-id') ?? '';
+      expect((await h.call('PATCH', sub(id, `/operations/${opId}`), 'contoso', { body: { status: 'Success' } })).status).toBe(200);
+      const op = await h.call('GET', sub(id, `/operations/${opId}`));
+      contract('get', '/saas/subscriptions/{subscriptionId}/operations/{operationId}', 200, op.json);
+      return op.json;
+    };
+    expect(await ack({ planId: 'gold' })).toMatchObject({ action: 'ChangePlan', status: 'Succeeded', planId: 'gold' });
+    expect(await ack({ quantity: 100 })).toMatchObject({ action: 'ChangeQuantity', status: 'Succeeded', planId: 'gold', quantity: 100 });
+    expect(await view(id)).toMatchObject({ planId: 'gold', quantity: 100, saasSubscriptionStatus: 'Subscribed' });
+  });
+});
+
+describe('cancel (C.8)', () => {
+  it('C.8-70 DELETE a Suspended subscription → 202; Unsubscribed; Unsubscribe operation Succeeded and its webhook', async () => {
+    const id = await suspended();
+    const res = await h.call('DELETE', sub(id));
+    expect(res.status).toBe(202);
+    const opId = res.headers.get('operation-id') ?? '';
+    expect(res.headers.get('operation-location')).toBe(`${h.host.url}/api/saas/subscriptions/${id}/operations/${opId}?${V}`);
+    expect(await view(id)).toMatchObject({ saasSubscriptionStatus: 'Unsubscribed' });
+    const op = await h.call('GET', sub(id, `/operations/${opId}`));
+    contract('get', '/saas/subscriptions/{subscriptionId}/operations/{operationId}', 200, op.json);
+    expect(op.json).toMatchObject({ action: 'Unsubscribe', status: 'Succeeded' });
+    const hook = await until(`Unsubscribe webhook ${opId}`, async () => h.received.find((r) => r.body['id'] === opId), 20_000);
+    expect(hook.body).toMatchObject({ action: 'Unsubscribe', status: 'Success', subscriptionId: id });
+  });
+
+  it('C.8-75 after cancel: PATCH plan or quantity → 400 InvalidSubscriptionStatus (unchanged); GET 200 Unsubscribed; still listed', async () => {
+    const { subscriptionId: id } = await cancelled();
+    const before = await view(id);
+    expect(before['saasSubscriptionStatus']).toBe('Unsubscribed');
+    for (const body of [{ planId: 'gold' }, { quantity: 30 }]) {
+      expect(errorOf(await h.call('PATCH', sub(id), 'contoso', { body }))).toEqual([400, 'InvalidSubscriptionStatus']);
+    }
+    expect(await view(id)).toEqual(before);
+    const listed = (await listAll('contoso')).flat().filter((s) => s['id'] === id);
+    expect(listed).toEqual([expect.objectContaining({ id, saasSubscriptionStatus: 'Unsubscribed' })]);
+  });
+});
+
+describe('operations (C.9)', () => {
+  it('C.9-81 PATCH an operation that auto-succeeded after the ACK window → 409 OperationAlreadyCompleted; the change stays', async () => {
+    const { subscriptionId: id } = await activated();
+    const res = await h.call('PATCH', sub(id), 'contoso', { body: { planId: 'gold' } });
+    expect(res.status).toBe(202);
+    const opId = res.headers.get('operation-id') ?? '';
+    // The publisher's own change has its 10 s window from creation [DEC-A22/A27]; past it the timer succeeds it.
+    await h.advance('PT11S');
+    await until(
+      `auto-success of ${opId}`,
+      async () => ((await h.call('GET', sub(id, `/operations/${opId}`))).json['status'] === 'Succeeded' ? true : undefined),
+      20_000,
+    );
+    for (const status of ['Success', 'Failure']) {
+      const late = await h.call('PATCH', sub(id, `/operations/${opId}`), 'contoso', { body: { status } });
+      expect(errorOf(late)).toEqual([409, 'OperationAlreadyCompleted']);
+    }
+    expect(await view(id)).toMatchObject({ planId: 'gold', quantity: 20 });
+    expect((await h.call('GET', sub(id, '/operations'))).json).toEqual({ operations: [] });
+  });
+
+  it('C.9-84 PATCH an unknown operation id (a fresh GUID) → 404 EntityNotFound; with fabrikam’s token → 403', async () => {
+    const { subscriptionId: id } = await activated();
+    const before = await view(id);
+    const unknown = sub(id, `/operations/${randomUUID()}`);
+    expect(errorOf(await h.call('PATCH', unknown, 'contoso', { body: { status: 'Success' } }))).toEqual([404, 'EntityNotFound']);
+    expect(errorOf(await h.call('GET', unknown))).toEqual([404, 'EntityNotFound']); // C.9-78
+    expect(errorOf(await h.call('PATCH', unknown, 'fabrikam', { body: { status: 'Success' } }))).toEqual([403, 'Forbidden']);
+    expect(await view(id)).toEqual(before);
+  });
+});
+
+describe('unknown subscription GUIDs (C.3-28, C.4-34, C.5-43, C.6-57, C.8-73, C.9-77)', () => {
+  it.each([
+    ['C.4-34', 'GET', '', undefined],
+    ['C.3-28', 'POST', '/activate', { planId: 'silver', quantity: 20 }],
+    ['C.5-43', 'GET', '/listAvailablePlans', undefined],
+    ['C.6-57', 'PATCH', '', { planId: 'gold' }],
+    ['C.8-73', 'DELETE', '', undefined],
+    ['C.9-77', 'GET', '/operations', undefined],
+  ])('%s %s /api/saas/subscriptions/{fresh GUID}%s → 404 EntityNotFound', async (_case, method, suffix, body) => {
+    const res = await h.call(method, sub(randomUUID(), suffix), 'contoso', body !== undefined ? { body } : {});
+    expect(errorOf(res)).toEqual([404, 'EntityNotFound']);
+  });
+});
+
+describe('list paging (C.4-37)', () => {
+  it('C.4-37 105 subscriptions of one publisher: 100, then 5 via the absolute @nextLink; none repeated or missing', async () => {
+    const total = 105;
+    const bought: string[] = [];
+    // Eight purchases at a time: quick, without flooding the host. Each worker takes the next free index.
+    let next = 0;
+    const worker = async () => {
+      for (let i = next++; i < total; i = next++) {
+        bought[i] = (await purchase({ publisherId: 'fabrikam', offerId: PAGING_OFFER })).subscriptionId;
+      }
+    };
+    await Promise.all(Array.from({ length: 8 }, worker));
+    expect(new Set(bought).size).toBe(total);
+
+    const pages = await listAll('fabrikam');
+    expect(pages.map((p) => p.length)).toEqual([100, 5]);
+    const ids = pages.flat().map((s) => String(s['id']));
+    expect(new Set(ids).size).toBe(ids.length);
+    expect([...ids].sort()).toEqual([...bought].sort());
+    // contoso's list holds none of them (publisher scoping, C.4-38).
+    const contosoIds = new Set((await listAll('contoso')).flat().map((s) => s['id']));
+    expect(bought.filter((id) => contosoIds.has(id))).toEqual([]);
+  }, 60_000);
+});
