@@ -2,10 +2,15 @@
  * SaaS fulfillment v2 conformance cases (specs/saas-licensing.md part C) that no other test drove over HTTP:
  * request ids and expired tokens (C.1), resolve after cancellation (C.2-15), activate edge cases (C.3), changes in
  * the wrong status or beyond the plan (C.6, C.7), cancel from Suspended and after cancel (C.8), late and unknown
- * operation answers (C.9), unknown GUIDs everywhere, and list paging with `@nextLink` (C.4-37). Against the built
+ * operation answers (C.9), unknown GUIDs everywhere, and list paging with `@nextLink` (C.4-37); and the fields an ISV
+ * relies on: resolve and GET bodies field by field (C.2-9, C.4-33), the encoded purchase token (C.2-13), the webhook
+ * request as the ISV receives it (C.10-86) and the operation seen during and after it (C.6-45). Against the built
  * host through the SaaS harness; "changes nothing" is checked by GETting the subscription afterwards.
  */
 import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contractErrors, contractsAvailable } from '../fixtures/contracts';
 import { startSaasHarness, until, V, type Reply, type SaasHarness, type Who } from '../fixtures/saas-harness';
@@ -20,12 +25,47 @@ const CUSTOMER: Who = { customer: ['tb', 'ub'] };
 const PAGING_OFFER = 'offer-paging';
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** A webhook as the ISV's endpoint received it: the harness's sink keeps no method, so the webhook cases use this one. */
+interface Hook {
+  method: string;
+  headers: IncomingHttpHeaders;
+  body: Record<string, unknown>;
+}
+const hooks: Hook[] = [];
+/** While set, the ISV's endpoint has recorded the call but holds its 200 until this settles (a webhook in flight). */
+let hold: Promise<void> | undefined;
+let hookSink: Server;
+/** offer1 and offer2 again, with the connection webhook on `hookSink`. */
+const HOOK_OFFER = 'offer-hooks';
+const HOOK_FLAT_OFFER = 'offer-hooks-flat';
+/** The aadAppId of the offer fixture: the audience of the webhook's bearer token [DEC-A32]. */
+const APP_ID = '8d5b8a4e-3c0f-4c57-9a3e-6f1f0d2b9c11';
+
+async function startHookSink(): Promise<string> {
+  hookSink = createServer((req, res) => {
+    let text = '';
+    req.on('data', (c: Buffer) => (text += c.toString()));
+    req.on('end', () => {
+      hooks.push({ method: req.method ?? '', headers: req.headers, body: JSON.parse(text) as Record<string, unknown> });
+      void (hold ?? Promise.resolve()).then(() => {
+        res.statusCode = 200;
+        res.end('{}');
+      });
+    });
+  });
+  await new Promise<void>((resolve) => hookSink.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(hookSink.address() as AddressInfo).port}/webhook`;
+}
+
 beforeAll(async () => {
   h = await startSaasHarness();
+  const hookUrl = await startHookSink();
   const offers = [
     ['contoso', offer1(h.sinkUrl)],
     ['contoso', offer2(h.sinkUrl)],
     ['fabrikam', offer1(h.sinkUrl, PAGING_OFFER, 'fabrikam')],
+    ['contoso', offer1(hookUrl, HOOK_OFFER)],
+    ['contoso', offer2(hookUrl, HOOK_FLAT_OFFER)],
   ] as const;
   for (const [publisher, offer] of offers) {
     const put = await h.call('PUT', `/api/publishers/${publisher}/offers/${offer.id}?api-version=2017-10-31`, publisher, { body: offer });
@@ -36,6 +76,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await h?.stop();
+  if (hookSink) await new Promise((resolve) => hookSink.close(resolve));
 });
 
 const sub = (id: string, suffix = '') => `/api/saas/subscriptions/${id}${suffix}?${V}`;
@@ -51,6 +92,8 @@ interface Purchase {
   offerId?: string;
   planId?: string;
   quantity?: number | null;
+  /** More purchase fields (name, purchaser, beneficiary). */
+  extra?: Record<string, unknown>;
 }
 
 async function purchase(o: Purchase = {}) {
@@ -62,6 +105,7 @@ async function purchase(o: Purchase = {}) {
       planId: o.planId ?? 'silver',
       ...(quantity !== null ? { quantity } : {}),
       termUnit: 'P1M',
+      ...o.extra,
     },
   });
   expect(res.status, JSON.stringify(res.json)).toBe(201);
@@ -380,4 +424,300 @@ describe('list paging (C.4-37)', () => {
     const contosoIds = new Set((await listAll('contoso')).flat().map((s) => s['id']));
     expect(bought.filter((id) => contosoIds.has(id))).toEqual([]);
   }, 60_000);
+});
+
+/** The host's clock (real time plus the test offset), for dates the host stamps. */
+const hostNow = async () => {
+  const res = await h.call('GET', '/api/admin/clock', 'operator');
+  expect(res.status).toBe(200);
+  return String(res.json['now']);
+};
+
+const resolveWith = (token: string) =>
+  h.call('POST', `/api/saas/subscriptions/resolve?${V}`, 'contoso', { headers: { 'x-ms-marketplace-token': token } });
+
+/** The signed-in buyer tb/ub as the storefront records them when the purchase names no identities. */
+const BUYER = {
+  emailId: 'ub@tb.example',
+  objectId: nameGuid('user', 'ub'),
+  tenantId: nameGuid('tenant', 'tb'),
+  pid: expect.stringMatching(/\S/), // "ID of the user" [004:25402]; its value is ours to choose
+};
+
+/** DEC-A8: the first P1M term ends the day before "start plus one month", that day clamped to the month's end. */
+function firstMonthlyTermEnd(start: string): string {
+  const [y, m, d] = start.split('-').map(Number) as [number, number, number];
+  const lastDayOfNextMonth = new Date(Date.UTC(y, m + 1, 0)).getUTCDate(); // m is 1-based: month m+1 day 0
+  const sameDayNextMonth = Date.UTC(y, m, Math.min(d, lastDayOfNextMonth));
+  return new Date(sameDayNextMonth - 86_400_000).toISOString().slice(0, 10);
+}
+
+const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
+
+describe('what the ISV reads: resolve and GET, field by field (C.2-9, C.2-13, C.4-33)', () => {
+  it('C.2-9 resolve a fresh purchase → 200: id, subscriptionName, offerId, planId, quantity and the whole subscription as bought', async () => {
+    const before = await hostNow();
+    const bought = await purchase({ extra: { name: 'Contoso Cloud Solution' } });
+    const after = await hostNow();
+    const res = await resolveWith(bought.purchaseToken);
+    expect(res.status, JSON.stringify(res.json)).toBe(200);
+    contract('post', '/saas/subscriptions/resolve', 200, res.json);
+    const id = bought.subscriptionId;
+    expect(res.json).toEqual({
+      id,
+      subscriptionName: 'Contoso Cloud Solution',
+      offerId: 'offer1',
+      planId: 'silver',
+      quantity: 20,
+      subscription: {
+        id,
+        name: 'Contoso Cloud Solution',
+        publisherId: 'contoso',
+        offerId: 'offer1',
+        planId: 'silver',
+        quantity: 20,
+        // Bought for themselves: beneficiary and purchaser are the signed-in buyer.
+        beneficiary: BUYER,
+        purchaser: BUYER,
+        allowedCustomerOperations: expect.any(Array),
+        sessionMode: 'None',
+        isFreeTrial: false,
+        // tb/ub is not in offer1's preview audience (Rule 12).
+        isTest: false,
+        sandboxType: 'None',
+        saasSubscriptionStatus: 'PendingFulfillmentStart',
+        term: { termUnit: 'P1M' },
+        autoRenew: true,
+        created: expect.stringMatching(ISO_UTC),
+      },
+    });
+    const subscription = res.json['subscription'] as Record<string, unknown>;
+    expect([...(subscription['allowedCustomerOperations'] as string[])].sort()).toEqual(['Delete', 'Read', 'Update']);
+    // Pending: no term dates yet; omitted rather than null, as the contract's date-time allows (decision 0402).
+    expect(Object.keys(subscription['term'] as object)).toEqual(['termUnit']);
+    const created = String(subscription['created']);
+    expect(Date.parse(created)).toBeGreaterThanOrEqual(Date.parse(before));
+    expect(Date.parse(created)).toBeLessThanOrEqual(Date.parse(after));
+  });
+
+  it('C.2-9/C.4-40 resolve a purchase for someone else: purchaser and beneficiary each as given (pid kept), Read only', async () => {
+    const purchaser = { emailId: 'buyer@tb.example', objectId: randomUUID(), tenantId: nameGuid('tenant', 'tb'), pid: 'pid-buyer' };
+    const beneficiary = { emailId: 'user@te.example', objectId: randomUUID(), tenantId: randomUUID(), pid: 'pid-user' };
+    const bought = await purchase({ extra: { purchaser, beneficiary } });
+    const res = await resolveWith(bought.purchaseToken);
+    expect(res.status, JSON.stringify(res.json)).toBe(200);
+    contract('post', '/saas/subscriptions/resolve', 200, res.json);
+    // Purchaser ≠ beneficiary is a CSP purchase: the beneficiary may only read [004:25534-25535, 25551-25554].
+    expect(res.json['subscription']).toMatchObject({ purchaser, beneficiary, allowedCustomerOperations: ['Read'] });
+  });
+
+  it('C.2-13 a token with "+" and "/": sent still URL-encoded (%2B, %2F) → 400 MarketplaceTokenInvalid; decoded → 200', async () => {
+    const { subscriptionId: id } = await purchase();
+    // Tokens are base64, so most but not all hold "+" or "/": ask for fresh ones ("Configure account") until one
+    // holds both (each try succeeds with p ≈ 0.4).
+    let minted: { purchaseToken: string; landingPageUrl: string } | undefined;
+    for (let i = 0; i < 40 && minted === undefined; i += 1) {
+      const res = await h.call('POST', `/api/storefront/subscriptions/${id}/token`, CUSTOMER);
+      expect(res.status, JSON.stringify(res.json)).toBe(200);
+      const token = String(res.json['purchaseToken']);
+      if (token.includes('+') && token.includes('/')) minted = { purchaseToken: token, landingPageUrl: String(res.json['landingPageUrl']) };
+    }
+    if (minted === undefined) throw new Error('no purchase token with both "+" and "/" in 40 tries');
+    // What the landing page receives: the token URL-encoded in the `token` parameter [004:25215, 25376].
+    const encoded = /[?&]token=([^&]*)/.exec(minted.landingPageUrl)?.[1] ?? '';
+    expect(encoded).toMatch(/%2B/i);
+    expect(encoded).toMatch(/%2F/i);
+    expect(decodeURIComponent(encoded)).toBe(minted.purchaseToken);
+    // The usual way a landing page reads it decodes it right ("+" stays "+", not a space).
+    expect(new URL(minted.landingPageUrl).searchParams.get('token')).toBe(minted.purchaseToken);
+
+    expect(errorOf(await resolveWith(encoded))).toEqual([400, 'MarketplaceTokenInvalid']);
+    const decoded = await resolveWith(decodeURIComponent(encoded));
+    expect(decoded.status, JSON.stringify(decoded.json)).toBe(200);
+    expect(decoded.json).toMatchObject({ id, subscription: { saasSubscriptionStatus: 'PendingFulfillmentStart' } });
+  });
+
+  it('C.4-33 GET after activation → 200 with every documented field: Subscribed, term dates of DEC-A8, autoRenew, identities', async () => {
+    // The helper against DEC-A8's own examples.
+    expect([firstMonthlyTermEnd('2019-05-31'), firstMonthlyTermEnd('2019-05-10'), firstMonthlyTermEnd('2019-12-31')]).toEqual([
+      '2019-06-29',
+      '2019-06-09',
+      '2020-01-30',
+    ]);
+    const bought = await purchase({ extra: { name: 'Contoso Cloud Solution' } });
+    const id = bought.subscriptionId;
+    const created = (await view(id))['created'];
+    const before = (await hostNow()).slice(0, 10);
+    expect((await h.call('POST', sub(id, '/activate'), 'contoso', { body: { planId: 'silver', quantity: 20 } })).status).toBe(200);
+    const after = (await hostNow()).slice(0, 10);
+
+    const res = await h.call('GET', sub(id));
+    expect(res.status).toBe(200);
+    contract('get', '/saas/subscriptions/{subscriptionId}', 200, res.json);
+    const term = res.json['term'] as Record<string, string>;
+    // The activation day is "today" on the host's clock (before and after differ only across midnight UTC).
+    const start = String(term['startDate']).slice(0, 10);
+    expect([before, after]).toContain(start);
+    expect(res.json).toEqual({
+      id,
+      name: 'Contoso Cloud Solution',
+      publisherId: 'contoso',
+      offerId: 'offer1',
+      planId: 'silver',
+      quantity: 20,
+      beneficiary: BUYER,
+      purchaser: BUYER,
+      allowedCustomerOperations: expect.any(Array),
+      sessionMode: 'None',
+      isFreeTrial: false,
+      isTest: false,
+      sandboxType: 'None',
+      saasSubscriptionStatus: 'Subscribed',
+      // date-time per the contract, UTC midnight of the DEC-A8 dates (decision 0402).
+      term: { termUnit: 'P1M', startDate: `${start}T00:00:00Z`, endDate: `${firstMonthlyTermEnd(start)}T00:00:00Z` },
+      autoRenew: true,
+      // Activation does not change when the subscription was created.
+      created,
+    });
+    expect([...(res.json['allowedCustomerOperations'] as string[])].sort()).toEqual(['Delete', 'Read', 'Update']);
+  });
+});
+
+describe('webhooks as the ISV receives them (C.10-86, C.6-45)', () => {
+  const opsOf = (id: string) => hooks.filter((x) => x.body['subscriptionId'] === id);
+  const hookFor = (opId: string) => until(`webhook ${opId}`, async () => hooks.find((x) => x.body['id'] === opId), 20_000);
+  const jwks = () => createRemoteJWKSet(new URL(`${h.host.url}/${nameGuid('marketplace-tenant', 'marketplace')}/discovery/keys`));
+  const PAYLOAD_KEYS = ['action', 'activityId', 'id', 'offerId', 'planId', 'publisherId', 'status', 'subscriptionId', 'timeStamp'];
+
+  /** The request part of C.10-86: POST, JSON, a bearer JWT signed by the marketplace for the offer's app. */
+  async function expectRequestShape(hook: Hook) {
+    expect(hook.method).toBe('POST');
+    expect(hook.headers['content-type']).toMatch(/^application\/json\b/);
+    const bearer = /^Bearer (\S+)$/.exec(String(hook.headers['authorization']))?.[1];
+    expect(bearer, String(hook.headers['authorization'])).toBeDefined();
+    // Checked at the host's time: the test clock may run ahead of real time, and the token is minted on it.
+    const currentDate = new Date(await hostNow());
+    const { payload } = await jwtVerify(bearer ?? '', jwks(), { audience: APP_ID, currentDate });
+    expect(payload.exp).toBeGreaterThan(payload.iat ?? 0);
+  }
+
+  /** An ACK-requiring change answered with Success (so the next change is not locked out). */
+  async function changeAndAck(id: string, body: Record<string, unknown>) {
+    const res = await h.call('PATCH', sub(id), 'contoso', { body });
+    expect(res.status, JSON.stringify(res.json)).toBe(202);
+    const opId = res.headers.get('operation-id') ?? '';
+    const hook = await hookFor(opId);
+    expect((await h.call('PATCH', sub(id, `/operations/${opId}`), 'contoso', { body: { status: 'Success' } })).status).toBe(200);
+    return { opId, hook };
+  }
+
+  it('C.10-86 per-seat ChangeQuantity: POST, application/json, bearer JWT; exactly the documented fields with the operation’s values', async () => {
+    const { subscriptionId: id } = await activated({ offerId: HOOK_OFFER });
+    const { opId, hook } = await changeAndAck(id, { quantity: 25 });
+    await expectRequestShape(hook);
+    // Exactly these keys: no `subscription` or `purchaseToken` (the seed's samples have none [DEC-A10]).
+    expect(Object.keys(hook.body).sort()).toEqual([...PAYLOAD_KEYS, 'quantity'].sort());
+    const op = (await h.call('GET', sub(id, `/operations/${opId}`))).json;
+    expect(hook.body).toEqual({
+      id: opId,
+      activityId: op['activityId'],
+      subscriptionId: id,
+      publisherId: 'contoso',
+      offerId: HOOK_OFFER,
+      planId: 'silver',
+      // "the most up-to-date number of seats" [004:26180]: the new quantity.
+      quantity: 25,
+      timeStamp: expect.stringMatching(ISO_UTC),
+      action: 'ChangeQuantity',
+      // Waits for the ISV's answer [DEC-A30].
+      status: 'InProgress',
+    });
+    expect(String(op['activityId'])).toMatch(GUID);
+  });
+
+  it('C.10-86 flat rate: ChangePlan and Unsubscribe webhooks leave quantity out; inform-only Unsubscribe has status Success', async () => {
+    const { subscriptionId: id } = await activated({ offerId: HOOK_FLAT_OFFER, planId: 'basic', quantity: null });
+    const change = await changeAndAck(id, { planId: 'pro' });
+    const del = await h.call('DELETE', sub(id));
+    expect(del.status).toBe(202);
+    const unsubscribeId = del.headers.get('operation-id') ?? '';
+    const unsubscribe = await hookFor(unsubscribeId);
+
+    for (const hook of [change.hook, unsubscribe]) {
+      await expectRequestShape(hook);
+      expect(Object.keys(hook.body).sort()).toEqual(PAYLOAD_KEYS);
+      expect(hook.body).toMatchObject({ subscriptionId: id, publisherId: 'contoso', offerId: HOOK_FLAT_OFFER, planId: 'pro' });
+      expect(String(hook.body['timeStamp'])).toMatch(ISO_UTC);
+      expect(String(hook.body['activityId'])).toMatch(GUID);
+    }
+    expect(change.hook.body).toMatchObject({ id: change.opId, action: 'ChangePlan', status: 'InProgress' });
+    expect(unsubscribe.body).toMatchObject({ id: unsubscribeId, action: 'Unsubscribe', status: 'Success' });
+    // Only those two: no webhook for the purchase or the activation [DEC-A31].
+    expect(opsOf(id).map((x) => x.body['action'])).toEqual(['ChangePlan', 'Unsubscribe']);
+  });
+
+  const starters: [string, (id: string) => Promise<string>][] = [
+    [
+      'the ISV’s PATCH (C.6-44)',
+      async (id) => {
+        const res = await h.call('PATCH', sub(id), 'contoso', { body: { planId: 'gold' } });
+        expect(res.status, JSON.stringify(res.json)).toBe(202);
+        return res.headers.get('operation-id') ?? '';
+      },
+    ],
+    [
+      'the customer in the storefront',
+      async (id) => {
+        const res = await h.call('POST', `/api/storefront/subscriptions/${id}/changePlan`, CUSTOMER, { body: { planId: 'gold' } });
+        expect(res.status, JSON.stringify(res.json)).toBe(200);
+        return String(res.json['id']);
+      },
+    ],
+  ];
+
+  it.each(starters)(
+    'C.6-45 change plan started by %s: GET op is InProgress while the webhook is in flight and while it awaits the ACK; after PATCH Success it is Succeeded and gold',
+    async (_who, start) => {
+      const { subscriptionId: id } = await activated({ offerId: HOOK_OFFER });
+      let opId = '';
+      const inProgress = async () => {
+        const op = await h.call('GET', sub(id, `/operations/${opId}`));
+        expect(op.status).toBe(200);
+        contract('get', '/saas/subscriptions/{subscriptionId}/operations/{operationId}', 200, op.json);
+        expect(op.json).toMatchObject({ id: opId, subscriptionId: id, action: 'ChangePlan', status: 'InProgress', planId: 'gold' });
+        expect(await view(id)).toMatchObject({ planId: 'silver', quantity: 20, saasSubscriptionStatus: 'Subscribed' });
+      };
+
+      let release = () => {};
+      hold = new Promise<void>((resolve) => (release = resolve));
+      try {
+        opId = await start(id);
+        // The ISV's endpoint has the call and has not answered yet: it validates it with Get Operation [004:26163].
+        await hookFor(opId);
+        await inProgress();
+      } finally {
+        release();
+        hold = undefined;
+      }
+      // Accepted (200), not yet acknowledged: still InProgress and listed as outstanding.
+      await until(
+        `delivery of ${opId} accepted`,
+        async () => {
+          const d = await h.call('GET', `/api/publishers/contoso/webhooks/deliveries?subscriptionId=${id}`);
+          const rows = d.json['deliveries'] as { id: string; state: string }[] | undefined;
+          return rows?.find((r) => r.id === opId)?.state === 'delivered' ? true : undefined;
+        },
+        20_000,
+      );
+      await inProgress();
+      const listed = (await h.call('GET', sub(id, '/operations'))).json['operations'] as { id: string }[];
+      expect(listed.map((o) => o.id)).toEqual([opId]);
+
+      const ack = await h.call('PATCH', sub(id, `/operations/${opId}`), 'contoso', { body: { status: 'Success' } });
+      expect(ack.status, JSON.stringify(ack.json)).toBe(200);
+      expect((await h.call('GET', sub(id, `/operations/${opId}`))).json).toMatchObject({ id: opId, status: 'Succeeded', planId: 'gold' });
+      expect(await view(id)).toMatchObject({ planId: 'gold', quantity: 20, saasSubscriptionStatus: 'Subscribed' });
+      expect((await h.call('GET', sub(id, '/operations'))).json).toEqual({ operations: [] });
+    },
+  );
 });
