@@ -76,3 +76,14 @@ export function trialOffer(webhookUrl?: string, offerId = 'offer-t', previewer =
   offer = withField(offer, ['definition', 'plans', 3, `${SAAS}.stopSell`], undefined);
   return withField(offer, ['definition', 'offer', `${MP}.previewAudience`], [{ id: previewer, type: 'MixedAadMsaId' }]);
 }
+
+/** The [status, code] an expected failure carries (the service throws the API's errors). */
+export async function codeOf(promise: Promise<unknown>): Promise<[number, string]> {
+  try {
+    await promise;
+  } catch (error) {
+    const e = error as { status: number; code: string };
+    return [e.status, e.code];
+  }
+  throw new Error('expected a failure');
+}

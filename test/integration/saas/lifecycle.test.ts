@@ -10,7 +10,7 @@ import { TableSubscriptionStore } from '../../../shared/saas/store';
 import type { SubscriptionStore, Write } from '../../../shared/saas/ports';
 import { subscriptionView } from '../../../shared/saas/rules';
 import { contoso, operator, putRequest, testCatalog } from '../../fixtures/catalog';
-import { identity, offer1, TB, TC, trialOffer } from './fixture';
+import { codeOf, identity, offer1, TB, TC, trialOffer } from './fixture';
 
 const DAY = 86_400_000;
 const PREVIEWER = 'previewer@example.com';
@@ -58,16 +58,6 @@ async function setup(options: { faults?: Faults; wrapStore?: (s: SubscriptionSto
   };
   const events = async (id: string) => (await saas.ledger(id)).entries.map((e) => e.event);
   return { c, saas, store: raw, buy, active, at, events };
-}
-
-async function codeOf(promise: Promise<unknown>): Promise<[number, string]> {
-  try {
-    await promise;
-  } catch (error) {
-    const e = error as { status: number; code: string };
-    return [e.status, e.code];
-  }
-  throw new Error('expected a failure');
 }
 
 describe('free trial (Rule 11, A2 row 26, C.11-101)', () => {

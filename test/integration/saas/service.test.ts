@@ -9,7 +9,7 @@ import { TableSubscriptionStore } from '../../../shared/saas/store';
 import { cachedStore } from '../../../shared/saas/cache';
 import type { SubscriptionStore, Write } from '../../../shared/saas/ports';
 import { contoso, operator, putRequest, testCatalog } from '../../fixtures/catalog';
-import { identity, offer1, offer2, TB, TC } from './fixture';
+import { codeOf, identity, offer1, offer2, TB, TC } from './fixture';
 
 async function setup(options: { faults?: Faults; wrapStore?: (s: SubscriptionStore) => SubscriptionStore } = {}) {
   const c = testCatalog();
@@ -38,16 +38,6 @@ async function setup(options: { faults?: Faults; wrapStore?: (s: SubscriptionSto
     return bought.subscription.id;
   };
   return { c, saas, store: raw, buy, active };
-}
-
-async function codeOf(promise: Promise<unknown>): Promise<[number, string]> {
-  try {
-    await promise;
-  } catch (error) {
-    const e = error as { status: number; code: string };
-    return [e.status, e.code];
-  }
-  throw new Error('expected a failure');
 }
 
 describe('SaaS service (integration)', () => {
