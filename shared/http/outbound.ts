@@ -167,6 +167,7 @@ export class DestinationRefusedError extends Error {
  * Node 20 asks with `all: true` (happy eyeballs) and tries each returned address; older paths ask for one.
  */
 export function guardedLookup(policy: OutboundPolicy, plainHttp: boolean, resolve: Resolver = systemResolver): LookupFunction {
+  const notFound = (hostname: string) => Object.assign(new Error(`the host ${hostname} could not be resolved`), { code: 'ENOTFOUND' });
   return (hostname, options, callback) => {
     const family = options.family === 'IPv4' ? 4 : options.family === 'IPv6' ? 6 : (options.family ?? 0);
     resolve(hostname).then(
@@ -175,10 +176,10 @@ export function guardedLookup(policy: OutboundPolicy, plainHttp: boolean, resolv
         if (refusal) return callback(new DestinationRefusedError(refusal), '');
         const usable = addresses.map((address) => ({ address, family: isIP(address) })).filter((a) => !family || a.family === family);
         const first = usable[0];
-        if (!first) return callback(Object.assign(new Error(`the host ${hostname} could not be resolved`), { code: 'ENOTFOUND' }), '');
+        if (!first) return callback(notFound(hostname), '');
         return options.all ? callback(null, usable) : callback(null, first.address, first.family);
       },
-      () => callback(Object.assign(new Error(`the host ${hostname} could not be resolved`), { code: 'ENOTFOUND' }), ''),
+      () => callback(notFound(hostname), ''),
     );
   };
 }

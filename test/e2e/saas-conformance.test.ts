@@ -444,6 +444,31 @@ const BUYER = {
   pid: expect.stringMatching(/\S/), // "ID of the user" [004:25402]; its value is ours to choose
 };
 
+/**
+ * The whole subscription view of a 20-seat offer1/silver purchase named "Contoso Cloud Solution" that the buyer made
+ * for themselves (beneficiary and purchaser are the signed-in buyer; tb/ub is not in offer1's preview audience, so
+ * not a test purchase, Rule 12); `state` adds what differs by lifecycle: status, term and created.
+ */
+function silverForBuyer(id: string, state: { saasSubscriptionStatus: string; term: object; created: unknown }) {
+  return {
+    id,
+    name: 'Contoso Cloud Solution',
+    publisherId: 'contoso',
+    offerId: 'offer1',
+    planId: 'silver',
+    quantity: 20,
+    beneficiary: BUYER,
+    purchaser: BUYER,
+    allowedCustomerOperations: expect.any(Array),
+    sessionMode: 'None',
+    isFreeTrial: false,
+    isTest: false,
+    sandboxType: 'None',
+    autoRenew: true,
+    ...state,
+  };
+}
+
 /** DEC-A8: the first P1M term ends the day before "start plus one month", that day clamped to the month's end. */
 function firstMonthlyTermEnd(start: string): string {
   const [y, m, d] = start.split('-').map(Number) as [number, number, number];
@@ -469,27 +494,11 @@ describe('what the ISV reads: resolve and GET, field by field (C.2-9, C.2-13, C.
       offerId: 'offer1',
       planId: 'silver',
       quantity: 20,
-      subscription: {
-        id,
-        name: 'Contoso Cloud Solution',
-        publisherId: 'contoso',
-        offerId: 'offer1',
-        planId: 'silver',
-        quantity: 20,
-        // Bought for themselves: beneficiary and purchaser are the signed-in buyer.
-        beneficiary: BUYER,
-        purchaser: BUYER,
-        allowedCustomerOperations: expect.any(Array),
-        sessionMode: 'None',
-        isFreeTrial: false,
-        // tb/ub is not in offer1's preview audience (Rule 12).
-        isTest: false,
-        sandboxType: 'None',
+      subscription: silverForBuyer(id, {
         saasSubscriptionStatus: 'PendingFulfillmentStart',
         term: { termUnit: 'P1M' },
-        autoRenew: true,
         created: expect.stringMatching(ISO_UTC),
-      },
+      }),
     });
     const subscription = res.json['subscription'] as Record<string, unknown>;
     expect([...(subscription['allowedCustomerOperations'] as string[])].sort()).toEqual(['Delete', 'Read', 'Update']);
@@ -558,27 +567,15 @@ describe('what the ISV reads: resolve and GET, field by field (C.2-9, C.2-13, C.
     // The activation day is "today" on the host's clock (before and after differ only across midnight UTC).
     const start = String(term['startDate']).slice(0, 10);
     expect([before, after]).toContain(start);
-    expect(res.json).toEqual({
-      id,
-      name: 'Contoso Cloud Solution',
-      publisherId: 'contoso',
-      offerId: 'offer1',
-      planId: 'silver',
-      quantity: 20,
-      beneficiary: BUYER,
-      purchaser: BUYER,
-      allowedCustomerOperations: expect.any(Array),
-      sessionMode: 'None',
-      isFreeTrial: false,
-      isTest: false,
-      sandboxType: 'None',
-      saasSubscriptionStatus: 'Subscribed',
-      // date-time per the contract, UTC midnight of the DEC-A8 dates (decision 0402).
-      term: { termUnit: 'P1M', startDate: `${start}T00:00:00Z`, endDate: `${firstMonthlyTermEnd(start)}T00:00:00Z` },
-      autoRenew: true,
-      // Activation does not change when the subscription was created.
-      created,
-    });
+    expect(res.json).toEqual(
+      silverForBuyer(id, {
+        saasSubscriptionStatus: 'Subscribed',
+        // date-time per the contract, UTC midnight of the DEC-A8 dates (decision 0402).
+        term: { termUnit: 'P1M', startDate: `${start}T00:00:00Z`, endDate: `${firstMonthlyTermEnd(start)}T00:00:00Z` },
+        // Activation does not change when the subscription was created.
+        created,
+      }),
+    );
     expect([...(res.json['allowedCustomerOperations'] as string[])].sort()).toEqual(['Delete', 'Read', 'Update']);
   });
 });
