@@ -76,6 +76,7 @@ export function services(): Services {
         faults,
         secrets,
         publisherKnown: async (publisherId) => (await publishers.listByPublisher(publisherId)).length > 0,
+        httpsWebhooks: cfg.outbound.httpsOnly,
       }),
       artifacts: new ArtifactsService({ store: offerStore, blobs: artifactBlobs, clock, faults, maxArtifactBytes: cfg.maxArtifactBytes }),
       reader: new CatalogReader(offerStore),

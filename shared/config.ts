@@ -75,7 +75,8 @@ const settingsSchema = z
     WEBHOOK_RETRY_PERIOD_MS: z.coerce.number().int().positive().default(28_800_000),
     WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().positive().default(500),
     OUTBOUND_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
-    OUTBOUND_ALLOW_LOOPBACK: booleanSetting.default(false),
+    /** Unset: allowed under AUTH_MODE=local (webhook sinks on localhost), refused otherwise (decision 0006). */
+    OUTBOUND_ALLOW_LOOPBACK: booleanSetting.optional(),
     OUTBOUND_ALLOWED_HOSTS: list.optional(),
     METERING_CACHE_TTL_MS: z.coerce.number().int().min(0).default(5_000),
     METERING_ACCEPT_USAGE_BEFORE_CANCELLATION: booleanSetting.default(true),
@@ -138,7 +139,15 @@ export interface Config {
     dueWorkSchedule: string;
   };
   /** The one outbound HTTP client (shared/http/outbound.ts): timeout and address policy. */
-  outbound: { timeoutMs: number; allowLoopback: boolean; allowedHosts: string[] };
+  outbound: {
+    timeoutMs: number;
+    allowLoopback: boolean;
+    /** Whether `allowLoopback` is the mode's default (local: on) or OUTBOUND_ALLOW_LOOPBACK set explicitly. */
+    allowLoopbackSource: 'default' | 'setting';
+    /** Outside local mode only https is called and offers' webhook URLs must be https (decision 0006). */
+    httpsOnly: boolean;
+    allowedHosts: string[];
+  };
   /**
    * Metering (shared/metering): how stale a cached resource or plan may be (architecture.md, Caches: at most 5 s
    * by default); whether an Unsubscribed subscription's usage for hours before its cancellation is accepted (the
@@ -200,7 +209,13 @@ export function parseConfig(env: Record<string, string | undefined>, cwd: string
       pendingExpiryMs: s.SAAS_PENDING_EXPIRY_MS,
       dueWorkSchedule: s.SAAS_DUE_WORK_SCHEDULE,
     },
-    outbound: { timeoutMs: s.OUTBOUND_TIMEOUT_MS, allowLoopback: s.OUTBOUND_ALLOW_LOOPBACK, allowedHosts: s.OUTBOUND_ALLOWED_HOSTS ?? [] },
+    outbound: {
+      timeoutMs: s.OUTBOUND_TIMEOUT_MS,
+      allowLoopback: s.OUTBOUND_ALLOW_LOOPBACK ?? s.AUTH_MODE === 'local',
+      allowLoopbackSource: s.OUTBOUND_ALLOW_LOOPBACK === undefined ? 'default' : 'setting',
+      httpsOnly: s.AUTH_MODE !== 'local',
+      allowedHosts: s.OUTBOUND_ALLOWED_HOSTS ?? [],
+    },
     metering: {
       cacheTtlMs: s.METERING_CACHE_TTL_MS,
       acceptUsageBeforeCancellation: s.METERING_ACCEPT_USAGE_BEFORE_CANCELLATION,

@@ -2,8 +2,10 @@
  * The one outbound HTTP client (architecture.md, Identity and security). Every call to a URL that a publisher
  * configured goes through here:
  * - address policy: the host name is resolved and every address checked; private, link-local, metadata and other
- *   special ranges are refused unless the host is allow-listed; loopback only with OUTBOUND_ALLOW_LOOPBACK=true;
- * - https only, except http to an allowed loopback or allow-listed host (tests run a plain-HTTP sink);
+ *   special ranges are refused unless the host is allow-listed; loopback only when allowed (by default under
+ *   AUTH_MODE=local, where an ISV's first webhook sink runs on localhost; decision 0006);
+ * - https only, except http to an allowed loopback or allow-listed host in local mode (tests and first runs use a
+ *   plain-HTTP sink); outside local mode (`httpsOnly`) every http URL is refused, as Microsoft requires https;
  * - a timeout for the whole exchange, redirects not followed (a 3xx is an answer, not a hop to an unchecked address);
  * - the response is kept only as a short excerpt with secrets masked, for the attempt log.
  * The address that is checked is the address that is connected to (decision 0420): the connection's own `lookup`
@@ -20,6 +22,24 @@ export interface OutboundPolicy {
   allowLoopback: boolean;
   /** Host names (or literal IPs) exempt from the private-address rule. */
   allowedHosts: string[];
+  /** Refuse every plain-http URL, loopback and allow-listed hosts included (outside local mode). */
+  httpsOnly?: boolean;
+}
+
+/**
+ * One line for the host's start-up banner: what the outbound client will call. `allowLoopbackSource` says whether
+ * loopback follows the mode's default or OUTBOUND_ALLOW_LOOPBACK.
+ */
+export function describeOutboundPolicy(policy: OutboundPolicy & { allowLoopbackSource?: 'default' | 'setting' }): string {
+  const explicit = policy.allowLoopbackSource === 'setting';
+  const http = policy.httpsOnly ? '' : ', http too';
+  let loopback = `webhooks to localhost allowed${http} (local mode; OUTBOUND_ALLOW_LOOPBACK=false refuses)`;
+  if (!policy.allowLoopback) loopback = explicit ? 'loopback refused (OUTBOUND_ALLOW_LOOPBACK=false)' : 'loopback refused';
+  else if (explicit) loopback = 'loopback allowed (OUTBOUND_ALLOW_LOOPBACK=true)';
+  const parts = [...(policy.httpsOnly ? ['https only'] : []), loopback];
+  const except = policy.allowedHosts.length > 0 ? ` except ${policy.allowedHosts.join(', ')}` : '';
+  parts.push(`private addresses refused${except}`);
+  return parts.join('; ');
 }
 
 export interface OutboundRequest {
@@ -114,6 +134,8 @@ export function redact(text: string): string {
     .replace(/((?:secret|sig|signature|password|token|key)["']?\s*[=:]\s*["']?)[^"'&\s,}]+/gi, '$1***');
 }
 
+const HTTPS_ONLY = 'only https URLs are called outside local mode (got http:)';
+
 function isAllowListed(host: string, policy: OutboundPolicy): boolean {
   return policy.allowedHosts.some((h) => h.toLowerCase() === host.toLowerCase());
 }
@@ -125,6 +147,7 @@ function isAllowListed(host: string, policy: OutboundPolicy): boolean {
  * probe of internal DNS).
  */
 function addressRefusal(host: string, addresses: string[], policy: OutboundPolicy, plainHttp: boolean): string | undefined {
+  if (plainHttp && policy.httpsOnly) return HTTPS_ONLY;
   if (isAllowListed(host, policy)) return undefined;
   if (addresses.length === 0) return `the host ${host} could not be resolved`;
   const kinds = addresses.map(classifyAddress);
@@ -147,6 +170,7 @@ function bareHost(url: URL): string {
 export async function checkDestination(url: URL, policy: OutboundPolicy, resolve: Resolver = systemResolver): Promise<string | undefined> {
   const host = bareHost(url);
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return `only https URLs are called (got ${url.protocol})`;
+  if (url.protocol === 'http:' && policy.httpsOnly) return HTTPS_ONLY;
   let addresses: string[];
   try {
     addresses = isIP(host) ? [host] : await resolve(host);

@@ -26,6 +26,7 @@ import { freezeViolations } from '../rules/live';
 import { publishedViolations } from '../rules/published';
 import { sealSecrets } from '../rules/secrets';
 import { violation, violationsOf } from '../rules/violations';
+import { httpsWebhookViolations } from '../rules/webhook-urls';
 import { authorize, describeCaller, type Caller } from './access';
 
 /** Named fault points (shared/faults.ts) between reading the row and the conditional write. */
@@ -41,6 +42,8 @@ export interface OffersDeps {
   secrets: () => SecretBox;
   /** Whether a publisher namespace exists (for operators listing an unknown one: 404). */
   publisherKnown: (publisherId: string) => Promise<boolean>;
+  /** Refuse plain-http webhook URLs (outside local mode; decision 0006). */
+  httpsWebhooks?: boolean;
 }
 
 export interface Draft {
@@ -175,6 +178,7 @@ export class OffersService {
     const spec = offerTypes[offerTypeId];
     const input = unresolveUrls({ ...envelope.definition }, publisherId, offerId) as EnvelopeInput['definition'];
     const { definition, violations } = validateDefinition(spec, input);
+    if (this.#deps.httpsWebhooks) violations.push(...httpsWebhookViolations(spec, definition));
     if (violations.length > 0) throw invalid('The offer definition is not valid.', violations);
 
     const internalId = existing?.internalId ?? randomUUID();
