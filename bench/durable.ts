@@ -12,6 +12,7 @@
  */
 import { QueueServiceClient } from '@azure/storage-queue';
 import { TableClient, type TransactionAction } from '@azure/data-tables';
+import { hostKeysFile, readSystemKey } from '../local/host-keys';
 import { benchPrefix, type BenchContext, type BenchHost } from './context';
 import { measure, printTable, round, type Measurement } from './lib';
 
@@ -26,7 +27,19 @@ interface Start {
   input: unknown;
 }
 
-const stats = async (host: BenchHost): Promise<Stats> => (await (await fetch(`${host.url}/runtime/webhooks/durabletask/local/stats`)).json()) as Stats;
+/** The Durable HTTP API requires the host's system key, kept beside the host's issuer key file; read once per host. */
+const keys = new Map<BenchHost, string>();
+function keyHeader(host: BenchHost): Record<string, string> {
+  let key = keys.get(host);
+  if (key === undefined) {
+    key = readSystemKey(hostKeysFile({ LOCAL_ISSUER_KEY_FILE: host.keyFile }));
+    keys.set(host, key);
+  }
+  return { 'x-functions-key': key };
+}
+
+const stats = async (host: BenchHost): Promise<Stats> =>
+  (await (await fetch(`${host.url}/runtime/webhooks/durabletask/local/stats`, { headers: keyHeader(host) })).json()) as Stats;
 
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return 0;
@@ -35,7 +48,7 @@ function percentile(sorted: number[], p: number): number {
 
 async function start(host: BenchHost, s: Start, sent: Map<string, number>): Promise<void> {
   sent.set(s.id, Date.now());
-  const res = await fetch(`${host.url}/runtime/webhooks/durabletask/orchestrators/${s.name}/${s.id}`, { method: 'POST', body: JSON.stringify(s.input) });
+  const res = await fetch(`${host.url}/runtime/webhooks/durabletask/orchestrators/${s.name}/${s.id}`, { method: 'POST', body: JSON.stringify(s.input), headers: keyHeader(host) });
   if (res.status !== 202) throw new Error(`start ${s.id}: ${res.status} ${await res.text()}`);
 }
 

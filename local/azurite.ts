@@ -15,12 +15,19 @@ export interface AzuriteOptions {
   /** Ports to use; omitted = free ports chosen at start. */
   ports?: { blob: number; queue: number; table: number };
   startTimeoutMs?: number;
+  /**
+   * Its own process group: a Ctrl+C in the terminal then reaches only the parent, which stops the host before the
+   * storage it writes to (local/supervisor.ts).
+   */
+  detached?: boolean;
 }
 
 export interface AzuriteHandle {
   connectionString: string;
   ports: { blob: number; queue: number; table: number };
   pid: number | undefined;
+  /** Resolves when the process ends, however it ends (a stop, a crash, a kill). */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   stop(): Promise<void>;
 }
 
@@ -101,14 +108,19 @@ async function startOnce(options: AzuriteOptions, ports: { blob: number; queue: 
     args.push('--inMemoryPersistence');
   }
   // An IPC channel lets the child notice when this process dies and exit with it.
-  const child: ChildProcess = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+  const child: ChildProcess = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], detached: options.detached ?? false });
   child.unref();
   (child.channel as { unref?: () => void } | undefined)?.unref?.();
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000)));
   child.stderr?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000)));
   let exited = false;
-  child.once('exit', () => (exited = true));
+  const exitedPromise = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => {
+      exited = true;
+      resolve({ code, signal });
+    }),
+  );
 
   const deadline = Date.now() + (options.startTimeoutMs ?? 30_000);
   for (;;) {
@@ -126,10 +138,13 @@ async function startOnce(options: AzuriteOptions, ports: { blob: number; queue: 
     connectionString: azuriteConnectionString(ports),
     ports,
     pid: child.pid,
+    exited: exitedPromise,
     stop: () =>
       new Promise<void>((resolve) => {
         if (exited) return resolve();
-        const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+        // Azurite closes its servers and writes its databases out; every answered write is in its log already, so a
+        // kill after the grace period loses nothing (local/storage-wal.ts).
+        const timer = setTimeout(() => child.kill('SIGKILL'), 2_000);
         child.once('exit', () => {
           clearTimeout(timer);
           resolve();

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { startDurableRuntime, usesDurable, WEBHOOK_PATH, type DurableRuntime, type DurableStorage } from './durable';
 import type { Faults } from './durable/faults';
 import { registry, type RegisteredFunction } from './functions-core';
+import { hostKeysFile, loadOrCreateSystemKey } from './host-keys';
 import { boundPort, createHttpHandler, listen } from './http-server';
 import { installFunctionsCore } from './install-core';
 import { setInputBindingProvider, sharedAppHookData } from './invoke';
@@ -31,6 +32,11 @@ export interface HostOptions {
     leaseMs?: number;
     faults?: Faults;
   };
+  /**
+   * The file holding the host's system key for the Durable HTTP API (created on first start, mode 0600). Default:
+   * `host-keys.json` beside LOCAL_ISSUER_KEY_FILE (local/host-keys.ts).
+   */
+  hostKeysFile?: string;
 }
 
 export interface RunningHost {
@@ -40,6 +46,8 @@ export interface RunningHost {
   functions: RegisteredFunction[];
   timers: { name: string; schedule: string; next: string }[];
   durable: DurableRuntime | undefined;
+  /** Where the Durable HTTP API's system key is kept (`systemKeys[0].value`); set when the app uses Durable Functions. */
+  hostKeysFile: string | undefined;
   close(): Promise<void>;
 }
 
@@ -157,9 +165,13 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   const port = boundPort(server);
   const url = `http://${hostname === '0.0.0.0' ? 'localhost' : hostname}:${port}`;
   const clock = options.clock ?? systemClock;
+  let keysFile: string | undefined;
   if (usesDurable(functions)) {
     try {
-      durable = await startDurable(options, functions, hostJson, clock, url, log);
+      // The Durable extension's system key, as the Functions host creates it when the extension registers its webhook.
+      keysFile = options.hostKeysFile ?? hostKeysFile();
+      const systemKey = loadOrCreateSystemKey(keysFile);
+      durable = await startDurable(options, functions, hostJson, clock, url, systemKey, log);
     } catch (error) {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       throw error;
@@ -176,6 +188,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     functions,
     timers: scheduler.describe(),
     durable,
+    hostKeysFile: keysFile,
     close() {
       closing ??= (async () => {
         // Durable first: it finishes running episodes and releases its partition leases for the next host.
@@ -202,6 +215,7 @@ async function startDurable(
   hostJson: HostJson,
   clock: HostClock,
   url: string,
+  systemKey: string,
   log: (line: string) => void,
 ): Promise<DurableRuntime> {
   if (!options.durable) throw new Error('The app uses Durable Functions: configure storage (STORAGE_CONNECTION_STRING or AzureWebJobsStorage).');
@@ -215,6 +229,7 @@ async function startDurable(
     prefix: options.durable.prefix,
     clock,
     baseUrl: url,
+    systemKey,
     ...(options.durable.faults ? { faults: options.durable.faults } : {}),
     ...(options.durable.leaseMs ? { leaseMs: options.durable.leaseMs } : {}),
     ...(options.maxBodyBytes ? { maxBodyBytes: options.maxBodyBytes } : {}),

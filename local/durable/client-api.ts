@@ -2,11 +2,13 @@
  * The Durable Functions HTTP API on the local host, under `/runtime/webhooks/durabletask/` as the extension serves
  * it (status codes and bodies as the extension's HttpApiHandler answers them). The durable client binding points
  * both `rpcBaseUrl` and the management URLs here, so `df.getClient(context)` and the URLs of
- * `createCheckStatusResponse` work unchanged. `taskHub` and `connection` query parameters are accepted; the
- * system key (`code`) is not checked: like Core Tools, the local host has no keys.
+ * `createCheckStatusResponse` work unchanged. `taskHub` and `connection` query parameters are accepted. Every
+ * route requires the host's system key, as the Functions host requires it in Azure (`code=` in the query or the
+ * `x-functions-key` header, decision 0204); without it the answer is an empty 401 and nothing is read or changed.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
+import { keyMatches, presentedKey } from '../host-keys';
 import { type DurableClientOps, type StatusPayload } from './client';
 import { runtimeStatuses, type RuntimeStatus } from './types';
 
@@ -15,6 +17,8 @@ export const WEBHOOK_PATH = '/runtime/webhooks/durabletask';
 export interface ApiDeps {
   ops: DurableClientOps;
   hubName: string;
+  /** The host's system key for the Durable extension: required on every request, and carried by the URLs handed out. */
+  systemKey: string;
   maxBodyBytes: number;
   stats(): unknown;
 }
@@ -153,10 +157,16 @@ function jsonBody(text: string): string | undefined {
   return text;
 }
 
+/** The query every URL handed out carries, in Azure's order: `taskHub=...&connection=Storage&code=<system key>`. */
+export function requiredQuery(hubName: string, systemKey: string): string {
+  // The key is URL-safe base64 (host-keys.ts checks its shape); Azure puts it in the query as is, padding included.
+  return `taskHub=${encodeURIComponent(hubName)}&connection=Storage&code=${systemKey}`;
+}
+
 /** The management URLs of one instance, on the origin the caller used (as the extension builds them). */
-export function managementUrls(origin: string, hubName: string, instanceId: string) {
+export function managementUrls(origin: string, hubName: string, instanceId: string, systemKey: string) {
   const base = `${origin}${WEBHOOK_PATH}/instances/${encodeURIComponent(instanceId)}`;
-  const query = `taskHub=${encodeURIComponent(hubName)}&connection=Storage`;
+  const query = requiredQuery(hubName, systemKey);
   return {
     id: instanceId,
     statusQueryGetUri: `${base}?${query}`,
@@ -185,7 +195,7 @@ function statusCode(status: StatusPayload, failureIs500: boolean): number {
 }
 
 export function createDurableApi(deps: ApiDeps) {
-  const { ops, hubName } = deps;
+  const { ops, hubName, systemKey } = deps;
 
   async function route(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const method = (req.method ?? 'GET').toUpperCase();
@@ -205,7 +215,7 @@ export function createDurableApi(deps: ApiDeps) {
       const input = jsonBody(await readBody(req, deps.maxBodyBytes));
       const started = await ops.start(a, b, input);
       if (!started.ok) return send(res, started.status, { Message: started.message });
-      const urls = managementUrls(origin, hubName, started.instanceId);
+      const urls = managementUrls(origin, hubName, started.instanceId, systemKey);
       return send(res, 202, urls, { Location: urls.statusQueryGetUri, 'Retry-After': '10' });
     }
 
@@ -280,6 +290,8 @@ export function createDurableApi(deps: ApiDeps) {
   }
 
   return async function handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    // Before anything else (the taskHub check included): a request without the key learns nothing.
+    if (!keyMatches(presentedKey(req, url), systemKey)) return send(res, 401);
     try {
       await route(req, res, url);
     } catch (error) {

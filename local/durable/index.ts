@@ -10,7 +10,7 @@ import type { RegisteredFunction } from '../functions-core';
 import type { HostClock } from '../timers';
 import { FunctionCatalog } from './catalog';
 import { DurableClientOps } from './client';
-import { createDurableApi, managementUrls, WEBHOOK_PATH } from './client-api';
+import { createDurableApi, managementUrls, requiredQuery, WEBHOOK_PATH } from './client-api';
 import { Dispatcher, type DispatcherStats } from './dispatcher';
 import { noFaults, type Faults } from './faults';
 import { PartitionLeases } from './leases';
@@ -32,6 +32,8 @@ export interface DurableRuntimeOptions {
   clock: HostClock;
   /** The host's base URL (scheme, host, port): the durable client binding points there. */
   baseUrl: string;
+  /** The host's system key for the Durable extension (local/host-keys.ts): the HTTP API requires it. */
+  systemKey: string;
   faults?: Faults;
   /** Partition lease duration in ms (default 15 s); a crashed host's partitions are taken over after it. */
   leaseMs?: number;
@@ -98,13 +100,13 @@ export async function startDurableRuntime(o: DurableRuntimeOptions): Promise<Dur
     limits: { activities: options.maxConcurrentActivityFunctions, orchestrations: options.maxConcurrentOrchestratorFunctions },
     peaks: { activities: dispatcher.concurrency.activities.peak, orchestrations: dispatcher.concurrency.orchestrations.peak },
   });
-  const api = createDurableApi({ ops, hubName: options.hubName, maxBodyBytes: o.maxBodyBytes ?? 104_857_600, stats });
+  const api = createDurableApi({ ops, hubName: options.hubName, systemKey: o.systemKey, maxBodyBytes: o.maxBodyBytes ?? 104_857_600, stats });
   await leases.start();
   log(`durable: task hub ${options.hubName} (tables ${tables.names.instances}, ${tables.names.history}, ${tables.names.control}); partitions owned: ${leases.owned().join(', ') || 'none yet'}`);
 
   return {
     options,
-    clientBinding: () => ({ string: JSON.stringify(clientData(o.baseUrl, options.hubName)) }),
+    clientBinding: () => ({ string: JSON.stringify(clientData(o.baseUrl, options.hubName, o.systemKey)) }),
     handle: api,
     stats,
     async stop() {
@@ -114,19 +116,23 @@ export async function startDurableRuntime(o: DurableRuntimeOptions): Promise<Dur
   };
 }
 
-/** The durableClient binding data, as the extension sends it (the SDK requires taskHubName, creationUrls, managementUrls). */
-export function clientData(baseUrl: string, hubName: string) {
+/**
+ * The durableClient binding data, as the extension sends it (the SDK requires taskHubName, creationUrls,
+ * managementUrls) with `localRpcEndpointEnabled: false`: no `rpcBaseUrl`, so the SDK's client calls the webhook
+ * URLs, which carry the system key. (In Azure `rpcBaseUrl` is a key-less endpoint on 127.0.0.1:17071 that only
+ * the worker can reach; here it would be the public port, and the SDK adds no key to it.)
+ */
+export function clientData(baseUrl: string, hubName: string, systemKey: string) {
   const webhook = `${baseUrl}${WEBHOOK_PATH}`;
-  const query = `taskHub=${encodeURIComponent(hubName)}&connection=Storage`;
+  const query = requiredQuery(hubName, systemKey);
   return {
     taskHubName: hubName,
     creationUrls: {
       createNewInstancePostUri: `${webhook}/orchestrators/{functionName}[/{instanceId}]?${query}`,
       createAndWaitOnNewInstancePostUri: `${webhook}/orchestrators/{functionName}[/{instanceId}]?timeout={timeoutInSeconds}&pollingInterval={intervalInSeconds}&${query}`,
     },
-    managementUrls: managementUrls(baseUrl, hubName, 'INSTANCEID'),
+    managementUrls: managementUrls(baseUrl, hubName, 'INSTANCEID', systemKey),
     baseUrl: webhook,
     requiredQueryStringParameters: query,
-    rpcBaseUrl: `${webhook}/`,
   };
 }

@@ -1,9 +1,11 @@
 /**
  * Helpers for durable tests that drive a local host over the Durable HTTP API, plus a reader of the raw history
- * rows (to check invariants the API does not show, such as "no task id scheduled twice").
+ * rows (to check invariants the API does not show, such as "no task id scheduled twice"). The API requires the
+ * host's system key: the helpers send it in `x-functions-key`, read from the host key file as a client would.
  */
 import { TableClient } from '@azure/data-tables';
 import { expect } from 'vitest';
+import { hostKeysFile, readSystemKey } from '../../local/host-keys';
 
 export const WEBHOOK = '/runtime/webhooks/durabletask';
 const RUNNING = new Set(['Running', 'Pending', 'ContinuedAsNew', 'Suspended']);
@@ -20,34 +22,43 @@ export interface Status {
   historyEvents?: Record<string, unknown>[];
 }
 
-export function durableApi(baseUrl: string) {
+/** The system key of a host started with these settings (the host creates the file on start). */
+export function systemKey(env: Record<string, string>): string {
+  return readSystemKey(hostKeysFile(env));
+}
+
+export function durableApi(baseUrl: string, key: string) {
   const api = `${baseUrl}${WEBHOOK}`;
+  /** A request to `path` under the Durable HTTP API, with the system key. */
+  const call = (path: string, init: RequestInit = {}): Promise<Response> =>
+    fetch(`${api}${path}`, { ...init, headers: { ...(init.headers as Record<string, string> | undefined), 'x-functions-key': key } });
   return {
+    fetch: call,
     async start(name: string, id?: string, input?: unknown): Promise<Response> {
-      return fetch(`${api}/orchestrators/${name}${id ? `/${encodeURIComponent(id)}` : ''}`, {
+      return call(`/orchestrators/${name}${id ? `/${encodeURIComponent(id)}` : ''}`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         ...(input !== undefined ? { body: JSON.stringify(input) } : {}),
       });
     },
     async status(id: string, query = ''): Promise<Response> {
-      return fetch(`${api}/instances/${encodeURIComponent(id)}${query}`);
+      return call(`/instances/${encodeURIComponent(id)}${query}`);
     },
     async raise(id: string, event: string, data: unknown): Promise<Response> {
-      return fetch(`${api}/instances/${encodeURIComponent(id)}/raiseEvent/${event}`, {
+      return call(`/instances/${encodeURIComponent(id)}/raiseEvent/${event}`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(data),
       });
     },
     async post(id: string, operation: string, reason = ''): Promise<Response> {
-      return fetch(`${api}/instances/${encodeURIComponent(id)}/${operation}?reason=${encodeURIComponent(reason)}`, { method: 'POST' });
+      return call(`/instances/${encodeURIComponent(id)}/${operation}?reason=${encodeURIComponent(reason)}`, { method: 'POST' });
     },
     /** Polls the status until the instance leaves the running states (or `until` holds), with a deadline. */
     async waitFor(id: string, until: (s: Status) => boolean = (s) => !RUNNING.has(s.runtimeStatus), deadlineMs = 20_000, query = '?showHistory=true&showHistoryOutput=true'): Promise<Status> {
       const deadline = Date.now() + deadlineMs;
       for (;;) {
-        const res = await fetch(`${api}/instances/${encodeURIComponent(id)}${query}`);
+        const res = await call(`/instances/${encodeURIComponent(id)}${query}`);
         if (res.status !== 404) {
           const status = (await res.json()) as Status;
           if (until(status)) return status;

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestHost, testEnv, type TestHost } from '../fixtures/host';
-import { durableApi, WEBHOOK, type Status } from '../durable/api';
+import { durableApi, systemKey, WEBHOOK, type Status } from '../durable/api';
 
 let host: TestHost;
 let api: ReturnType<typeof durableApi>;
@@ -14,7 +14,7 @@ const id = (name: string) => `${name}-${++n}`;
 
 beforeAll(async () => {
   host = await startTestHost(testEnv({ LOCAL_APP_EXTRA_ENTRIES: 'dist/test/fixtures/apps/durable-samples.js', LOCAL_DURABLE_LEASE_SECONDS: '2' }));
-  api = durableApi(host.url);
+  api = durableApi(host.url, systemKey(host.env));
 });
 
 afterAll(async () => {
@@ -52,7 +52,7 @@ describe('starting through the SDK client', () => {
   it('builds createHttpManagementPayload URLs that point at this host, not localhost:7071', async () => {
     const res = await sdk('payload', 'some-instance');
     const payload = (await res.json()) as Record<string, string>;
-    expect(payload['statusQueryGetUri']).toBe(`${host.url}${WEBHOOK}/instances/some-instance?taskHub=TestHubName&connection=Storage`);
+    expect(payload['statusQueryGetUri']).toBe(`${host.url}${WEBHOOK}/instances/some-instance?taskHub=TestHubName&connection=Storage&code=${systemKey(host.env)}`);
   });
 });
 
@@ -81,7 +81,7 @@ describe('start with a chosen instance id', () => {
     ['an activity as orchestrator', 'SampleSayHello', 'x2', '', 400, /not an orchestrator function/],
     ['a body that is not JSON', 'SampleSequence', 'x3', '{oops', 400, /Invalid JSON content/],
   ])('refuses %s with %i and changes nothing', async (_case, name, instance, body, status, message) => {
-    const res = await fetch(`${host.url}${WEBHOOK}/orchestrators/${name}/${instance}`, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
+    const res = await api.fetch(`/orchestrators/${name}/${instance}`, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
     expect(res.status).toBe(status);
     expect(((await res.json()) as { Message: string }).Message).toMatch(message);
     expect((await api.status(decodeURIComponent(instance))).status).toBe(404);
@@ -120,7 +120,7 @@ describe('status and queries', () => {
     let token: string | null = null;
     let pages = 0;
     do {
-      const res: Response = await fetch(`${host.url}${WEBHOOK}/instances?instanceIdPrefix=${prefix}&runtimeStatus=Completed&top=2`, {
+      const res: Response = await api.fetch(`/instances?instanceIdPrefix=${prefix}&runtimeStatus=Completed&top=2`, {
         headers: token ? { 'x-ms-continuation-token': token } : {},
       });
       expect(res.status).toBe(200);
@@ -133,7 +133,7 @@ describe('status and queries', () => {
     expect(seen.sort()).toEqual([0, 1, 2, 3, 4].map((i) => `${prefix}${i}`));
     expect(pages).toBeGreaterThanOrEqual(3);
     const future = new Date(Date.now() + 86400_000).toISOString();
-    const none = await fetch(`${host.url}${WEBHOOK}/instances?instanceIdPrefix=${prefix}&createdTimeFrom=${future}`);
+    const none = await api.fetch(`/instances?instanceIdPrefix=${prefix}&createdTimeFrom=${future}`);
     expect(await none.json()).toEqual([]);
     // The SDK's getStatusBy follows the continuation tokens by itself.
     const listed = (await (await sdk('list', 'any', { prefix })).json()) as string[];
@@ -145,7 +145,7 @@ describe('status and queries', () => {
     ['top=0', /top/],
     ['createdTimeFrom=yesterday', /createdTimeFrom/],
   ])('refuses a query with %s', async (query, message) => {
-    const res = await fetch(`${host.url}${WEBHOOK}/instances?${query}`);
+    const res = await api.fetch(`/instances?${query}`);
     expect(res.status).toBe(400);
     expect(((await res.json()) as { Message: string }).Message).toMatch(message);
   });
@@ -168,7 +168,7 @@ describe('events, terminate, suspend and resume', () => {
     expect((await api.post(instance, 'terminate', 'late')).status).toBe(410);
     const waiting = id('wait');
     expect((await api.start('SampleWait', waiting)).status).toBe(202);
-    const text = await fetch(`${host.url}${WEBHOOK}/instances/${waiting}/raiseEvent/Go`, { method: 'POST', body: 'hello', headers: { 'content-type': 'text/plain' } });
+    const text = await api.fetch(`/instances/${waiting}/raiseEvent/Go`, { method: 'POST', body: 'hello', headers: { 'content-type': 'text/plain' } });
     expect(text.status).toBe(400);
     expect((await api.post(waiting, 'terminate', 'cleanup')).status).toBe(202);
   });
@@ -202,7 +202,7 @@ describe('purge', () => {
   it('refuses to purge a running instance, purges a finished one, then answers 404', async () => {
     const instance = id('purge');
     expect((await api.start('SampleWait', instance)).status).toBe(202);
-    const running = await fetch(`${host.url}${WEBHOOK}/instances/${instance}`, { method: 'DELETE' });
+    const running = await api.fetch(`/instances/${instance}`, { method: 'DELETE' });
     expect(running.status).toBe(412);
     expect((await api.post(instance, 'terminate', 'done')).status).toBe(202);
     await api.waitFor(instance);
@@ -216,9 +216,9 @@ describe('purge', () => {
     const prefix = `${id('bulk')}-`;
     for (let i = 0; i < 3; i++) expect((await api.start('SampleSequence', `${prefix}${i}`)).status).toBe(202);
     for (let i = 0; i < 3; i++) await api.waitFor(`${prefix}${i}`);
-    const missing = await fetch(`${host.url}${WEBHOOK}/instances`, { method: 'DELETE' });
+    const missing = await api.fetch('/instances', { method: 'DELETE' });
     expect(missing.status).toBe(400);
-    const res = await fetch(`${host.url}${WEBHOOK}/instances?createdTimeFrom=${from}&runtimeStatus=Completed`, { method: 'DELETE' });
+    const res = await api.fetch(`/instances?createdTimeFrom=${from}&runtimeStatus=Completed`, { method: 'DELETE' });
     expect(res.status).toBe(200);
     expect(((await res.json()) as { instancesDeleted: number }).instancesDeleted).toBeGreaterThanOrEqual(3);
     for (let i = 0; i < 3; i++) expect((await api.status(`${prefix}${i}`)).status).toBe(404);
@@ -230,6 +230,6 @@ describe('what the local host does not support', () => {
     ['rewind', 'POST', '/instances/x/rewind'],
     ['entities', 'GET', '/entities/counter/a'],
   ])('answers %s with 501', async (_what, method, path) => {
-    expect((await fetch(`${host.url}${WEBHOOK}${path}`, { method })).status).toBe(501);
+    expect((await api.fetch(path, { method })).status).toBe(501);
   });
 });

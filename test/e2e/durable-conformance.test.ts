@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestHost, testEnv, type TestHost } from '../fixtures/host';
 import { operatorRequest, tokenFor } from '../fixtures/tokens';
-import { durableApi, shape, type Status } from '../durable/api';
+import { durableApi, shape, systemKey, type Status } from '../durable/api';
 
 let host: TestHost;
 let api: ReturnType<typeof durableApi>;
@@ -18,7 +18,7 @@ beforeAll(async () => {
   const env = testEnv({ LOCAL_APP_EXTRA_ENTRIES: 'dist/test/fixtures/apps/durable-samples.js', LOCAL_DURABLE_LEASE_SECONDS: '2' });
   operator = await tokenFor(env['LOCAL_ISSUER_KEY_FILE'] as string, operatorRequest(), { lifetimeSeconds: 60 * 24 * 3600 });
   host = await startTestHost(env);
-  api = durableApi(host.url);
+  api = durableApi(host.url, systemKey(env));
 });
 
 afterAll(async () => {
@@ -198,7 +198,7 @@ describe('orchestration context', () => {
     const status = await run('SampleConcurrency', 30);
     expect(status.output).toBeGreaterThan(1);
     expect(status.output).toBeLessThanOrEqual(10); // host.json extensions.durableTask.maxConcurrentActivityFunctions
-    const stats = (await (await fetch(`${host.url}/runtime/webhooks/durabletask/local/stats`)).json()) as { peaks: { activities: number; orchestrations: number }; limits: { activities: number; orchestrations: number } };
+    const stats = (await (await api.fetch('/local/stats')).json()) as { peaks: { activities: number; orchestrations: number }; limits: { activities: number; orchestrations: number } };
     expect(stats.limits).toEqual({ activities: 10, orchestrations: 10 });
     expect(stats.peaks.activities).toBeLessThanOrEqual(10);
     expect(stats.peaks.orchestrations).toBeLessThanOrEqual(10);

@@ -14,7 +14,7 @@
 import { inject } from 'vitest';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startTestHost, testEnv, type TestHost } from '../fixtures/host';
-import { duplicateTasks, durableApi, rawHistory } from '../durable/api';
+import { duplicateTasks, durableApi, rawHistory, systemKey } from '../durable/api';
 
 const hosts: TestHost[] = [];
 afterAll(async () => {
@@ -68,7 +68,7 @@ describe('crash test', () => {
     const accepted = new Set<string>();
 
     const startAll = async (host: TestHost) => {
-      const api = durableApi(host.url);
+      const api = durableApi(host.url, systemKey(host.env));
       for (const [i, id] of ids.entries()) {
         if (accepted.has(id)) continue;
         const shape = shapeOf(i);
@@ -109,7 +109,7 @@ describe('crash test', () => {
     hosts.push(last);
     await startAll(last);
     expect(accepted.size).toBe(50);
-    const api = durableApi(last.url);
+    const api = durableApi(last.url, systemKey(last.env));
     for (const [i, id] of ids.entries()) {
       const shape = shapeOf(i);
       if (shape.event) {

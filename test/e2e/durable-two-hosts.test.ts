@@ -6,7 +6,7 @@
 import { inject } from 'vitest';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startTestHost, testEnv, type TestHost } from '../fixtures/host';
-import { duplicateTasks, durableApi, rawHistory } from '../durable/api';
+import { duplicateTasks, durableApi, rawHistory, systemKey } from '../durable/api';
 
 const hosts: TestHost[] = [];
 afterAll(async () => {
@@ -18,7 +18,7 @@ interface Stats {
   dispatcher: { activities: number; episodes: number };
 }
 
-const stats = async (host: TestHost) => (await (await fetch(`${host.url}/runtime/webhooks/durabletask/local/stats`)).json()) as Stats;
+const stats = async (host: TestHost) => (await (await durableApi(host.url, systemKey(host.env)).fetch('/local/stats')).json()) as Stats;
 
 describe('two hosts on one task hub', () => {
   it('split the partitions and complete every orchestration exactly once', { timeout: 60_000 }, async () => {
@@ -42,10 +42,10 @@ describe('two hosts on one task hub', () => {
 
     const ids = Array.from({ length: 24 }, (_, i) => `shared-${i}`);
     for (const [i, id] of ids.entries()) {
-      const via = durableApi((i % 2 === 0 ? a : b).url);
+      const via = durableApi((i % 2 === 0 ? a : b).url, systemKey(env));
       expect((await via.start(i % 3 === 0 ? 'SampleFanOut' : 'SampleSequence', id, i % 3 === 0 ? 8 : undefined)).status).toBe(202);
     }
-    const api = durableApi(a.url);
+    const api = durableApi(a.url, systemKey(env));
     for (const [i, id] of ids.entries()) {
       const status = await api.waitFor(id);
       expect(status.runtimeStatus).toBe('Completed');

@@ -4,6 +4,7 @@
  * instead of sleeping, and results are polled with a deadline.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { durableApi, systemKey } from '../durable/api';
 import { startTestHost } from '../fixtures/host';
 import { startSaasHarness, until, V, type SaasHarness, type Who } from '../fixtures/saas-harness';
 import { offer1 } from '../integration/saas/fixture';
@@ -45,9 +46,9 @@ async function delivery(subscriptionId: string, opId: string): Promise<Delivery 
   return (d.json['deliveries'] as Delivery[]).find((x) => x.id === opId);
 }
 
-/** The delivery orchestration's status through the Durable HTTP API of the host. */
+/** The delivery orchestration's status through the Durable HTTP API of the host (with the host's system key). */
 async function orchestration(instanceId: string): Promise<{ runtimeStatus: string; output: unknown } | undefined> {
-  const res = await fetch(`${h.host.url}/runtime/webhooks/durabletask/instances/${instanceId}`);
+  const res = await durableApi(h.host.url, systemKey(h.env)).status(instanceId);
   return res.status === 404 ? undefined : ((await res.json()) as { runtimeStatus: string; output: unknown });
 }
 
