@@ -1,0 +1,109 @@
+/**
+ * One host process: the app served by the local Functions host against storage that is already running (configured,
+ * or started by the supervisor, local/supervisor.ts). Prints the banner and a machine-readable ready line, tells a
+ * supervising parent when it is ready, and stops cleanly on SIGINT/SIGTERM or when its parent goes away.
+ */
+import path from 'node:path';
+import type { RegisteredFunction } from './functions-core';
+import { crashFaults } from './durable/faults';
+import type { DurableStorage } from './durable';
+import { resolveEntries, startHost } from './host';
+import type { HostSettings } from './settings';
+
+/** The storage Durable Functions use: the connection string, as Core Tools reads AzureWebJobsStorage. */
+function durableStorage(env: NodeJS.ProcessEnv): DurableStorage | undefined {
+  const connectionString = env['STORAGE_CONNECTION_STRING'] || env['AzureWebJobsStorage'];
+  if (connectionString) return { connectionString };
+  const tableEndpoint = env['STORAGE_TABLE_ENDPOINT'];
+  return tableEndpoint ? { tableEndpoint } : undefined;
+}
+
+const kindNames: Record<string, [string, string]> = {
+  httptrigger: ['HTTP', 'HTTP'],
+  timertrigger: ['timer', 'timers'],
+  orchestrationtrigger: ['orchestration', 'orchestrations'],
+  activitytrigger: ['activity', 'activities'],
+  entitytrigger: ['entity', 'entities'],
+};
+
+/** "66 (60 HTTP, 2 timers, 1 orchestration, 3 activities)": every function counted once, by its trigger. */
+export function describeFunctions(functions: readonly RegisteredFunction[]): string {
+  const counts = new Map<string, number>();
+  for (const fn of functions) {
+    const trigger = Object.values(fn.metadata.bindings).find((b) => b.type?.toLowerCase().endsWith('trigger'))?.type?.toLowerCase() ?? 'other';
+    counts.set(trigger, (counts.get(trigger) ?? 0) + 1);
+  }
+  const parts = [...counts].map(([trigger, n]) => {
+    const [one, many] = kindNames[trigger] ?? [trigger, trigger];
+    return `${n} ${n === 1 ? one : many}`;
+  });
+  return `${functions.length} (${parts.join(', ')})`;
+}
+
+export async function runHost(appRoot: string, settings: HostSettings, storageNote: string): Promise<void> {
+  const quiet = settings.LOCAL_QUIET === 'true';
+  const log = quiet ? () => undefined : (line: string) => console.log(line);
+
+  // The app's own clock drives timer triggers, so moving the test clock moves schedules too.
+  const { appClock } = await import('../shared/composition.js');
+  const clock = appClock();
+
+  const storage = durableStorage(process.env);
+  const crashPoints = settings.CRASH_AT.split(',').map((p) => p.trim()).filter(Boolean);
+  const extra = settings.LOCAL_APP_EXTRA_ENTRIES.split(',').map((s) => s.trim()).filter(Boolean).map((p) => path.resolve(appRoot, p));
+  const ownerId = process.env['LOCAL_DURABLE_OWNER_ID'];
+  const host = await startHost({
+    appRoot,
+    entries: [...resolveEntries(appRoot), ...extra],
+    port: settings.PORT,
+    hostname: settings.HOST,
+    clock: { now: () => clock.now(), onChange: (listener) => clock.onChange(listener) },
+    ...(settings.LOCAL_MAX_BODY_BYTES ? { maxBodyBytes: settings.LOCAL_MAX_BODY_BYTES } : {}),
+    log,
+    ...(storage
+      ? {
+          durable: {
+            storage,
+            prefix: settings.STORAGE_PREFIX ?? '',
+            leaseMs: settings.LOCAL_DURABLE_LEASE_SECONDS * 1000,
+            faults: crashFaults(crashPoints),
+            ...(ownerId ? { ownerId } : {}),
+          },
+        }
+      : {}),
+  });
+
+  const supervised = typeof process.send === 'function';
+  let stopping = false;
+  const stop = async (why: string) => {
+    if (stopping) return;
+    stopping = true;
+    if (!supervised) console.log(`\n${why}: stopping the host...`);
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    await host.close().catch((e: unknown) => console.error(e instanceof Error ? e.message : e));
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT received'));
+  process.on('SIGTERM', () => void stop('SIGTERM received'));
+  // A supervised host never outlives its supervisor (even one killed with SIGKILL).
+  if (supervised) process.on('disconnect', () => void stop('supervisor gone'));
+
+  const shown = settings.HOST === '127.0.0.1' ? `http://localhost:${host.port}` : host.url;
+  console.log(
+    [
+      '',
+      `Marketplace backend listening on ${shown}`,
+      `  storage:   ${storageNote}`,
+      `  functions: ${describeFunctions(host.functions)}`,
+      `  health:    curl ${shown}/api/health`,
+      '  token:     npm run -s token -- --publisher contoso     (also: --customer --tenant T --user U, --operator)',
+      `  try:       curl -H "Authorization: Bearer $(npm run -s token -- --publisher contoso)" ${shown}/api/me`,
+      '',
+    ].join('\n'),
+  );
+  if (!quiet) for (const route of host.routes) console.log(`  ${route}`);
+  // A machine-readable line for tests and scripts that start the host.
+  console.log(`LOCAL_HOST_READY ${JSON.stringify({ url: host.url, port: host.port, pid: process.pid })}`);
+  process.send?.({ type: 'ready', url: host.url, port: host.port, pid: process.pid });
+}

@@ -1,0 +1,33 @@
+/** The local host's own settings (the app's are in shared/config.ts), parsed once from the environment. */
+import { z } from 'zod';
+
+const hostSettings = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(7071),
+  HOST: z.string().default('127.0.0.1'),
+  LOCAL_STORAGE_LOCATION: z.string().default('.azurite'),
+  LOCAL_STORAGE_IN_MEMORY: z.enum(['true', 'false']).default('false'),
+  LOCAL_APP_EXTRA_ENTRIES: z.string().default(''),
+  LOCAL_MAX_BODY_BYTES: z.coerce.number().int().positive().optional(),
+  LOCAL_QUIET: z.enum(['true', 'false']).default('false'),
+  // Durable Functions: the task hub's tables carry STORAGE_PREFIX like the app's; a crashed host's partitions are
+  // taken over when its leases (this long) run out; CRASH_AT names crash points for crash tests (durable/faults.ts).
+  STORAGE_PREFIX: z.string().regex(/^[A-Za-z][A-Za-z0-9]{0,19}$/, 'must be a letter followed by up to 19 letters or digits').optional(),
+  LOCAL_DURABLE_LEASE_SECONDS: z.coerce.number().min(1).max(300).default(15),
+  CRASH_AT: z.string().default(''),
+  // The supervisor (npm start with embedded storage): how often a host that keeps crashing is restarted.
+  LOCAL_HOST_RESTARTS: z.coerce.number().int().min(0).max(100).default(5),
+});
+
+export type HostSettings = z.output<typeof hostSettings>;
+
+export function parseHostSettings(env: NodeJS.ProcessEnv): HostSettings {
+  const parsed = hostSettings.safeParse(env);
+  if (!parsed.success) {
+    throw new Error(`Invalid host setting: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  }
+  return parsed.data;
+}
+
+export function storageConfigured(env: NodeJS.ProcessEnv): boolean {
+  return Boolean(env['STORAGE_CONNECTION_STRING'] || env['AzureWebJobsStorage'] || env['STORAGE_TABLE_ENDPOINT']);
+}
