@@ -1,8 +1,8 @@
 /**
  * The Durable Functions HTTP API on the local host, under `/runtime/webhooks/durabletask/` as the extension serves
- * it (status codes and bodies as the extension's HttpApiHandler answers them). The durable client binding points
- * both `rpcBaseUrl` and the management URLs here, so `df.getClient(context)` and the URLs of
- * `createCheckStatusResponse` work unchanged. `taskHub` and `connection` query parameters are accepted. Every
+ * it (status codes and bodies as the extension's HttpApiHandler answers them). The durable client binding's
+ * creation and management URLs point here (with the key, and no `rpcBaseUrl`), so `df.getClient(context)` and the
+ * URLs of `createCheckStatusResponse` work unchanged. `taskHub` and `connection` query parameters are accepted. Every
  * route requires the host's system key, as the Functions host requires it in Azure (`code=` in the query or the
  * `x-functions-key` header, decision 0204); without it the answer is an empty 401 and nothing is read or changed.
  */
