@@ -51,6 +51,8 @@ export interface InvocationOutcome {
   invocationId: string;
   response?: RpcInvocationResponse;
   error?: unknown;
+  /** Lines the function wrote through its context (`context.log` and friends), up to the outcome. */
+  userLogs: number;
 }
 
 async function runHooks(name: 'preInvocation' | 'postInvocation', context: object): Promise<void> {
@@ -76,16 +78,25 @@ export async function invokeFunction(
   if (!model) throw new Error('No programming model was registered by the app.');
   const name = fn.metadata.name;
   const inputData = withProvidedInputs(fn, request.inputData);
+  let userLogs = 0;
+  const count = (category: RpcLogCategory) => {
+    if (category === 'user') userLogs += 1;
+  };
   const coreCtx: CoreInvocationContext = {
     invocationId,
     request: { ...request, ...(inputData !== request.inputData ? { inputData } : {}), invocationId, functionId: fn.metadata.functionId ?? name },
     metadata: { name, functionId: fn.metadata.functionId ?? name, bindings: fn.metadata.bindings },
-    log: (level, category, message) => emitLog(level, category, `${name} (${invocationId}): ${message}`, undefined),
+    log: (level, category, message) => {
+      count(category);
+      emitLog(level, category, `${name} (${invocationId}): ${message}`, undefined);
+    },
   };
   const invocation = await model.getInvocationModel(coreCtx);
   const { context, inputs } = await invocation.getArguments();
-  coreCtx.log = (level, category, message) =>
+  coreCtx.log = (level, category, message) => {
+    count(category);
     emitLog(level, category, `${name} (${invocationId}): ${message}`, context);
+  };
 
   const hookData: HookData = {};
   const pre = readOnly(
@@ -97,7 +108,7 @@ export async function invokeFunction(
     await runHooks('preInvocation', pre);
   } catch (error) {
     coreCtx.state = undefined;
-    return { invocationId, error };
+    return { invocationId, error, userLogs };
   }
 
   coreCtx.state = 'invocation';
@@ -120,15 +131,15 @@ export async function invokeFunction(
     coreCtx.state = 'postInvocationHooks';
     await runHooks('postInvocation', post);
   } catch (error) {
-    return { invocationId, error };
+    return { invocationId, error, userLogs };
   } finally {
     coreCtx.state = undefined;
   }
-  if (post.error !== null && post.error !== undefined) return { invocationId, error: post.error };
+  if (post.error !== null && post.error !== undefined) return { invocationId, error: post.error, userLogs };
   try {
-    return { invocationId, response: await invocation.getResponse(context, post.result) };
+    return { invocationId, response: await invocation.getResponse(context, post.result), userLogs };
   } catch (error) {
-    return { invocationId, error };
+    return { invocationId, error, userLogs };
   }
 }
 

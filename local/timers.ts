@@ -1,7 +1,8 @@
 /**
  * Fires timer triggers on their NCRONTAB schedules against a clock that tests can move. When the clock jumps
  * past one or more occurrences, the function fires once with `isPastDue: true`, as the Functions host does
- * after downtime. A timer never overlaps itself (the host holds a singleton lock per timer function).
+ * after downtime. A timer never overlaps itself (the host holds a singleton lock per timer function). A run is
+ * logged when it fails or when the function logged something (decision 0008); quiet runs leave no line.
  */
 import type { RegisteredFunction } from './functions-core';
 import { describeError, invokeFunction } from './invoke';
@@ -121,7 +122,9 @@ export class TimerScheduler {
       });
       if (outcome.error !== undefined) {
         this.#log(`[error] timer ${timer.fn.metadata.name} (${outcome.invocationId}) failed: ${describeError(outcome.error)}`);
-      } else {
+      } else if (outcome.userLogs > 0) {
+        // A run that found nothing to do and said nothing stays silent: a 2-second schedule would otherwise fill
+        // the console. Functions report their work through `context.log` (saas-due-work logs only when it did some).
         this.#log(`timer ${timer.fn.metadata.name} (${outcome.invocationId}) ran${isPastDue ? ' (past due)' : ''}`);
       }
       timer.last = now;
