@@ -12,6 +12,7 @@ const suites: Record<string, () => Promise<Suite>> = {
   durable: () => import('./durable.js'),
   saas: () => import('./saas.js'),
   metering: () => import('./metering.js'),
+  durability: () => import('./durability.js'),
 };
 
 async function main(): Promise<void> {
