@@ -15,7 +15,7 @@
  * - on load, the segments left behind are replayed over the snapshot, in order. Records are whole documents keyed by
  *   LokiJS's `$loki` id, so replaying a segment the snapshot already holds gives the same state.
  *
- * Docs: docs/decisions/0007-embedded-storage-durability.md.
+ * Docs: docs/decisions/0009-embedded-storage-durability.md.
  */
 import fs from 'node:fs';
 import http from 'node:http';

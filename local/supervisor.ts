@@ -4,7 +4,7 @@
  * host process, and a host that dies is started again against it, with the same Durable lease owner so that it
  * takes its predecessor's partitions at once. A storage process that dies is started again on the same ports and
  * data folder; what it answered is in its log. Ctrl+C and SIGTERM stop the host first, then the storage.
- * See docs/decisions/0007-embedded-storage-durability.md.
+ * See docs/decisions/0009-embedded-storage-durability.md.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
