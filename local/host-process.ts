@@ -4,8 +4,8 @@
  * supervising parent when it is ready, and stops cleanly on SIGINT/SIGTERM or when its parent goes away.
  */
 import path from 'node:path';
-import type { RegisteredFunction } from './functions-core';
 import { crashFaults } from './durable/faults';
+import { describeFunctions } from './function-kinds';
 import type { DurableStorage } from './durable';
 import { resolveEntries, startHost } from './host';
 import type { HostSettings } from './settings';
@@ -16,28 +16,6 @@ function durableStorage(env: NodeJS.ProcessEnv): DurableStorage | undefined {
   if (connectionString) return { connectionString };
   const tableEndpoint = env['STORAGE_TABLE_ENDPOINT'];
   return tableEndpoint ? { tableEndpoint } : undefined;
-}
-
-const kindNames: Record<string, [string, string]> = {
-  httptrigger: ['HTTP', 'HTTP'],
-  timertrigger: ['timer', 'timers'],
-  orchestrationtrigger: ['orchestration', 'orchestrations'],
-  activitytrigger: ['activity', 'activities'],
-  entitytrigger: ['entity', 'entities'],
-};
-
-/** "66 (60 HTTP, 2 timers, 1 orchestration, 3 activities)": every function counted once, by its trigger. */
-export function describeFunctions(functions: readonly RegisteredFunction[]): string {
-  const counts = new Map<string, number>();
-  for (const fn of functions) {
-    const trigger = Object.values(fn.metadata.bindings).find((b) => b.type?.toLowerCase().endsWith('trigger'))?.type?.toLowerCase() ?? 'other';
-    counts.set(trigger, (counts.get(trigger) ?? 0) + 1);
-  }
-  const parts = [...counts].map(([trigger, n]) => {
-    const [one, many] = kindNames[trigger] ?? [trigger, trigger];
-    return `${n} ${n === 1 ? one : many}`;
-  });
-  return `${functions.length} (${parts.join(', ')})`;
 }
 
 export async function runHost(appRoot: string, settings: HostSettings, storageNote: string): Promise<void> {

@@ -31,6 +31,8 @@ export interface HostOptions {
     prefix: string;
     leaseMs?: number;
     faults?: Faults;
+    /** The lease owner id; a host restarted by the supervisor keeps its predecessor's and takes its partitions at once. */
+    ownerId?: string;
   };
   /**
    * The file holding the host's system key for the Durable HTTP API (created on first start, mode 0600). Default:
@@ -232,6 +234,7 @@ async function startDurable(
     systemKey,
     ...(options.durable.faults ? { faults: options.durable.faults } : {}),
     ...(options.durable.leaseMs ? { leaseMs: options.durable.leaseMs } : {}),
+    ...(options.durable.ownerId ? { ownerId: options.durable.ownerId } : {}),
     ...(options.maxBodyBytes ? { maxBodyBytes: options.maxBodyBytes } : {}),
     log,
   });

@@ -37,6 +37,8 @@ export interface DurableRuntimeOptions {
   faults?: Faults;
   /** Partition lease duration in ms (default 15 s); a crashed host's partitions are taken over after it. */
   leaseMs?: number;
+  /** The lease owner id (default: a new one); a restarted host that reuses it takes its partitions at once. */
+  ownerId?: string;
   maxBodyBytes?: number;
   log?: (line: string) => void;
 }
@@ -83,7 +85,7 @@ export async function startDurableRuntime(o: DurableRuntimeOptions): Promise<Dur
   });
   leases = new PartitionLeases(
     tables.control,
-    { partitionCount: options.partitionCount, leaseMs: o.leaseMs ?? 15_000, faults, log },
+    { partitionCount: options.partitionCount, leaseMs: o.leaseMs ?? 15_000, faults, log, ...(o.ownerId ? { ownerId: o.ownerId } : {}) },
     {
       acquired: (p) => dispatcher.partitionAcquired(p),
       lost: (p) => dispatcher.partitionLost(p),
