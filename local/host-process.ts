@@ -77,6 +77,7 @@ export async function runHost(appRoot: string, settings: HostSettings, storageNo
       `  health:    curl ${shown}/api/health`,
       '  token:     npm run -s token -- --publisher contoso     (also: --customer --tenant T --user U, --operator)',
       `  try:       curl -H "Authorization: Bearer $(npm run -s token -- --publisher contoso)" ${shown}/api/me`,
+      ...(host.hostKeysFile ? [`  durable:   the Durable HTTP API needs the system key (code= or x-functions-key): systemKeys[0].value in ${path.relative(process.cwd(), host.hostKeysFile)}`] : []),
       '',
     ].join('\n'),
   );
