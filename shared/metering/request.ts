@@ -32,7 +32,9 @@ const text = (field: Field, max: number) =>
 const eventSchema = z.object({
   resourceId: z.string({ error: `The resourceId must be a GUID string.` }).regex(GUID, 'The resourceId must be a GUID.').optional(),
   resourceUri: z.string({ error: 'The resourceUri must be a string.' }).min(1, 'The resourceUri must not be empty.').max(1024).optional(),
-  quantity: z.number({ error: requiredOr('quantity', 'The quantity must be a number.') }),
+  // Any JSON number, `1e400` (Infinity) included: its range is a rule, InvalidQuantity (service/ingest.ts), not a
+  // malformed field (zod's number refuses Infinity).
+  quantity: z.custom<number>((v) => typeof v === 'number', { error: requiredOr('quantity', 'The quantity must be a number.') }),
   dimension: text('dimension', 128),
   effectiveStartTime: z
     .string({ error: requiredOr('effectiveStartTime', 'The effectiveStartTime must be an ISO 8601 date-time string.') })

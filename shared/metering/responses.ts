@@ -48,7 +48,8 @@ function echoOf(echo: UsageEventEcho) {
   return {
     ...(echo.resourceId !== undefined ? { resourceId: echo.resourceId } : {}),
     ...(echo.resourceUri !== undefined ? { resourceUri: echo.resourceUri } : {}),
-    ...(echo.quantity !== undefined ? { quantity: echo.quantity } : {}),
+    // JSON has no Infinity: a quantity sent as 1e400 is left out rather than echoed as null (decision 0311).
+    ...(echo.quantity !== undefined && Number.isFinite(echo.quantity) ? { quantity: echo.quantity } : {}),
     ...(echo.dimension !== undefined ? { dimension: echo.dimension } : {}),
     ...(echo.effectiveStartTime !== undefined ? { effectiveStartTime: echo.effectiveStartTime } : {}),
     ...(echo.planId !== undefined ? { planId: echo.planId } : {}),

@@ -6,7 +6,8 @@
  * Missing days are gaps, not zeros (seed 004 ~24495 "can gracefully handle long periods of missing data").
  */
 import { DAY_MS, isoDate } from './time';
-import { median, roundTo, usd } from './numbers';
+import { Decimal } from './decimal';
+import { median, QUANTITY_DIGITS, roundTo, USD_DIGITS } from './numbers';
 
 export interface DetectorOptions {
   /** Days of history the model looks back over. */
@@ -88,7 +89,7 @@ export function actionExpiry(anomaly: Pick<Anomaly, 'flaggedAt'>): Date {
 }
 
 export function financialImpactUSD(a: Pick<Anomaly, 'reportedUsage' | 'expectedUsage' | 'pricePerUnitUSD'>): number {
-  return usd((a.reportedUsage - a.expectedUsage) * a.pricePerUnitUSD);
+  return Decimal.of(a.reportedUsage).minus(Decimal.of(a.expectedUsage)).times(Decimal.of(a.pricePerUnitUSD)).round(USD_DIGITS).toNumber();
 }
 
 /** Local definition (A14): |reported − expected| / expected · 100. */
@@ -150,5 +151,5 @@ export function decisionLabel(decision: AnomalyDecision): string {
 /** The billing credit a decision implies: reported − new for "Mark as anomaly" (seed 004 ~22516), else none. */
 export function creditQuantity(anomaly: Anomaly): number {
   if (anomaly.decision !== 'MarkedAsAnomaly' || anomaly.newReportedUsage === undefined) return 0;
-  return roundTo(anomaly.reportedUsage - anomaly.newReportedUsage, 9);
+  return Decimal.of(anomaly.reportedUsage).minus(Decimal.of(anomaly.newReportedUsage)).round(QUANTITY_DIGITS).toNumber();
 }

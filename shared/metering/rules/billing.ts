@@ -5,11 +5,15 @@
  * quantity is shown for reference only and never subtracted (A11). Overage is billed monthly, annual terms
  * included (seed 004 ~15974), in periods anchored on the term's start day (E2: "based on the dates defined in
  * the term"). Credits from anomalies marked as anomalies reduce the period of the anomaly's usage date.
+ * Sums and products are exact and rounded once per line; totals add the rounded lines, so a statement always
+ * adds up; rows with a quantity out of bounds are never billed (decision record 0311).
  */
 import type { MeteredResource, PlanTerms, StoredUsage } from '../model';
 import { creditQuantity, type Anomaly } from './anomaly';
 import { toCsv, type CsvValue } from './csv';
-import { quantityOf, usd } from './numbers';
+import { Decimal } from './decimal';
+import { isBillablePrice, isBillableQuantity } from './limits';
+import { chargeOf, QUANTITY_DIGITS, USD_DIGITS } from './numbers';
 import { includedQuantity } from './resource';
 import { isoDate } from './time';
 
@@ -84,6 +88,13 @@ function versionKey(planId: string, offerVersion: number | undefined, dimension:
   return `${planId}\u0000${offerVersion ?? ''}\u0000${dimension}`;
 }
 
+/** A line's exact running sums; the line shows them rounded once (decision 0311). */
+interface Sums {
+  quantity: Decimal;
+  credit: Decimal;
+  creditUSD: Decimal;
+}
+
 /** Builds one statement from the period's accepted events (already filtered to the resource and period). */
 export function buildStatement(input: {
   resource: MeteredResource;
@@ -95,13 +106,15 @@ export function buildStatement(input: {
 }): Statement {
   const { resource, period } = input;
   const termUnit = resource.term?.termUnit;
-  const lines = new Map<string, StatementLine>();
-  const lineFor = (planId: string, offerVersion: number | undefined, dimension: string): StatementLine => {
+  const lines = new Map<string, { line: StatementLine; sums: Sums }>();
+  const termsFor = (planId: string, offerVersion: number | undefined, dimension: string) =>
+    input.termsOf(planId, offerVersion)?.dimensions.find((d) => d.id === dimension);
+  const lineFor = (planId: string, offerVersion: number | undefined, dimension: string) => {
     const key = versionKey(planId, offerVersion, dimension);
-    let line = lines.get(key);
-    if (!line) {
-      const terms = input.termsOf(planId, offerVersion)?.dimensions.find((d) => d.id === dimension);
-      line = {
+    let entry = lines.get(key);
+    if (!entry) {
+      const terms = termsFor(planId, offerVersion, dimension);
+      const line: StatementLine = {
         dimension,
         planId,
         ...(offerVersion !== undefined ? { offerVersion } : {}),
@@ -116,32 +129,44 @@ export function buildStatement(input: {
         adjustmentUSD: 0,
         netChargeUSD: 0,
       };
-      lines.set(key, line);
+      entry = { line, sums: { quantity: Decimal.ZERO, credit: Decimal.ZERO, creditUSD: Decimal.ZERO } };
+      lines.set(key, entry);
     }
-    return line;
+    return entry;
   };
   const inPeriod = (t: number) => t >= period.start.getTime() && t < period.end.getTime();
   for (const event of input.events) {
-    if (!inPeriod(Date.parse(event.effectiveAt))) continue;
-    const line = lineFor(event.planId, event.offerVersion, event.dimension);
-    line.acceptedQuantity = quantityOf(line.acceptedQuantity + event.quantity);
+    if (!inPeriod(Date.parse(event.effectiveAt)) || !isBillableQuantity(event.quantity)) continue;
+    if (!isBillablePrice(termsFor(event.planId, event.offerVersion, event.dimension)?.pricePerUnitUSD)) continue;
+    const { line, sums } = lineFor(event.planId, event.offerVersion, event.dimension);
+    sums.quantity = sums.quantity.plus(Decimal.of(event.quantity));
     line.eventCount += 1;
   }
   for (const anomaly of input.anomalies) {
     const credit = creditQuantity(anomaly);
-    if (credit <= 0 || anomaly.resourceKey !== resource.resourceKey) continue;
+    if (credit <= 0 || anomaly.resourceKey !== resource.resourceKey || !isBillablePrice(anomaly.pricePerUnitUSD)) continue;
     if (!inPeriod(Date.parse(`${anomaly.usageDate}T00:00:00Z`))) continue;
-    const candidates = [...lines.values()].filter((l) => l.dimension === anomaly.meterId && l.planId === anomaly.planId);
-    const line = candidates[0] ?? lineFor(anomaly.planId, undefined, anomaly.meterId);
-    line.adjustmentQuantity = quantityOf(line.adjustmentQuantity - credit);
-    line.adjustmentUSD = usd(line.adjustmentUSD - credit * anomaly.pricePerUnitUSD);
+    const candidates = [...lines.values()].filter(({ line }) => line.dimension === anomaly.meterId && line.planId === anomaly.planId);
+    const { sums } = candidates[0] ?? lineFor(anomaly.planId, undefined, anomaly.meterId);
+    sums.credit = sums.credit.plus(Decimal.of(credit));
+    sums.creditUSD = sums.creditUSD.plus(Decimal.of(credit).times(Decimal.of(anomaly.pricePerUnitUSD)));
   }
-  const sorted = [...lines.values()].sort((a, b) => a.dimension.localeCompare(b.dimension) || a.planId.localeCompare(b.planId));
-  for (const line of sorted) {
-    line.chargeUSD = usd(line.acceptedQuantity * line.pricePerUnitUSD);
-    line.netChargeUSD = usd(line.chargeUSD + line.adjustmentUSD);
+  const sorted = [...lines.values()].sort(
+    (a, b) => a.line.dimension.localeCompare(b.line.dimension) || a.line.planId.localeCompare(b.line.planId),
+  );
+  let totalCharge = Decimal.ZERO;
+  let totalAdjustment = Decimal.ZERO;
+  for (const { line, sums } of sorted) {
+    const charge = chargeOf(sums.quantity, line.pricePerUnitUSD);
+    const adjustment = sums.creditUSD.round(USD_DIGITS).negate();
+    line.acceptedQuantity = sums.quantity.round(QUANTITY_DIGITS).toNumber();
+    line.chargeUSD = charge.toNumber();
+    line.adjustmentQuantity = sums.credit.round(QUANTITY_DIGITS).negate().toNumber();
+    line.adjustmentUSD = adjustment.toNumber();
+    line.netChargeUSD = charge.plus(adjustment).toNumber();
+    totalCharge = totalCharge.plus(charge);
+    totalAdjustment = totalAdjustment.plus(adjustment);
   }
-  const total = (pick: (l: StatementLine) => number) => usd(sorted.reduce((sum, l) => sum + pick(l), 0));
   return {
     subscriptionId: resource.resourceKey,
     publisherId: resource.publisherId,
@@ -150,10 +175,10 @@ export function buildStatement(input: {
     periodStart: isoDate(period.start),
     periodEnd: isoDate(new Date(period.end.getTime() - 1)),
     currency: 'USD',
-    lines: sorted,
-    totalChargeUSD: total((l) => l.chargeUSD),
-    totalAdjustmentUSD: total((l) => l.adjustmentUSD),
-    totalNetUSD: total((l) => l.netChargeUSD),
+    lines: sorted.map(({ line }) => line),
+    totalChargeUSD: totalCharge.toNumber(),
+    totalAdjustmentUSD: totalAdjustment.toNumber(),
+    totalNetUSD: totalCharge.plus(totalAdjustment).toNumber(),
     closed: input.now.getTime() >= period.end.getTime(),
     generatedAt: input.now.toISOString(),
   };

@@ -1,11 +1,35 @@
-/** Sums and products of decimal quantities and prices without binary-float noise (0.1 + 0.2 → 0.3). */
+/**
+ * Quantities and money as metering shows them (decision records 0304, 0311): computed exactly (rules/decimal.ts),
+ * rounded once, quantities to 9 decimals and USD to 6, and sent as JSON numbers.
+ */
+import { Decimal } from './decimal';
+
+export const QUANTITY_DIGITS = 9;
+export const USD_DIGITS = 6;
+
+/** The value rounded exactly (halves away from zero); never NaN or Infinity for a finite input. */
 export function roundTo(value: number, digits: number): number {
-  const f = 10 ** digits;
-  return Math.round(value * f) / f;
+  return Decimal.of(value).round(digits).toNumber();
 }
 
-export const quantityOf = (value: number): number => roundTo(value, 9);
-export const usd = (value: number): number => roundTo(value, 6);
+export const quantityOf = (value: number): number => roundTo(value, QUANTITY_DIGITS);
+export const usd = (value: number): number => roundTo(value, USD_DIGITS);
+
+/** Σ values, exact, shown as a quantity. */
+export function sumQuantities(values: Iterable<number>): number {
+  return Decimal.sum(values).round(QUANTITY_DIGITS).toNumber();
+}
+
+/** Σ values, exact, shown as USD. */
+export function sumUsd(values: Iterable<number>): number {
+  return Decimal.sum(values).round(USD_DIGITS).toNumber();
+}
+
+/** quantity × price per unit, exact, rounded once to the micro-dollar ("the product of Price and Usage Quantity"). */
+export function chargeOf(quantity: Decimal | number, pricePerUnitUSD: number): Decimal {
+  const q = typeof quantity === 'number' ? Decimal.of(quantity) : quantity;
+  return q.times(Decimal.of(pricePerUnitUSD)).round(USD_DIGITS);
+}
 
 export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);

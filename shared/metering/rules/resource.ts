@@ -2,6 +2,7 @@
  * Which resource may be billed, under which plan and dimension (specs/metering.md 2.5, 2.8, A7, A8, A17).
  */
 import type { DimensionTerms, MeteredResource, PlanPeriod } from '../model';
+import { isBillablePrice } from './limits';
 
 /**
  * The plan in force at an instant: the latest history entry that started at or before it. An instant before the
@@ -39,8 +40,9 @@ export function includedQuantity(dimension: DimensionTerms, termUnit: 'P1M' | 'P
 }
 
 /**
- * A dimension usage can be reported on: defined for the plan, enabled on it (seed 004 ~7708, ~16007) and not
- * infinite, since an infinite dimension "will never incur a charge" (seed 004 ~7711; A8). IDs match case-sensitively.
+ * A dimension usage can be reported on: defined for the plan, enabled on it (seed 004 ~7708, ~16007), not
+ * infinite, since an infinite dimension "will never incur a charge" (seed 004 ~7711; A8), and priced within what
+ * metering bills (rules/limits.ts, decision 0311). IDs match case-sensitively.
  */
 export function billableDimension(
   dimensions: readonly DimensionTerms[],
@@ -49,6 +51,7 @@ export function billableDimension(
 ): DimensionTerms | undefined {
   const dimension = dimensions.find((d) => d.id === id);
   if (!dimension || !dimension.enabled) return undefined;
+  if (!isBillablePrice(dimension.pricePerUnitUSD)) return undefined;
   if (includedQuantity(dimension, termUnit) === 'unlimited') return undefined;
   return dimension;
 }

@@ -15,7 +15,9 @@ import type { MeteredResource, PlanTerms, StoredUsage } from '../model';
 import type { Anomaly } from './anomaly';
 import { financialImpactUSD } from './anomaly';
 import { toCsv, type CsvValue } from './csv';
-import { quantityOf, usd } from './numbers';
+import { Decimal } from './decimal';
+import { isBillablePrice, isBillableQuantity } from './limits';
+import { chargeOf, QUANTITY_DIGITS } from './numbers';
 import { isoDate } from './time';
 
 export const USAGE_REPORT_COLUMNS = [
@@ -88,23 +90,35 @@ export interface ReportInput {
 
 const anomalyKey = (resourceKey: string, meterId: string, day: string) => `${resourceKey}\u0000${meterId}\u0000${day}`;
 
+/**
+ * Whether an accepted event counts in the report: as on the statements, only quantities within the bounds and
+ * priced within them, so that no row can sum to Infinity (decision record 0311).
+ */
+function reported(input: ReportInput, e: StoredUsage): boolean {
+  if (!isBillableQuantity(e.quantity)) return false;
+  const price = input.termsOf(e.offerId, e.planId, e.offerVersion)?.dimensions.find((d) => d.id === e.dimension)?.pricePerUnitUSD;
+  return isBillablePrice(price);
+}
+
 /** The report rows of the given accepted events, sorted by day, customer, meter and plan. */
 export function usageReportRows(input: ReportInput): UsageReportRow[] {
-  const groups = new Map<string, { first: StoredUsage; day: string; quantity: number }>();
+  const groups = new Map<string, { first: StoredUsage; day: string; quantity: Decimal }>();
   for (const e of input.events) {
+    if (!reported(input, e)) continue;
     const day = isoDate(new Date(e.effectiveAt));
     const key = [day, e.resourceKey, e.dimension, e.planId, e.offerVersion ?? ''].join('\u0000');
     const group = groups.get(key);
-    if (group) group.quantity = quantityOf(group.quantity + e.quantity);
-    else groups.set(key, { first: e, day, quantity: e.quantity });
+    if (group) group.quantity = group.quantity.plus(Decimal.of(e.quantity));
+    else groups.set(key, { first: e, day, quantity: Decimal.of(e.quantity) });
   }
   const flags = new Map(input.anomalies.map((a) => [anomalyKey(a.resourceKey, a.meterId, a.usageDate), a]));
-  const rows = [...groups.values()].map(({ first: e, day, quantity }): UsageReportRow => {
+  const rows = [...groups.values()].map(({ first: e, day, quantity: exact }): UsageReportRow => {
     const terms = input.termsOf(e.offerId, e.planId, e.offerVersion);
     const dimension = terms?.dimensions.find((d) => d.id === e.dimension);
     const price = dimension?.pricePerUnitUSD ?? 0;
     const resource = input.resourceOf(e.resourceKey);
-    const charge = usd(quantity * price);
+    const quantity = exact.round(QUANTITY_DIGITS).toNumber();
+    const charge = chargeOf(exact, price).toNumber();
     const customMeters = (terms?.dimensions.length ?? 0) > 0;
     const flag = customMeters ? flags.get(anomalyKey(e.resourceKey, e.dimension, day)) : undefined;
     const acted = flag?.decision !== undefined;

@@ -20,7 +20,8 @@ import {
   type DetectorOptions,
 } from '../rules/anomaly';
 import { toCsv } from '../rules/csv';
-import { roundTo, usd } from '../rules/numbers';
+import { isBillablePrice, isBillableQuantity } from '../rules/limits';
+import { chargeOf, roundTo, sumQuantities } from '../rules/numbers';
 import { DAY_MS, daysBetween, isoDate, startOfDay } from '../rules/time';
 import { mapLimit } from '../../concurrency';
 
@@ -111,7 +112,7 @@ export function viewOf(a: Anomaly): AnomalyView {
     deviation: deviationPercent(a),
     pricePerUnitUSD: a.pricePerUnitUSD,
     payoutCurrency: 'USD',
-    estimatedExtendedChargePC: usd(a.reportedUsage * a.pricePerUnitUSD),
+    estimatedExtendedChargePC: chargeOf(a.reportedUsage, a.pricePerUnitUSD).toNumber(),
     estimatedFinancialImpactUSD: financialImpactUSD(a),
     state: a.decision ? 'acted' : 'unacknowledged',
     partnerCenterDetectedAnomaly: 1,
@@ -269,6 +270,7 @@ export class Anomalies {
     const context = s.context.get(day) as StoredUsage;
     const terms = await this.#deps.plans.terms(publisherId, context.offerId, context.planId, context.offerVersion);
     const price = terms?.dimensions.find((d) => d.id === s.dimension)?.pricePerUnitUSD ?? 0;
+    if (!isBillablePrice(price)) return false; // never billed, so no financial impact to flag (decision 0311)
     const resource = await this.#deps.resources.lookup({ kind: 'resourceId', resourceId: s.resourceKey }).catch(() => undefined);
     const anomaly: Anomaly = {
       anomalyId: nameGuid('metering-anomaly', `${publisherId}|${s.resourceKey}|${s.dimension}|${day}`),
@@ -293,6 +295,7 @@ export class Anomalies {
 function seriesOf(events: readonly StoredUsage[]): Series[] {
   const map = new Map<string, Series>();
   for (const e of events) {
+    if (!isBillableQuantity(e.quantity)) continue; // rows stored before decision 0311 may be out of bounds
     const key = `${e.resourceKey}|${e.dimension}`;
     let s = map.get(key);
     if (!s) {
@@ -300,7 +303,7 @@ function seriesOf(events: readonly StoredUsage[]): Series[] {
       map.set(key, s);
     }
     const day = isoDate(new Date(e.effectiveAt));
-    s.values.set(day, roundTo((s.values.get(day) ?? 0) + e.quantity, 9));
+    s.values.set(day, sumQuantities([s.values.get(day) ?? 0, e.quantity]));
     s.context.set(day, e);
   }
   return [...map.values()];

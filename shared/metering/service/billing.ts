@@ -8,6 +8,7 @@ import type { MeteredResource, PlanTerms, StoredUsage } from '../model';
 import type { AnomalyStore, ExportFile, ExportSink, PlanDimensions, ResourceDirectory, UsageStore } from '../ports';
 import type { Anomaly } from '../rules/anomaly';
 import { billingPeriod, buildStatement, statementsCsv, type BillingPeriod, type Statement } from '../rules/billing';
+import { sumUsd } from '../rules/numbers';
 import { daysBetween, DAY_MS } from '../rules/time';
 import { mapLimit } from '../../concurrency';
 
@@ -65,7 +66,7 @@ export class Billing {
       { ...EXPORT_FORMATS.csv, body: statementsCsv(statements) },
     ];
     const written = await this.#deps.exports.write(publisherId, month, files);
-    const totalNetUSD = Math.round(statements.reduce((s, st) => s + st.totalNetUSD, 0) * 1e6) / 1e6;
+    const totalNetUSD = sumUsd(statements.map((st) => st.totalNetUSD));
     return { period: month, statementCount: statements.length, totalNetUSD, files: written };
   }
 

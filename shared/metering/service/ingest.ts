@@ -8,6 +8,7 @@ import type { Clock } from '../../clock';
 import type { Faults } from '../../faults';
 import type { AcceptedEvent, EventField, MeteredResource, StoredUsage, UsageEventInput, UsageStatus } from '../model';
 import type { PlanDimensions, ResourceDirectory, UsageStore } from '../ports';
+import { checkQuantity, MAX_QUANTITY } from '../rules/limits';
 import { billableDimension, isActiveFor, planAt } from '../rules/resource';
 import { checkWindow, dayKey, hourKey, messageTime } from '../rules/time';
 
@@ -147,7 +148,8 @@ export class UsageIngestion {
     if (!billableDimension(terms.dimensions, input.dimension, resource.term?.termUnit)) {
       return reject('InvalidDimension', 'Dimension', `The dimension '${input.dimension}' is invalid for this offer/plan.`);
     }
-    if (input.quantity <= 0) return reject('InvalidQuantity', 'Quantity', 'The quantity must be greater than 0.');
+    const quantity = checkQuantity(input.quantity);
+    if (quantity !== 'ok') return reject('InvalidQuantity', 'Quantity', QUANTITY_MESSAGES[quantity]);
     const window = checkWindow(at, now, this.#options.futureSkewMs);
     if (window === 'expired') {
       return reject('Expired', 'EffectiveStartTime', 'effectiveStartTime is more than 24 hours in the past. Event has expired.');
@@ -174,6 +176,12 @@ export class UsageIngestion {
     };
   }
 }
+
+const QUANTITY_MESSAGES = {
+  notPositive: 'The quantity must be greater than 0.',
+  notFinite: 'The quantity must be a finite number.',
+  tooLarge: `The quantity must be at most ${MAX_QUANTITY} for one hour.`,
+} as const;
 
 function notActiveMessage(resource: MeteredResource): string {
   if (resource.status === 'Unsubscribed') return 'The SaaS subscription was canceled before the effectiveStartTime.';

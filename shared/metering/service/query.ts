@@ -6,7 +6,9 @@
  */
 import type { StoredUsage } from '../model';
 import type { PlanDimensions, UsageStore } from '../ports';
-import { quantityOf } from '../rules/numbers';
+import { Decimal } from '../rules/decimal';
+import { isBillableQuantity } from '../rules/limits';
+import { QUANTITY_DIGITS } from '../rules/numbers';
 import { daysBetween, isoDate } from '../rules/time';
 import { mapLimit } from '../../concurrency';
 
@@ -52,9 +54,10 @@ export class UsageQueries {
     if (filter.reconStatus !== undefined && filter.reconStatus !== 'Accepted') return [];
     const days = daysBetween(filter.start, filter.end);
     const perDay = await mapLimit(days, 8, (day) => this.#usage.listDay(publisherId, day));
-    const groups = new Map<string, { first: StoredUsage; quantity: number; count: number; day: string }>();
+    const groups = new Map<string, { first: StoredUsage; quantity: Decimal; count: number; day: string }>();
     for (const events of perDay) {
       for (const e of events) {
+        if (!isBillableQuantity(e.quantity)) continue; // rows stored before decision 0311 may be out of bounds
         if (filter.offerId !== undefined && e.offerId !== filter.offerId) continue;
         if (filter.planId !== undefined && e.planId !== filter.planId) continue;
         if (filter.dimension !== undefined && e.dimension !== filter.dimension) continue;
@@ -64,14 +67,15 @@ export class UsageQueries {
         const key = `${day}|${e.resourceKey}|${e.dimension}|${e.planId}`;
         const group = groups.get(key);
         if (group) {
-          group.quantity = quantityOf(group.quantity + e.quantity);
+          group.quantity = group.quantity.plus(Decimal.of(e.quantity));
           group.count += 1;
-        } else groups.set(key, { first: e, quantity: e.quantity, count: 1, day });
+        } else groups.set(key, { first: e, quantity: Decimal.of(e.quantity), count: 1, day });
       }
     }
     const rows: UsageRow[] = [];
     for (const g of groups.values()) {
       const e = g.first;
+      const quantity = g.quantity.round(QUANTITY_DIGITS).toNumber();
       const terms = await this.#plans.terms(publisherId, e.offerId, e.planId, e.offerVersion).catch(() => undefined);
       rows.push({
         usageDate: `${g.day}T00:00:00Z`,
@@ -84,8 +88,8 @@ export class UsageQueries {
         offerType: e.resourceKind === 'saas' ? 'SaaS' : 'ManagedApplication',
         ...(e.azureSubscriptionId ? { azureSubscriptionId: e.azureSubscriptionId } : {}),
         reconStatus: 'Accepted',
-        submittedQuantity: g.quantity,
-        processedQuantity: g.quantity,
+        submittedQuantity: quantity,
+        processedQuantity: quantity,
         submittedCount: g.count,
       });
     }
