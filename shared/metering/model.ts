@@ -95,6 +95,11 @@ export interface MeteredResource {
   publisherId: string;
   offerId: string;
   status: ResourceStatus;
+  /**
+   * When the resource became subscribed (a SaaS subscription's activation). Usage is accepted and billed only
+   * from the UTC hour containing it; absent = the first plan's `from` (rules/resource.ts `usageStart`).
+   */
+  activatedAt?: string;
   /** When an Unsubscribed resource was canceled: usage for hours before it is still accepted (E2). */
   canceledAt?: string;
   /** Plan history, any order; see rules/resource.ts `planAt`. */

@@ -44,12 +44,15 @@ describe('catalog → SaaS → metering', () => {
     });
     expect(bought.status, JSON.stringify(bought.json)).toBe(201);
     const subscriptionId = String(bought.json['subscriptionId']);
+    const beforeActivation = Date.now();
     const activate = await call('POST', `/api/saas/subscriptions/${subscriptionId}/activate?api-version=2018-08-31`, 'publisher', {
       planId: 'basic',
     });
     expect(activate.status, JSON.stringify(activate.json)).toBe(200);
 
-    const hour = new Date(Date.now() - 3600_000).toISOString().slice(0, 13) + ':05:00Z';
+    // Usage is accepted from the hour of activation on (decision 0311): the start of the current hour, which is
+    // that hour or a later one, and never in the future. (This used to be the previous hour, before activation.)
+    const hour = new Date().toISOString().slice(0, 13) + ':00:00Z';
     const event = { resourceId: subscriptionId, quantity: 12.5, dimension: 'email', effectiveStartTime: hour, planId: 'basic' };
     const first = await call('POST', '/api/usageEvent?api-version=2018-08-31', 'publisher', event);
     expect(first.status, JSON.stringify(first.json)).toBe(200);
@@ -60,6 +63,12 @@ describe('catalog → SaaS → metering', () => {
       planId: 'basic',
       quantity: 12.5,
     });
+
+    // The hour before the one the subscription was activated in has nothing to bill (decision 0311).
+    const early = new Date(Math.floor(beforeActivation / 3600_000) * 3600_000 - 1).toISOString();
+    const before = await call('POST', '/api/usageEvent?api-version=2018-08-31', 'publisher', { ...event, effectiveStartTime: early });
+    expect(before.status, JSON.stringify(before.json)).toBe(400);
+    expect(before.json).toMatchObject({ code: 'BadArgument', details: [{ code: 'ResourceNotActive', target: 'ResourceId' }] });
 
     const again = await call('POST', '/api/usageEvent?api-version=2018-08-31', 'publisher', { ...event, quantity: 3 });
     expect(again.status).toBe(409);

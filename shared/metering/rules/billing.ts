@@ -6,7 +6,7 @@
  * included (seed 004 ~15974), in periods anchored on the term's start day (E2: "based on the dates defined in
  * the term"). Credits from anomalies marked as anomalies reduce the period of the anomaly's usage date.
  * Sums and products are exact and rounded once per line; totals add the rounded lines, so a statement always
- * adds up; rows with a quantity out of bounds are never billed (decision record 0311).
+ * adds up. Usage before the hour the resource was subscribed in is never billed (decision record 0311).
  */
 import type { MeteredResource, PlanTerms, StoredUsage } from '../model';
 import { creditQuantity, type Anomaly } from './anomaly';
@@ -14,7 +14,7 @@ import { toCsv, type CsvValue } from './csv';
 import { Decimal } from './decimal';
 import { isBillablePrice, isBillableQuantity } from './limits';
 import { chargeOf, QUANTITY_DIGITS, USD_DIGITS } from './numbers';
-import { includedQuantity } from './resource';
+import { includedQuantity, startedBy } from './resource';
 import { isoDate } from './time';
 
 export interface BillingPeriod {
@@ -88,6 +88,14 @@ function versionKey(planId: string, offerVersion: number | undefined, dimension:
   return `${planId}\u0000${offerVersion ?? ''}\u0000${dimension}`;
 }
 
+/**
+ * Whether an accepted event is billed on the resource's statements: only from the hour the resource was
+ * subscribed in, and only with a quantity within the bounds (rows stored before decision 0311 may break either).
+ */
+export function isBilledEvent(resource: MeteredResource, event: Pick<StoredUsage, 'effectiveAt' | 'quantity'>): boolean {
+  return isBillableQuantity(event.quantity) && startedBy(resource, new Date(event.effectiveAt));
+}
+
 /** A line's exact running sums; the line shows them rounded once (decision 0311). */
 interface Sums {
   quantity: Decimal;
@@ -136,7 +144,7 @@ export function buildStatement(input: {
   };
   const inPeriod = (t: number) => t >= period.start.getTime() && t < period.end.getTime();
   for (const event of input.events) {
-    if (!inPeriod(Date.parse(event.effectiveAt)) || !isBillableQuantity(event.quantity)) continue;
+    if (!inPeriod(Date.parse(event.effectiveAt)) || !isBilledEvent(resource, event)) continue;
     if (!isBillablePrice(termsFor(event.planId, event.offerVersion, event.dimension)?.pricePerUnitUSD)) continue;
     const { line, sums } = lineFor(event.planId, event.offerVersion, event.dimension);
     sums.quantity = sums.quantity.plus(Decimal.of(event.quantity));

@@ -18,6 +18,7 @@ import { toCsv, type CsvValue } from './csv';
 import { Decimal } from './decimal';
 import { isBillablePrice, isBillableQuantity } from './limits';
 import { chargeOf, QUANTITY_DIGITS } from './numbers';
+import { startedBy } from './resource';
 import { isoDate } from './time';
 
 export const USAGE_REPORT_COLUMNS = [
@@ -91,13 +92,16 @@ export interface ReportInput {
 const anomalyKey = (resourceKey: string, meterId: string, day: string) => `${resourceKey}\u0000${meterId}\u0000${day}`;
 
 /**
- * Whether an accepted event counts in the report: as on the statements, only quantities within the bounds and
- * priced within them, so that no row can sum to Infinity (decision record 0311).
+ * Whether an accepted event counts in the report: as on the statements (rules/billing.ts `isBilledEvent`), only
+ * quantities within the bounds, priced within them, and from the hour its resource was subscribed in (when the
+ * directory still knows the resource), so that no row can sum to Infinity (decision record 0311).
  */
 function reported(input: ReportInput, e: StoredUsage): boolean {
   if (!isBillableQuantity(e.quantity)) return false;
   const price = input.termsOf(e.offerId, e.planId, e.offerVersion)?.dimensions.find((d) => d.id === e.dimension)?.pricePerUnitUSD;
-  return isBillablePrice(price);
+  if (!isBillablePrice(price)) return false;
+  const resource = input.resourceOf(e.resourceKey);
+  return resource === undefined || startedBy(resource, new Date(e.effectiveAt));
 }
 
 /** The report rows of the given accepted events, sorted by day, customer, meter and plan. */

@@ -7,7 +7,7 @@ import { NotFoundError } from '../../http/errors';
 import type { MeteredResource, PlanTerms, StoredUsage } from '../model';
 import type { AnomalyStore, ExportFile, ExportSink, PlanDimensions, ResourceDirectory, UsageStore } from '../ports';
 import type { Anomaly } from '../rules/anomaly';
-import { billingPeriod, buildStatement, statementsCsv, type BillingPeriod, type Statement } from '../rules/billing';
+import { billingPeriod, buildStatement, isBilledEvent, statementsCsv, type BillingPeriod, type Statement } from '../rules/billing';
 import { sumUsd } from '../rules/numbers';
 import { daysBetween, DAY_MS } from '../rules/time';
 import { mapLimit } from '../../concurrency';
@@ -85,10 +85,10 @@ export class Billing {
     const statements: Statement[] = [];
     for (const [resourceKey, list] of [...byResource].sort(([a], [b]) => a.localeCompare(b))) {
       const resource =
-        (await this.#deps.resources.lookup({ kind: 'resourceId', resourceId: resourceKey })) ??
-        orphan(resourceKey, publisherId, list[0] as StoredUsage);
+        (await this.#deps.resources.lookup({ kind: 'resourceId', resourceId: resourceKey })) ?? orphan(resourceKey, publisherId, list);
       const periods = new Map<number, BillingPeriod>();
       for (const e of list) {
+        if (!isBilledEvent(resource, e)) continue; // no statement for usage that is never billed
         const period = billingPeriod(resource.term, new Date(e.effectiveAt));
         if (period.start >= monthStart && period.start < monthEnd) periods.set(period.start.getTime(), period);
       }
@@ -126,8 +126,9 @@ export class Billing {
   }
 }
 
-/** A resource the directory no longer knows still gets its statement, in calendar months. */
-function orphan(resourceKey: string, publisherId: string, sample: StoredUsage): MeteredResource {
+/** A resource the directory no longer knows still gets its statement, in calendar months, from its first usage. */
+function orphan(resourceKey: string, publisherId: string, events: readonly StoredUsage[]): MeteredResource {
+  const sample = events.reduce((first, e) => (Date.parse(e.effectiveAt) < Date.parse(first.effectiveAt) ? e : first));
   return {
     resourceKey,
     kind: sample.resourceKind,

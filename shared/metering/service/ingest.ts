@@ -9,7 +9,7 @@ import type { Faults } from '../../faults';
 import type { AcceptedEvent, EventField, MeteredResource, StoredUsage, UsageEventInput, UsageStatus } from '../model';
 import type { PlanDimensions, ResourceDirectory, UsageStore } from '../ports';
 import { checkQuantity, MAX_QUANTITY } from '../rules/limits';
-import { billableDimension, isActiveFor, planAt } from '../rules/resource';
+import { billableDimension, isActiveFor, planAt, startedBy, usageStart } from '../rules/resource';
 import { checkWindow, dayKey, hourKey, messageTime } from '../rules/time';
 
 export type RejectionStatus = Exclude<UsageStatus, 'Accepted' | 'Duplicate' | 'Error'>;
@@ -137,7 +137,7 @@ export class UsageIngestion {
     }
     const at = input.effectiveAt;
     if (!isActiveFor(resource, at, this.#options)) {
-      return reject('ResourceNotActive', resourceField, notActiveMessage(resource));
+      return reject('ResourceNotActive', resourceField, notActiveMessage(resource, at));
     }
     const plan = planAt(resource, at);
     if (!plan || plan.planId !== input.planId) {
@@ -183,7 +183,13 @@ const QUANTITY_MESSAGES = {
   tooLarge: `The quantity must be at most ${MAX_QUANTITY} for one hour.`,
 } as const;
 
-function notActiveMessage(resource: MeteredResource): string {
+function notActiveMessage(resource: MeteredResource, at: Date): string {
+  if (!startedBy(resource, at)) {
+    const start = usageStart(resource);
+    return start
+      ? `The effectiveStartTime is before the subscription started; usage is accepted from ${start.toISOString()}.`
+      : 'The resource was never activated.';
+  }
   if (resource.status === 'Unsubscribed') return 'The SaaS subscription was canceled before the effectiveStartTime.';
   return `The resource is suspended or was never activated (status ${resource.status}); SaaS subscription is not in Subscribed status.`;
 }

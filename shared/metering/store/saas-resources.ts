@@ -11,8 +11,14 @@ import type { ResourceDirectory } from '../ports';
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export function toMeteredResource(record: SubscriptionRecord): MeteredResource {
+  // Usage starts at activation, not at purchase: until then the subscription is PendingFulfillmentStart, the
+  // customer is not billed (paidSince), and "never activated" is ResourceNotActive (decision 0311).
+  const activatedAt = record.statusHistory.find((h) => h.status === 'Subscribed')?.at;
+  // A subscription canceled before it was ever activated had no hour of use to report.
   const canceledAt =
-    record.status === 'Unsubscribed' ? record.statusHistory.filter((h) => h.status === 'Unsubscribed').at(-1)?.at : undefined;
+    record.status === 'Unsubscribed' && activatedAt
+      ? record.statusHistory.filter((h) => h.status === 'Unsubscribed').at(-1)?.at
+      : undefined;
   // The SaaS rules own the term (trial month, then terms anchored where billing started), so metering's
   // "current term" never drifts from the subscription's own.
   const term = currentTerm(record);
@@ -22,6 +28,7 @@ export function toMeteredResource(record: SubscriptionRecord): MeteredResource {
     publisherId: record.publisherId,
     offerId: record.offerId,
     status: record.status,
+    ...(activatedAt ? { activatedAt } : {}),
     ...(canceledAt ? { canceledAt } : {}),
     plans: record.planHistory.map((p) => ({ planId: p.planId, offerVersion: record.offerVersion, from: p.from })),
     ...(term ? { term: { termUnit: record.termUnit, startDate: term.startDate } } : {}),

@@ -113,6 +113,7 @@ describe('interim resource and plan tables (decision record 0300)', () => {
       kind: 'managedApp',
       resourceUri: '/subscriptions/c0ffee00/resourceGroups/rg/providers/Microsoft.Solutions/applications/coa-1',
       term: { termUnit: 'P1M', startDate: '2024-03-01' },
+      activatedAt: '2024-03-01T15:45:00Z',
       canceledAt: '2024-03-10T11:00:00Z',
     });
     await directory.put(resource);

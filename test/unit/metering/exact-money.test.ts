@@ -35,7 +35,7 @@ const MAX_PLAN: PlanTerms = {
   ],
 };
 const TERM = { termUnit: 'P1M', startDate: '2024-03-01' } as const;
-const resource = saas(ID, 'max', { term: TERM, customerName: 'Max Corp' });
+const resource = saas(ID, 'max', { term: TERM, activatedAt: '2024-03-01T00:00:00Z', customerName: 'Max Corp' });
 const MARCH = billingPeriod(TERM, new Date('2024-03-15T00:00:00Z'));
 const HOURS = 31 * 24; // 744: every hour of the period [2024-03-01, 2024-04-01)
 
