@@ -19,14 +19,14 @@ export function triggerType(fn: RegisteredFunction): string {
 }
 
 /** Counts by trigger type, in registration order of first appearance. */
-export function countByTrigger(functions: RegisteredFunction[]): Map<string, number> {
+export function countByTrigger(functions: readonly RegisteredFunction[]): Map<string, number> {
   const counts = new Map<string, number>();
   for (const fn of functions) counts.set(triggerType(fn), (counts.get(triggerType(fn)) ?? 0) + 1);
   return counts;
 }
 
 /** "66 (60 HTTP, 2 timers, 1 orchestration, 3 activities)": the parts always add up to the total. */
-export function describeFunctions(functions: RegisteredFunction[]): string {
+export function describeFunctions(functions: readonly RegisteredFunction[]): string {
   const counts = countByTrigger(functions);
   const order = [...Object.keys(LABELS), ...[...counts.keys()].filter((k) => !(k in LABELS))];
   const parts = order.flatMap((type) => {
