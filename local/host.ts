@@ -65,20 +65,7 @@ export function readHostJson(appRoot: string): HostJson {
   return JSON.parse(readFileSync(file, 'utf8')) as HostJson;
 }
 
-/** Core Tools copies `Values` of local.settings.json into the environment; so does the local host. */
-export function applyLocalSettings(appRoot: string, env: NodeJS.ProcessEnv = process.env): string[] {
-  const file = path.join(appRoot, 'local.settings.json');
-  if (!existsSync(file)) return [];
-  const parsed = JSON.parse(readFileSync(file, 'utf8')) as { Values?: Record<string, unknown> };
-  const applied: string[] = [];
-  for (const [key, value] of Object.entries(parsed.Values ?? {})) {
-    if (env[key] === undefined && value !== undefined && value !== null) {
-      env[key] = typeof value === 'string' ? value : JSON.stringify(value);
-      applied.push(key);
-    }
-  }
-  return applied;
-}
+export { applyLocalSettings } from './local-settings';
 
 function globToRegExp(pattern: string): RegExp {
   let source = '';

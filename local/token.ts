@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import { LocalKeyStore, rotateKeyFile } from '../shared/auth/keys';
 import { mintToken, nameGuid, type TokenRequest } from '../shared/auth/tokens';
 import { MARKETPLACE_API_RESOURCE, parseConfig } from '../shared/config';
-import { applyLocalSettings } from './host';
+import { applyLocalSettings } from './local-settings';
 
 const appRoot = path.resolve(__dirname, '..', '..');
 const CUSTOMER_AUDIENCE = 'api://marketplace-backend';
