@@ -7,6 +7,8 @@ import path from 'node:path';
 import { crashFaults } from './durable/faults';
 import { describeFunctions } from './function-kinds';
 import type { DurableStorage } from './durable';
+import { config } from '../shared/config';
+import { describeOutboundPolicy } from '../shared/http/outbound';
 import { resolveEntries, startHost } from './host';
 import type { HostSettings } from './settings';
 
@@ -74,6 +76,7 @@ export async function runHost(appRoot: string, settings: HostSettings, storageNo
       `Marketplace backend listening on ${shown}`,
       `  storage:   ${storageNote}`,
       `  functions: ${describeFunctions(host.functions)}`,
+      `  outbound:  ${describeOutboundPolicy(config().outbound)}`,
       `  health:    curl ${shown}/api/health`,
       '  token:     npm run -s token -- --publisher contoso     (also: --customer --tenant T --user U, --operator)',
       `  try:       curl -H "Authorization: Bearer $(npm run -s token -- --publisher contoso)" ${shown}/api/me`,
