@@ -7,10 +7,11 @@
  * default `.local/`), is created on first start with mode 0600, and is shared by every host using that folder
  * (two hosts on one task hub agree on one key, as the instances of a Function App do).
  */
-import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
-import { closeSync, existsSync, linkSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import path from 'node:path';
+import { createFileOnce } from '../shared/files';
 
 /** The name under which the Functions host keeps the Durable extension's system key. */
 export const DURABLE_SYSTEM_KEY = 'durabletask_extension';
@@ -65,22 +66,8 @@ export function readSystemKey(file: string): string {
  */
 export function loadOrCreateSystemKey(file: string): string {
   if (existsSync(file)) return readSystemKey(file);
-  mkdirSync(path.dirname(file), { recursive: true });
-  const temp = `${file}.${process.pid}.${randomUUID()}.tmp`;
   const content: HostKeysFile = { systemKeys: [{ name: DURABLE_SYSTEM_KEY, value: newKeyValue() }] };
-  const fd = openSync(temp, 'wx', 0o600);
-  try {
-    writeSync(fd, `${JSON.stringify(content, null, 2)}\n`);
-  } finally {
-    closeSync(fd);
-  }
-  try {
-    linkSync(temp, file);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-  } finally {
-    rmSync(temp, { force: true });
-  }
+  createFileOnce(file, `${JSON.stringify(content, null, 2)}\n`);
   return readSystemKey(file);
 }
 

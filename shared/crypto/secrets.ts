@@ -8,9 +8,9 @@
  * example `contoso/offer-1/$.definition.offer["…"].connectionString`) that is bound as additional authenticated
  * data: a sealed value copied to another offer or field does not open.
  */
-import { createCipheriv, createDecipheriv, createHash, randomBytes, randomUUID } from 'node:crypto';
-import { closeSync, existsSync, linkSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
-import path from 'node:path';
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { createFileOnce } from '../files';
 
 export const KEY_BYTES = 32;
 const IV_BYTES = 12;
@@ -86,21 +86,7 @@ function readKeyFile(file: string): Buffer {
  */
 export function loadOrCreateKeyFile(file: string): Buffer {
   if (existsSync(file)) return readKeyFile(file);
-  mkdirSync(path.dirname(file), { recursive: true });
-  const temp = `${file}.${process.pid}.${randomUUID()}.tmp`;
-  const fd = openSync(temp, 'wx', 0o600);
-  try {
-    writeSync(fd, `${randomBytes(KEY_BYTES).toString('base64')}\n`);
-  } finally {
-    closeSync(fd);
-  }
-  try {
-    linkSync(temp, file);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-  } finally {
-    rmSync(temp, { force: true });
-  }
+  createFileOnce(file, `${randomBytes(KEY_BYTES).toString('base64')}\n`);
   return readKeyFile(file);
 }
 
