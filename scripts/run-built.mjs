@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Runs a compiled entry of dist/ after building only if the build is stale (decision 0007):
 //   node scripts/run-built.mjs dist/local/token.js --publisher contoso
+//   node scripts/run-built.mjs --build      (always builds and stamps: `npm run build`)
 // Stale means: no build stamp yet, or a .ts file under a folder tsconfig.build.json compiles, a tsconfig*.json or
 // package.json changed after the last build through this script started. The build is the same `tsc -p
 // tsconfig.build.json` as `npm run build`; its output goes to stderr, so `$(npm run -s token)` captures the token only.
@@ -78,6 +79,8 @@ async function main() {
     console.error('usage: node scripts/run-built.mjs <dist entry> [args...]');
     process.exit(2);
   }
+  // `npm run build` (and so start, test, bench) builds through here too, so its build is stamped as current.
+  if (entry === '--build') process.exit(build(root) ? 0 : 1);
   const reason = staleReason(root);
   if (reason) {
     console.error(`building: ${reason === NO_BUILD ? reason : `${reason} changed since the last build`}`);
