@@ -20,6 +20,8 @@ export interface AzuriteOptions {
    * storage it writes to (local/supervisor.ts).
    */
   detached?: boolean;
+  /** Settings for the storage process on top of this process's environment (LOCAL_STORAGE_WAL, LOCAL_STORAGE_FSYNC). */
+  env?: Record<string, string>;
 }
 
 export interface AzuriteHandle {
@@ -108,7 +110,11 @@ async function startOnce(options: AzuriteOptions, ports: { blob: number; queue: 
     args.push('--inMemoryPersistence');
   }
   // An IPC channel lets the child notice when this process dies and exit with it.
-  const child: ChildProcess = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], detached: options.detached ?? false });
+  const child: ChildProcess = spawn(process.execPath, args, {
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    detached: options.detached ?? false,
+    ...(options.env ? { env: { ...process.env, ...options.env } } : {}),
+  });
   child.unref();
   (child.channel as { unref?: () => void } | undefined)?.unref?.();
   let output = '';

@@ -21,7 +21,10 @@ export function triggerType(fn: RegisteredFunction): string {
 /** Counts by trigger type, in registration order of first appearance. */
 export function countByTrigger(functions: readonly RegisteredFunction[]): Map<string, number> {
   const counts = new Map<string, number>();
-  for (const fn of functions) counts.set(triggerType(fn), (counts.get(triggerType(fn)) ?? 0) + 1);
+  for (const fn of functions) {
+    const type = triggerType(fn);
+    counts.set(type, (counts.get(type) ?? 0) + 1);
+  }
   return counts;
 }
 

@@ -11,13 +11,12 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import path from 'node:path';
+import { DEFAULT_LOCAL_ISSUER_KEY_FILE } from '../shared/config';
 import { createFileOnce } from '../shared/files';
 
 /** The name under which the Functions host keeps the Durable extension's system key. */
 export const DURABLE_SYSTEM_KEY = 'durabletask_extension';
 export const HOST_KEYS_FILE_NAME = 'host-keys.json';
-/** The default of LOCAL_ISSUER_KEY_FILE (shared/config.ts); the host keys lie in its folder. */
-const DEFAULT_ISSUER_KEY_FILE = '.local/issuer-keys.json';
 /** Azure's keys carry 40 bytes in URL-safe base64 with the padding kept (56 characters). */
 const KEY_BYTES = 40;
 const KEY_SHAPE = /^[A-Za-z0-9_-]{32,}={0,2}$/;
@@ -33,7 +32,7 @@ interface HostKeysFile {
 
 /** Where the host keys live for these settings: beside LOCAL_ISSUER_KEY_FILE, resolved like shared/config.ts does. */
 export function hostKeysFile(env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): string {
-  const issuer = env['LOCAL_ISSUER_KEY_FILE'] || DEFAULT_ISSUER_KEY_FILE;
+  const issuer = env['LOCAL_ISSUER_KEY_FILE'] || DEFAULT_LOCAL_ISSUER_KEY_FILE;
   return path.join(path.dirname(path.resolve(cwd, issuer)), HOST_KEYS_FILE_NAME);
 }
 

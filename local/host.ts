@@ -65,8 +65,6 @@ export function readHostJson(appRoot: string): HostJson {
   return JSON.parse(readFileSync(file, 'utf8')) as HostJson;
 }
 
-export { applyLocalSettings } from './local-settings';
-
 function globToRegExp(pattern: string): RegExp {
   let source = '';
   for (let i = 0; i < pattern.length; i++) {

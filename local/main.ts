@@ -5,7 +5,7 @@
  * write-ahead log) and the host, which it starts again if it dies. Serves on PORT (default 7071).
  */
 import path from 'node:path';
-import { applyLocalSettings } from './host';
+import { applyLocalSettings } from './local-settings';
 import { runHost } from './host-process';
 import { parseHostSettings, storageConfigured } from './settings';
 import { supervise } from './supervisor';

@@ -200,10 +200,6 @@ class DatabaseLog {
     this.pending.push(JSON.stringify(record));
   }
 
-  get hasPending(): boolean {
-    return this.pending.length > 0;
-  }
-
   flush(): void {
     if (this.pending.length === 0) return;
     const bytes = frame(this.pending);
@@ -228,23 +224,17 @@ class DatabaseLog {
     for (const segment of this.segments()) if (segment.sequence <= sequence) fs.rmSync(segment.path, { force: true });
   }
 
-  replay(db: LokiDb): { records: number; torn: number } {
+  /** Applies the segments an earlier process left, in order; a torn last frame was never answered and is skipped. */
+  replay(db: LokiDb): void {
     this.replayed = true;
-    let records = 0;
-    let torn = 0;
     this.muted = true;
     try {
       for (const segment of this.segments()) {
-        if (segment.sequence >= this.sequence) continue;
-        const read = readFrames(fs.readFileSync(segment.path));
-        applyRecords(db, read.records);
-        records += read.records.length;
-        if (read.torn) torn += 1;
+        if (segment.sequence < this.sequence) applyRecords(db, readFrames(fs.readFileSync(segment.path)).records);
       }
     } finally {
       this.muted = false;
     }
-    return { records, torn };
   }
 }
 
@@ -253,15 +243,12 @@ export interface InstalledWal {
   flushAll(): void;
   /** Writes a snapshot of every database (which empties its log); for a clean stop. */
   saveAll(): Promise<void>;
-  /** Replay counts per database file, for the start-up line and tests. */
-  replays: Map<string, { records: number; torn: number }>;
 }
 
 /** Installs the log into the LokiJS module Azurite will load. Call before requiring Azurite. */
 export function installWal(loki: LokiModule, options: WalOptions = {}): InstalledWal {
   const logs = new Map<LokiDb, DatabaseLog>();
   const owners = new WeakMap<LokiCollection, DatabaseLog>();
-  const replays = new Map<string, { records: number; torn: number }>();
   let scheduled = false;
 
   const flushAll = (): void => {
@@ -294,9 +281,8 @@ export function installWal(loki: LokiModule, options: WalOptions = {}): Installe
   const ensureReplayed = (db: LokiDb): void => {
     const log = logOf(db);
     if (!log || log.replayed) return;
-    const result = log.replay(db);
+    log.replay(db);
     for (const collection of db.collections) adopt(db, collection);
-    replays.set(db.filename, result);
   };
 
   const proto = loki.prototype;
@@ -358,7 +344,7 @@ export function installWal(loki: LokiModule, options: WalOptions = {}): Installe
   for (const method of ['writeHead', 'write', 'end'] as const) {
     const original = response[method];
     response[method] = function (this: unknown, ...args: unknown[]) {
-      for (const log of logs.values()) if (log.hasPending) log.flush();
+      flushAll();
       return original.apply(this, args);
     };
   }
@@ -368,5 +354,5 @@ export function installWal(loki: LokiModule, options: WalOptions = {}): Installe
     await Promise.all([...logs.keys()].map((db) => new Promise<void>((resolve) => db.saveDatabase(() => resolve()))));
   };
 
-  return { flushAll, saveAll, replays };
+  return { flushAll, saveAll };
 }

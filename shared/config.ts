@@ -33,6 +33,9 @@ const schedule = z
 /** How often the SaaS due work runs (renewals, grace and trial ends, pending expiry, the webhook sweeper). */
 const SAAS_DUE_WORK_SCHEDULE = schedule.default('*/2 * * * * *');
 
+/** Where the local issuer keeps its signing keys; the local host keeps its own keys in the same folder. */
+export const DEFAULT_LOCAL_ISSUER_KEY_FILE = '.local/issuer-keys.json';
+
 const settingsSchema = z
   .object({
     STORAGE_CONNECTION_STRING: z.string().min(1).optional(),
@@ -52,7 +55,7 @@ const settingsSchema = z
       'api://marketplace-backend',
     ]),
     LOCAL_ISSUER_BASE: z.url().default('https://login.marketplace.local'),
-    LOCAL_ISSUER_KEY_FILE: z.string().min(1).default('.local/issuer-keys.json'),
+    LOCAL_ISSUER_KEY_FILE: z.string().min(1).default(DEFAULT_LOCAL_ISSUER_KEY_FILE),
     ENTRA_AUTHORITY: z.url().default('https://login.microsoftonline.com'),
     OPERATOR_ROLE: z.string().min(1).default('Marketplace.Operator'),
     TEST_CLOCK: booleanSetting.default(false),

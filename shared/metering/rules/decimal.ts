@@ -66,13 +66,6 @@ export class Decimal {
     return new Decimal(quotient + away, digits);
   }
 
-  compare(other: Decimal): number {
-    const scale = Math.max(this.scale, other.scale);
-    const a = this.#at(scale);
-    const b = other.#at(scale);
-    return a < b ? -1 : a > b ? 1 : 0;
-  }
-
   /** Plain decimal text, no exponent, no trailing zeros after the point (`-12.5`, `0.000001`, `744000000000`). */
   toString(): string {
     const negative = this.units < 0n;

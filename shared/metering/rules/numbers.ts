@@ -12,9 +12,6 @@ export function roundTo(value: number, digits: number): number {
   return Decimal.of(value).round(digits).toNumber();
 }
 
-export const quantityOf = (value: number): number => roundTo(value, QUANTITY_DIGITS);
-export const usd = (value: number): number => roundTo(value, USD_DIGITS);
-
 /** Σ values, exact, shown as a quantity. */
 export function sumQuantities(values: Iterable<number>): number {
   return Decimal.sum(values).round(QUANTITY_DIGITS).toNumber();

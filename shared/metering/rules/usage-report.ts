@@ -13,12 +13,12 @@
  */
 import type { MeteredResource, PlanTerms, StoredUsage } from '../model';
 import type { Anomaly } from './anomaly';
+import { isBilledEvent } from './billing';
 import { financialImpactUSD } from './anomaly';
 import { toCsv, type CsvValue } from './csv';
 import { Decimal } from './decimal';
 import { isBillablePrice, isBillableQuantity } from './limits';
 import { chargeOf, QUANTITY_DIGITS } from './numbers';
-import { startedBy } from './resource';
 import { isoDate } from './time';
 
 export const USAGE_REPORT_COLUMNS = [
@@ -97,11 +97,10 @@ const anomalyKey = (resourceKey: string, meterId: string, day: string) => `${res
  * directory still knows the resource), so that no row can sum to Infinity (decision record 0311).
  */
 function reported(input: ReportInput, e: StoredUsage): boolean {
-  if (!isBillableQuantity(e.quantity)) return false;
   const price = input.termsOf(e.offerId, e.planId, e.offerVersion)?.dimensions.find((d) => d.id === e.dimension)?.pricePerUnitUSD;
   if (!isBillablePrice(price)) return false;
   const resource = input.resourceOf(e.resourceKey);
-  return resource === undefined || startedBy(resource, new Date(e.effectiveAt));
+  return resource === undefined ? isBillableQuantity(e.quantity) : isBilledEvent(resource, e);
 }
 
 /** The report rows of the given accepted events, sorted by day, customer, meter and plan. */
