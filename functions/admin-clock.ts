@@ -10,7 +10,7 @@ import type { Authenticator } from '../shared/auth/principal';
 import { parseDuration, type AdjustableClock } from '../shared/clock';
 import { services } from '../shared/composition';
 import { endpoint } from '../shared/http/endpoint';
-import { NotFoundError, ValidationError } from '../shared/http/errors';
+import { NotFoundError, ValidationError } from '../shared/errors';
 import { lazyHandler, once } from '../shared/http/lazy';
 import { readJson } from '../shared/http/request';
 import { ok } from '../shared/http/responses';

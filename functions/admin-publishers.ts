@@ -10,7 +10,7 @@ import { hashSecret, type PublisherRegistry } from '../shared/auth/publishers';
 import type { Clock } from '../shared/clock';
 import { services } from '../shared/composition';
 import { endpoint } from '../shared/http/endpoint';
-import { ConflictError } from '../shared/http/errors';
+import { ConflictError } from '../shared/errors';
 import { lazyHandler, once } from '../shared/http/lazy';
 import { parseParams, readJson } from '../shared/http/request';
 import { created, ok } from '../shared/http/responses';

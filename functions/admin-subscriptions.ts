@@ -7,7 +7,7 @@
 import { app, type HttpHandler } from '@azure/functions';
 import { z } from 'zod';
 import type { Authenticator } from '../shared/auth/principal';
-import { services } from '../shared/composition';
+import { durableClientInput, services } from '../shared/composition';
 import { endpoint } from '../shared/http/endpoint';
 import { lazyHandler, once } from '../shared/http/lazy';
 import { readJson } from '../shared/http/request';
@@ -15,7 +15,6 @@ import { ok } from '../shared/http/responses';
 import { surfaces } from '../shared/http/surfaces';
 import { operationView, subscriptionView } from '../shared/saas/rules';
 import type { SaasService } from '../shared/saas/service';
-import { webhookClient } from './saas-webhooks';
 
 export interface AdminSubscriptionDeps {
   saas: () => SaasService;
@@ -68,7 +67,7 @@ for (const action of ['suspend', 'reinstate', 'renew'] as const) {
     methods: ['POST'],
     route: `${SUB}/${action}`,
     authLevel: 'anonymous',
-    extraInputs: [webhookClient],
+    extraInputs: [durableClientInput],
     handler: lazyHandler(() => handlers()[action]),
   });
 }

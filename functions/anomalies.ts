@@ -16,7 +16,6 @@ import { lazyHandler, once } from '../shared/http/lazy';
 import { parseParams, parseQuery, readJson } from '../shared/http/request';
 import { ok } from '../shared/http/responses';
 import { surfaces } from '../shared/http/surfaces';
-import { meteringServices } from '../shared/metering/composition';
 import { anomaliesCsv, type Anomalies } from '../shared/metering/service/anomalies';
 
 export interface AnomalyHttpDeps {
@@ -74,7 +73,7 @@ export function makeAnomalyHandlers(deps: AnomalyHttpDeps) {
 const handlers = once(() => {
   const s = services();
   return makeAnomalyHandlers({
-    anomalies: meteringServices().anomalies,
+    anomalies: services().metering().anomalies,
     authenticator: () => s.authenticator,
     maxJsonBodyBytes: s.config.maxJsonBodyBytes,
   });
@@ -84,7 +83,7 @@ const handlers = once(() => {
 export const ANOMALY_SCHEDULE = '0 0 2 * * 1';
 
 export async function anomalyTimer(_timer: Timer, context: InvocationContext): Promise<void> {
-  const summary = await meteringServices().anomalies.run();
+  const summary = await services().metering().anomalies.run();
   context.log(`anomaly detection judged ${summary.judgedDays.join(', ')}: ${summary.series} series, ${summary.flagged} flagged`);
 }
 

@@ -14,12 +14,11 @@ import { z } from 'zod';
 import type { Authenticator } from '../shared/auth/principal';
 import { services } from '../shared/composition';
 import { endpoint } from '../shared/http/endpoint';
-import { NotFoundError, ValidationError } from '../shared/http/errors';
+import { NotFoundError, ValidationError } from '../shared/errors';
 import { lazyHandler, once } from '../shared/http/lazy';
 import { parseParams, parseQuery, readJson } from '../shared/http/request';
 import { created, ok } from '../shared/http/responses';
 import { surfaces } from '../shared/http/surfaces';
-import { meteringServices } from '../shared/metering/composition';
 import { EXPORT_FORMATS, type Billing } from '../shared/metering/service/billing';
 import type { UsageReport } from '../shared/metering/service/usage-report';
 import { usageReportCsv } from '../shared/metering/rules/usage-report';
@@ -97,8 +96,8 @@ function rangeError(field: string, message: string): ValidationError {
 const handlers = once(() => {
   const s = services();
   return makeBillingHandlers({
-    billing: meteringServices().billing,
-    usageReport: meteringServices().usageReport,
+    billing: services().metering().billing,
+    usageReport: services().metering().usageReport,
     clock: s.clock,
     authenticator: () => s.authenticator,
     maxJsonBodyBytes: s.config.maxJsonBodyBytes,

@@ -1,10 +1,12 @@
 /**
  * Cross-cutting behaviour for every invocation: request and correlation ids on every HTTP response (echoed, or
- * generated when absent), a last-resort opaque 500, and start-up work (settings check, test clock restore).
+ * generated when absent), a last-resort opaque 500, start-up work (settings check, test clock restore), and the
+ * host's durable client handed to the capabilities that start workflows.
  */
 import { randomUUID } from 'node:crypto';
 import { app, HttpRequest, HttpResponse, type HttpResponseInit } from '@azure/functions';
-import { services } from '../shared/composition';
+import * as df from 'durable-functions';
+import { durableClientInput, services } from '../shared/composition';
 import { problem } from '../shared/http/surfaces';
 
 const REQUEST_ID = 'x-ms-requestid';
@@ -45,4 +47,17 @@ app.hook.postInvocation((context) => {
   const headers = new Headers(init.headers);
   for (const [name, value] of ids) headers.set(name, value);
   context.result = { ...init, headers };
+});
+
+/**
+ * Every function that commits work a workflow carries on (an owed webhook: the ISV's PATCH/DELETE, the storefront's
+ * changes and cancel, the operator's suspend/reinstate/renew, the due-work sweeper) binds `durableClientInput`. The
+ * hook hands the host's client to the webhook starter before the handler runs, so the commit's hand-over starts the
+ * orchestration at once on any instance; the `saas-due-work` sweeper remains the safety net for a crash between the
+ * commit and the start (decision 0411).
+ */
+app.hook.preInvocation((context) => {
+  const invocation = context.invocationContext;
+  if (!invocation.options.extraInputs.some((input) => input.type === durableClientInput.type)) return;
+  services().saas().starter.attach(df.getClient(invocation));
 });

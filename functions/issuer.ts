@@ -14,7 +14,7 @@ import type { Clock } from '../shared/clock';
 import { services } from '../shared/composition';
 import type { Config } from '../shared/config';
 import { endpoint } from '../shared/http/endpoint';
-import { NotFoundError } from '../shared/http/errors';
+import { NotFoundError } from '../shared/errors';
 import { lazyHandler } from '../shared/http/lazy';
 import { ok } from '../shared/http/responses';
 import { surfaces } from '../shared/http/surfaces';

@@ -8,7 +8,7 @@
  */
 import { app, type HttpHandler } from '@azure/functions';
 import type { Authenticator } from '../shared/auth/principal';
-import { services } from '../shared/composition';
+import { durableClientInput, services } from '../shared/composition';
 import { endpoint } from '../shared/http/endpoint';
 import { lazyHandler, once } from '../shared/http/lazy';
 import { queryObject } from '../shared/http/request';
@@ -17,7 +17,6 @@ import { surfaces } from '../shared/http/surfaces';
 import { API_VERSION, baseUrl, continuation, operationLocation, parseChange, readBody } from '../shared/saas/edge';
 import { resolveView, subscriptionView } from '../shared/saas/rules';
 import type { SaasService } from '../shared/saas/service';
-import { webhookClient } from './saas-webhooks';
 
 export interface SaasSubscriptionDeps {
   saas: () => SaasService;
@@ -102,7 +101,7 @@ app.http('saas-subscriptions-patch', {
   methods: ['PATCH'],
   route: SUB,
   authLevel: 'anonymous',
-  extraInputs: [webhookClient],
+  extraInputs: [durableClientInput],
   handler: lazyHandler(() => handlers().patch),
 });
 
@@ -110,7 +109,7 @@ app.http('saas-subscriptions-delete', {
   methods: ['DELETE'],
   route: SUB,
   authLevel: 'anonymous',
-  extraInputs: [webhookClient],
+  extraInputs: [durableClientInput],
   handler: lazyHandler(() => handlers().remove),
 });
 

@@ -3,7 +3,6 @@
  * generation (shared/saas/delivery-orchestration.ts), activities doing one attempt, settling the row and closing
  * the ACK window (shared/saas/outbox.ts). Started by shared/saas/delivery-starter.ts.
  */
-import { app } from '@azure/functions';
 import * as df from 'durable-functions';
 import { z } from 'zod';
 import { services } from '../shared/composition';
@@ -35,18 +34,4 @@ df.app.activity(DELIVERY_ACTIVITIES.ackTimeout, {
     await services().saas().delivery.ackTimeout(ref.parse(input));
     return null;
   },
-});
-
-/**
- * The durable client binding of every function that commits an owed webhook (ISV PATCH/DELETE, the storefront's
- * changes and cancel, the operator's suspend/reinstate/renew). The hook hands the host's client to the starter
- * before the handler runs, so the commit's hand-over starts the orchestration at once on any instance; the
- * `saas-due-work` sweeper remains the safety net for a crash between the commit and the start.
- */
-export const webhookClient = df.input.durableClient();
-
-app.hook.preInvocation((context) => {
-  const invocation = context.invocationContext;
-  if (!invocation.options.extraInputs.some((input) => input.type === webhookClient.type)) return;
-  services().saas().starter.attach(df.getClient(invocation));
 });

@@ -6,16 +6,15 @@
 import { app, type HttpHandler } from '@azure/functions';
 import { z } from 'zod';
 import type { Authenticator, Principal } from '../shared/auth/principal';
-import { services } from '../shared/composition';
+import { durableClientInput, services } from '../shared/composition';
 import { endpoint } from '../shared/http/endpoint';
-import { ForbiddenError } from '../shared/http/errors';
+import { ForbiddenError } from '../shared/errors';
 import { lazyHandler, once } from '../shared/http/lazy';
 import { readJson } from '../shared/http/request';
 import { created, ok } from '../shared/http/responses';
 import { surfaces } from '../shared/http/surfaces';
 import { operationView, subscriptionView } from '../shared/saas/rules';
 import type { SaasService } from '../shared/saas/service';
-import { webhookClient } from './saas-webhooks';
 
 export interface StorefrontDeps {
   saas: () => SaasService;
@@ -144,7 +143,7 @@ app.http('storefront-change-plan', {
   methods: ['POST'],
   route: `${SUB}/changePlan`,
   authLevel: 'anonymous',
-  extraInputs: [webhookClient],
+  extraInputs: [durableClientInput],
   handler: lazyHandler(() => handlers().changePlan),
 });
 
@@ -152,7 +151,7 @@ app.http('storefront-change-quantity', {
   methods: ['POST'],
   route: `${SUB}/changeQuantity`,
   authLevel: 'anonymous',
-  extraInputs: [webhookClient],
+  extraInputs: [durableClientInput],
   handler: lazyHandler(() => handlers().changeQuantity),
 });
 
@@ -160,7 +159,7 @@ app.http('storefront-cancel', {
   methods: ['POST'],
   route: `${SUB}/cancel`,
   authLevel: 'anonymous',
-  extraInputs: [webhookClient],
+  extraInputs: [durableClientInput],
   handler: lazyHandler(() => handlers().cancel),
 });
 

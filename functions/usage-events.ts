@@ -8,12 +8,11 @@ import { z } from 'zod';
 import type { Authenticator } from '../shared/auth/principal';
 import type { Clock } from '../shared/clock';
 import { endpoint } from '../shared/http/endpoint';
-import { ForbiddenError, ValidationError } from '../shared/http/errors';
+import { ForbiddenError, ValidationError } from '../shared/errors';
 import { lazyHandler, once } from '../shared/http/lazy';
 import { parseQuery } from '../shared/http/request';
 import { ok } from '../shared/http/responses';
 import { surfaces } from '../shared/http/surfaces';
-import { meteringServices } from '../shared/metering/composition';
 import type { EventField, UsageEventEcho, UsageEventInput } from '../shared/metering/model';
 import { BatchTooLargeError, parseBatch, parseUsageEvent, readJsonBody } from '../shared/metering/request';
 import { acceptedBody, batchItem, batchTooLarge, conflict } from '../shared/metering/responses';
@@ -171,7 +170,7 @@ export function makeUsageEventHandlers(deps: UsageEventsDeps) {
 
 const handlers = once(() => {
   const s = services();
-  const m = meteringServices();
+  const m = services().metering();
   return makeUsageEventHandlers({
     ingestion: m.ingestion,
     queries: m.queries,

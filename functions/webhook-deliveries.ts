@@ -8,10 +8,10 @@ import { app, type HttpHandler, type InvocationContext, type Timer } from '@azur
 import * as df from 'durable-functions';
 import { z } from 'zod';
 import type { Authenticator } from '../shared/auth/principal';
-import { services } from '../shared/composition';
+import { durableClientInput, services } from '../shared/composition';
 import { dueWorkSchedule } from '../shared/config';
 import { endpoint } from '../shared/http/endpoint';
-import { ForbiddenError, NotFoundError } from '../shared/http/errors';
+import { ForbiddenError, NotFoundError } from '../shared/errors';
 import { lazyHandler, once } from '../shared/http/lazy';
 import { parseQuery } from '../shared/http/request';
 import { accepted, ok } from '../shared/http/responses';
@@ -89,7 +89,7 @@ export async function saasDueWork(_timer: Timer, context: InvocationContext): Pr
   if (started + timers > 0) context.log(`saas due work: ${started} deliveries started by the sweeper, ${timers} timers`);
 }
 
-app.timer('saas-due-work', { schedule: SAAS_DUE_WORK_SCHEDULE, extraInputs: [df.input.durableClient()], handler: saasDueWork });
+app.timer('saas-due-work', { schedule: SAAS_DUE_WORK_SCHEDULE, extraInputs: [durableClientInput], handler: saasDueWork });
 
 app.http('webhook-deliveries-list', {
   methods: ['GET'],
@@ -102,6 +102,6 @@ app.http('webhook-deliveries-redeliver', {
   methods: ['POST'],
   route: 'api/publishers/{publisherId}/webhooks/deliveries/{deliveryId:guid}/redeliver',
   authLevel: 'anonymous',
-  extraInputs: [df.input.durableClient()],
+  extraInputs: [durableClientInput],
   handler: lazyHandler(() => handlers().redeliver),
 });

@@ -1,7 +1,10 @@
 /**
- * The one composition root: settings, clock, storage clients, keys, token validation and stores are built once,
- * lazily, on first use, and shared by every function in the process. Tests build their own with fakes.
+ * The one composition root: settings, clock, storage clients, keys, token validation and every capability's
+ * services are built once, lazily, on first use, and shared by every function in the process. Each capability's
+ * `composition.ts` builds its own services from the parts passed here and never imports this file; a trigger reads
+ * this one entry point. Tests build their own with fakes.
  */
+import * as df from 'durable-functions';
 import { AdjustableClock } from './clock';
 import { ClockStore } from './admin/clock-store';
 import { config, type Config } from './config';
@@ -12,12 +15,8 @@ import { createTokenValidator, type TokenValidator } from './auth/tokens';
 import { crashAt, noFaults, type Faults } from './faults';
 import { createStorage, type Storage } from './storage/clients';
 import { secretBoxFor, type SecretBox } from './crypto/secrets';
-import { ArtifactsService } from './catalog/service/artifacts';
-import { CatalogReader } from './catalog/service/catalog';
-import { OffersService } from './catalog/service/offers';
-import type { OfferCatalog } from './catalog/ports';
-import { BlobArtifacts } from './catalog/store/blob-artifacts';
-import { TableOfferStore } from './catalog/store/table-offer-store';
+import { buildCatalog, type Catalog } from './catalog/composition';
+import { buildMetering, meteringSettings, type MeteringServices } from './metering/composition';
 import { buildSaas, type Saas } from './saas/composition';
 
 export interface Services {
@@ -33,10 +32,19 @@ export interface Services {
   /** Seals and opens secrets at rest; the key is loaded on first use. */
   secrets: () => SecretBox;
   /** Offers, plans, artifacts and frozen versions (shared/catalog). `reader` is the port other capabilities use. */
-  catalog: { offers: OffersService; artifacts: ArtifactsService; reader: OfferCatalog };
+  catalog: Catalog;
   /** SaaS fulfillment (shared/saas): subscriptions, operations, webhook outbox; built on first use. */
   saas: () => Saas;
+  /** Metering (shared/metering): usage events, queries, billing, anomalies; built on first use. */
+  metering: () => MeteringServices;
 }
+
+/**
+ * The durable client binding of every function that starts orchestrations from a request or a timer. Functions
+ * list it in `extraInputs`; functions/hooks.ts hands the bound client to the capabilities that start workflows
+ * before the handler runs.
+ */
+export const durableClientInput = df.input.durableClient();
 
 /** The process-wide clock exists before the rest, so the local host can drive timers with it. */
 let sharedClock: AdjustableClock | undefined;
@@ -59,28 +67,22 @@ export function services(): Services {
   const faults = cfg.crashAt.length > 0 ? crashAt(cfg.crashAt) : noFaults;
   let secretBox: SecretBox | undefined;
   const secrets = () => (secretBox ??= secretBoxFor(cfg.secrets));
-  const offerStore = new TableOfferStore(() => storage.table('Catalog'), () => storage.container('catalog'));
-  const artifactBlobs = new BlobArtifacts(() => storage.container('catalog'));
+  const catalog = buildCatalog({
+    storage,
+    clock,
+    faults,
+    secrets,
+    publisherKnown: async (publisherId) => (await publishers.listByPublisher(publisherId)).length > 0,
+    httpsWebhooks: cfg.outbound.httpsOnly,
+    maxArtifactBytes: cfg.maxArtifactBytes,
+  });
   let saas: Saas | undefined;
+  const saasServices = () => (saas ??= buildSaas({ config: cfg, storage, clock, faults, keys, catalog: catalog.reader }));
+  let metering: MeteringServices | undefined;
   built = {
-    saas: () => (saas ??= buildSaas({ config: cfg, storage, clock, faults, keys, catalog: services().catalog.reader })),
     config: cfg,
     clock,
     clockStore: new ClockStore(() => storage.table('Settings')),
-    faults,
-    secrets,
-    catalog: {
-      offers: new OffersService({
-        store: offerStore,
-        clock,
-        faults,
-        secrets,
-        publisherKnown: async (publisherId) => (await publishers.listByPublisher(publisherId)).length > 0,
-        httpsWebhooks: cfg.outbound.httpsOnly,
-      }),
-      artifacts: new ArtifactsService({ store: offerStore, blobs: artifactBlobs, clock, faults, maxArtifactBytes: cfg.maxArtifactBytes }),
-      reader: new CatalogReader(offerStore),
-    },
     storage,
     keys,
     validator,
@@ -92,6 +94,19 @@ export function services(): Services {
       localMode: cfg.auth.mode === 'local',
       clock,
     }),
+    faults,
+    secrets,
+    catalog,
+    saas: saasServices,
+    metering: () =>
+      (metering ??= buildMetering({
+        storage,
+        clock,
+        faults,
+        catalog: catalog.reader,
+        subscriptions: (id) => saasServices().service.getSubscriptionRecord(id),
+        ...meteringSettings(cfg),
+      })),
   };
   return built;
 }

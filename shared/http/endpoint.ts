@@ -5,7 +5,7 @@
  */
 import type { HttpHandler, HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import { AuthenticationFailure, type Authenticator, type Principal, type PrincipalKind } from '../auth/principal';
-import { AppError, ForbiddenError, UnauthenticatedError } from './errors';
+import { DomainError, ForbiddenError, UnauthenticatedError } from '../errors';
 import { checkApiVersion } from './request';
 import { errorResponse, internalErrorResponse, type Surface } from './surfaces';
 
@@ -44,7 +44,7 @@ export function endpoint<K extends PrincipalKind = never>(
       const apiVersion = checkApiVersion(request, surface);
       return await handler(request, { principal: principal as HandlerPrincipal<K>, invocation, apiVersion });
     } catch (error) {
-      if (error instanceof AppError) return errorResponse(surface, error);
+      if (error instanceof DomainError) return errorResponse(surface, error);
       invocation.error(`Unhandled error in ${invocation.functionName}:`, error);
       return internalErrorResponse(surface);
     }

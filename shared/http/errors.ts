@@ -1,40 +1,11 @@
 /**
- * Named errors that services and the HTTP edge throw. The error mapper (surfaces.ts) turns any of them into the
- * body the calling surface documents. `code` is the surface-neutral reason; surfaces may rename it.
+ * The HTTP edge's own errors (a body that is not JSON, a missing or unsupported api-version) and the one map from a
+ * domain error's kind to its HTTP status. Domain code never imports this file: it throws shared/errors.ts.
  */
+import { DomainError, type ErrorKind } from '../errors';
 
-export interface Violation {
-  /** JSON path of the offending value, e.g. `$.plans[0].planId`, or the query/header name. */
-  path: string;
-  message: string;
-  /** A machine-readable reason when a surface needs one (for example the metering status vocabulary). */
-  code?: string;
-}
-
-export abstract class AppError extends Error {
-  abstract readonly status: number;
-  readonly code: string;
-  readonly violations: Violation[];
-  readonly target: string | undefined;
-
-  constructor(message: string, options: { code: string; violations?: Violation[]; target?: string }) {
-    super(message);
-    this.name = new.target.name;
-    this.code = options.code;
-    this.violations = options.violations ?? [];
-    this.target = options.target;
-  }
-}
-
-export class ValidationError extends AppError {
-  readonly status = 400;
-  constructor(message: string, violations: Violation[] = [], code = 'BadArgument', target?: string) {
-    super(message, { code, violations, ...(target ? { target } : {}) });
-  }
-}
-
-export class MalformedJsonError extends AppError {
-  readonly status = 400;
+export class MalformedJsonError extends DomainError {
+  readonly kind = 'invalid';
   constructor(message: string) {
     super(message, { code: 'InvalidJson', violations: [{ path: '$', message }] });
   }
@@ -42,8 +13,8 @@ export class MalformedJsonError extends AppError {
 
 export type ApiVersionProblem = 'missing' | 'unsupported';
 
-export class ApiVersionError extends AppError {
-  readonly status = 400;
+export class ApiVersionError extends DomainError {
+  readonly kind = 'invalid';
   constructor(
     readonly problem: ApiVersionProblem,
     readonly allowed: string[],
@@ -58,54 +29,20 @@ export class ApiVersionError extends AppError {
   }
 }
 
-export class UnauthenticatedError extends AppError {
-  readonly status = 401;
-  constructor(message: string) {
-    super(message, { code: 'Unauthorized' });
-  }
-}
+const STATUS: Record<ErrorKind, number> = {
+  invalid: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  'not-found': 404,
+  conflict: 409,
+  'length-required': 411,
+  'precondition-failed': 412,
+  'too-large': 413,
+  'unsupported-media-type': 415,
+  unprocessable: 422,
+};
 
-export class ForbiddenError extends AppError {
-  readonly status = 403;
-  constructor(message: string) {
-    super(message, { code: 'Forbidden' });
-  }
-}
-
-export class NotFoundError extends AppError {
-  readonly status = 404;
-  constructor(message: string, code = 'EntityNotFound') {
-    super(message, { code });
-  }
-}
-
-export class ConflictError extends AppError {
-  readonly status = 409;
-  constructor(message: string, code = 'Conflict') {
-    super(message, { code });
-  }
-}
-
-export class PreconditionFailedError extends AppError {
-  readonly status = 412;
-  constructor(message: string) {
-    super(message, { code: 'PreconditionFailed' });
-  }
-}
-
-export class PayloadTooLargeError extends AppError {
-  readonly status = 413;
-  constructor(limitBytes: number) {
-    super(`The request body is larger than the limit of ${limitBytes} bytes.`, { code: 'PayloadTooLarge' });
-  }
-}
-
-export class UnsupportedMediaTypeError extends AppError {
-  readonly status = 415;
-  constructor(received: string | null, expected = 'application/json') {
-    super(`The Content-Type must be ${expected}${received ? `, not ${received}` : ''}.`, {
-      code: 'UnsupportedMediaType',
-      violations: [{ path: 'content-type', message: `must be ${expected}` }],
-    });
-  }
+/** The HTTP status of a domain error, the same on every surface (the bodies differ: surfaces.ts). */
+export function statusOf(error: DomainError): number {
+  return STATUS[error.kind];
 }

@@ -4,25 +4,9 @@
  */
 import type { HttpRequest } from '@azure/functions';
 import type { z } from 'zod';
-import {
-  ApiVersionError,
-  MalformedJsonError,
-  PayloadTooLargeError,
-  UnsupportedMediaTypeError,
-  ValidationError,
-  type Violation,
-} from './errors';
+import { jsonPath, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError, type Violation } from '../errors';
+import { ApiVersionError, MalformedJsonError } from './errors';
 import type { Surface } from './surfaces';
-
-export function jsonPath(path: readonly PropertyKey[]): string {
-  let out = '$';
-  for (const key of path) {
-    if (typeof key === 'number') out += `[${key}]`;
-    else if (typeof key === 'string' && /^[A-Za-z_$][\w$]*$/.test(key)) out += `.${key}`;
-    else out += `[${JSON.stringify(String(key))}]`;
-  }
-  return out;
-}
 
 export function violationsFrom(error: z.ZodError, toPath: (path: readonly PropertyKey[]) => string = jsonPath): Violation[] {
   return error.issues.map((issue) => ({ path: toPath(issue.path), message: issue.message }));
@@ -37,7 +21,7 @@ function isJsonContentType(value: string | null): boolean {
 /** Reads and validates a JSON body: 415 for another content type, 413 over the limit, 400 for bad JSON or schema. */
 export async function readJson<S extends z.ZodType>(request: HttpRequest, schema: S, maxBytes: number): Promise<z.output<S>> {
   const contentType = request.headers.get('content-type');
-  if (!isJsonContentType(contentType)) throw new UnsupportedMediaTypeError(contentType);
+  if (!isJsonContentType(contentType)) throw UnsupportedMediaTypeError.contentType(contentType);
   const declared = Number(request.headers.get('content-length') ?? '0');
   if (declared > maxBytes) throw new PayloadTooLargeError(maxBytes);
   const bytes = Buffer.from(await request.arrayBuffer());

@@ -9,7 +9,8 @@
  * 5xx bodies are opaque on every surface.
  */
 import type { HttpResponseInit } from '@azure/functions';
-import { ApiVersionError, AppError, type Violation } from './errors';
+import { DomainError, type Violation } from '../errors';
+import { ApiVersionError, statusOf } from './errors';
 
 export type SurfaceName = 'metering' | 'saas' | 'offers' | 'licenses' | 'storefront' | 'admin' | 'public';
 
@@ -62,8 +63,8 @@ function json(status: number, body: unknown, contentType = 'application/json; ch
   return { status, jsonBody: body, headers: { 'content-type': contentType } };
 }
 
-function meteringBody(error: AppError): HttpResponseInit {
-  if (error.status === 400) {
+function meteringBody(error: DomainError): HttpResponseInit {
+  if (statusOf(error) === 400) {
     // The seed's request table names the query parameter `ApiVersion` (seed 004 ~7788).
     const fallback = { path: error instanceof ApiVersionError ? 'ApiVersion' : (error.target ?? 'request'), message: error.message };
     const details = (error.violations.length > 0 ? error.violations : [fallback]).map((v: Violation) => ({
@@ -73,12 +74,12 @@ function meteringBody(error: AppError): HttpResponseInit {
     }));
     return json(400, { message: 'One or more errors have occurred.', target: 'usageEventRequest', details, code: 'BadArgument' });
   }
-  return json(error.status, { code: error.status === 403 ? 'Forbidden' : error.code, message: error.message });
+  return json(statusOf(error), { code: statusOf(error) === 403 ? 'Forbidden' : error.code, message: error.message });
 }
 
-function saasBody(error: AppError): HttpResponseInit {
+function saasBody(error: DomainError): HttpResponseInit {
   if (error instanceof ApiVersionError) return json(400, { Error: { Code: error.code, Message: error.message } });
-  return json(error.status, {
+  return json(statusOf(error), {
     code: error.code,
     message: error.message,
     target: error.target ?? error.violations[0]?.path ?? null,
@@ -86,13 +87,13 @@ function saasBody(error: AppError): HttpResponseInit {
   });
 }
 
-function offersBody(error: AppError): HttpResponseInit {
+function offersBody(error: DomainError): HttpResponseInit {
   if (error instanceof ApiVersionError) {
     return json(400, {
       error: { code: 'InvalidAPIVersion', message: `Invalid api version. Allowed values are [${error.allowed.join(', ')}]` },
     });
   }
-  return json(error.status, {
+  return json(statusOf(error), {
     error: {
       code: error.code,
       message: error.message,
@@ -104,9 +105,9 @@ function offersBody(error: AppError): HttpResponseInit {
   });
 }
 
-function licensesBody(error: AppError): HttpResponseInit {
-  return json(error.status, {
-    code: Number.isInteger(Number(error.code)) ? Number(error.code) : error.status,
+function licensesBody(error: DomainError): HttpResponseInit {
+  return json(statusOf(error), {
+    code: Number.isInteger(Number(error.code)) ? Number(error.code) : statusOf(error),
     description: error.message,
     ...(error.violations.length > 0 ? { data: error.violations.map((v) => `${v.path}: ${v.message}`) } : {}),
     source: 'PartnerFD',
@@ -130,7 +131,7 @@ export function problem(status: number, detail: string, extra: { code?: string; 
 
 /** Maps any error to the surface's response. Unknown errors become an opaque 500. */
 export function errorResponse(surface: Surface, error: unknown): HttpResponseInit {
-  if (!(error instanceof AppError)) return internalErrorResponse(surface);
+  if (!(error instanceof DomainError)) return internalErrorResponse(surface);
   switch (surface.name) {
     case 'metering':
       return meteringBody(error);
@@ -141,7 +142,7 @@ export function errorResponse(surface: Surface, error: unknown): HttpResponseIni
     case 'licenses':
       return licensesBody(error);
     default:
-      return problem(error.status, error.message, { code: error.code, errors: error.violations });
+      return problem(statusOf(error), error.message, { code: error.code, errors: error.violations });
   }
 }
 

@@ -1,13 +1,12 @@
 /**
- * Metering's part of the composition: its stores and services, built once, lazily, over the one composition
- * root (`services()`). Plan terms come from the catalog's frozen versions, else from the interim `MeteredPlans`
+ * Metering's part of the composition: its stores and services, built when the one composition root
+ * (shared/composition.ts) asks for them; this file never imports the root. Plan terms come from the catalog's frozen versions, else from the interim `MeteredPlans`
  * table; resources come from the interim `MeteredResources` table until the SaaS subscriptions implement
  * `ResourceDirectory` (decision record 0300): then only `resourceSource` below changes.
  */
 import type { OfferCatalog } from '../catalog/ports';
 import type { Clock } from '../clock';
 import type { Config } from '../config';
-import { services } from '../composition';
 import type { Faults } from '../faults';
 import type { Storage } from '../storage/clients';
 import { Anomalies } from './service/anomalies';
@@ -124,21 +123,4 @@ export function meteringSettings(config: Pick<Config, 'metering'>): Pick<Meterin
       futureSkewMs: config.metering.futureSkewMs,
     },
   };
-}
-
-let built: MeteringServices | undefined;
-
-export function meteringServices(): MeteringServices {
-  if (!built) {
-    const s = services();
-    built = buildMetering({
-      storage: s.storage,
-      clock: s.clock,
-      faults: s.faults,
-      catalog: s.catalog.reader,
-      subscriptions: (id) => s.saas().service.getSubscriptionRecord(id),
-      ...meteringSettings(s.config),
-    });
-  }
-  return built;
 }

@@ -6,7 +6,7 @@
  */
 import type { HttpRequest } from '@azure/functions';
 import { z } from 'zod';
-import { ValidationError, type Violation } from '../http/errors';
+import { ValidationError, type Violation } from '../errors';
 import type { UsageEventEcho, UsageEventInput } from './model';
 import { parseEffectiveTime } from './rules/time';
 

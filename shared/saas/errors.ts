@@ -1,5 +1,5 @@
 /** The SaaS error codes of specs/saas-licensing.md A1.1, as named domain errors (tests assert status + code). */
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../http/errors';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors';
 
 export const bad = (code: string, message: string, target?: string) =>
   new ValidationError(message, target ? [{ path: target, message, code }] : [], code, target);

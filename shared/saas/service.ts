@@ -9,7 +9,7 @@ import type { Clock } from '../clock';
 import type { Faults } from '../faults';
 import type { LiveOffer, LivePlan, OfferCatalog } from '../catalog/ports';
 import { canBuy } from '../catalog/rules/live';
-import { ConflictError, ForbiddenError } from '../http/errors';
+import { ConflictError, ForbiddenError } from '../errors';
 import { bad, conflict, foreign, notFound } from './errors';
 import type {
   AadIdentity,

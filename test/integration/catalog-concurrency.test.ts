@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { PausePoints } from '../../shared/faults';
-import { ConflictError, PreconditionFailedError } from '../../shared/http/errors';
+import { ConflictError, PreconditionFailedError } from '../../shared/errors';
 import type { OfferStore } from '../../shared/catalog/ports';
 import { ArtifactsService, FAULT_ARTIFACT_DELETE_BEFORE_COMMIT } from '../../shared/catalog/service/artifacts';
 import { FAULT_FREEZE_BEFORE_COMMIT, FAULT_PUT_BEFORE_WRITE, OffersService } from '../../shared/catalog/service/offers';

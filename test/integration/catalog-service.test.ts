@@ -1,7 +1,8 @@
 /** The catalog's use cases against Azurite (no HTTP): drafts, versions, freezing, secrets and artifacts. */
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../../shared/http/errors';
+import { DomainError } from '../../shared/errors';
+import { statusOf } from '../../shared/http/errors';
 import { contoso, fabrikam, operator, putRequest, testCatalog, uploadRequest } from '../fixtures/catalog';
 import { MP, SAAS, saasOffer, withField } from '../fixtures/offers';
 import { azureAppPackage } from '../fixtures/zip';
@@ -10,7 +11,7 @@ async function failure(promise: Promise<unknown>): Promise<[number, string]> {
   try {
     await promise;
   } catch (error) {
-    if (error instanceof AppError) return [error.status, error.code];
+    if (error instanceof DomainError) return [statusOf(error), error.code];
     throw error;
   }
   throw new Error('expected a failure');

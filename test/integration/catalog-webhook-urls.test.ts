@@ -1,6 +1,7 @@
 /** Decision 0006: outside local mode a draft whose connection webhook is plain http is refused when saved (400). */
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../../shared/http/errors';
+import { DomainError } from '../../shared/errors';
+import { statusOf } from '../../shared/http/errors';
 import { contoso, putRequest, testCatalog } from '../fixtures/catalog';
 import { SAAS, saasOffer, withField } from '../fixtures/offers';
 
@@ -12,9 +13,9 @@ describe('webhook URL scheme at definition time', () => {
     const error = await c.offers
       .put(contoso, 'contoso', 'o1', putRequest(withWebhook('http://isv.example/webhook')))
       .catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(AppError);
+    expect(error).toBeInstanceOf(DomainError);
+    expect(statusOf(error as DomainError)).toBe(400);
     expect(error).toMatchObject({
-      status: 400,
       code: 'HttpsRequired',
       violations: [{ path: `$.definition.offer["${SAAS}.connectionWebhook"]`, code: 'HttpsRequired' }],
     });

@@ -5,7 +5,7 @@
  * here (drafts may be incomplete); they belong to freezing and publishing.
  */
 import type { z } from 'zod';
-import type { Violation } from '../../http/errors';
+import type { Violation } from '../../errors';
 import { ID_PATTERN, ID_RULE } from '../model/ids';
 import { KEY_ALIASES } from '../model/fields/listing';
 import type { EnvelopeInput, Json, JsonObject, OfferDefinition, Plan } from '../model/offer';

@@ -3,7 +3,7 @@
  * known and never changes, the alias is set at create and never changes, and a D365 CE offer's id together with
  * its publisher id stays under 40 characters (002 [L26], spec A1).
  */
-import type { Violation } from '../../http/errors';
+import type { Violation } from '../../errors';
 import { MAX_COMBINED_ID_LENGTH } from '../model/ids';
 import type { EnvelopeInput } from '../model/offer';
 import { isOfferTypeId, OFFER_TYPE_IDS } from '../model/offer-types';

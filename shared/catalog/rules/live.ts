@@ -3,7 +3,7 @@
  * frozen and sold. Those checks are the subset of the publish validation (specs/publish.md 3.3, 4.F) that decides
  * whether a plan can be bought and billed; the full publish validation belongs to the publish pipeline.
  */
-import type { Violation } from '../../http/errors';
+import type { Violation } from '../../errors';
 import { MP } from '../model/fields/listing';
 import { serviceIdOf } from '../model/ids';
 import type { Json, JsonObject, OfferDefinition, OfferDocument, Plan, VersionRecord } from '../model/offer';

@@ -5,7 +5,7 @@
  * SaaS transact → listing only, F12 standard contract, F13 D365 license management. (F1/F2 are envelope rules; the
  * Azure app and VM specific F8, F9, F14, F15 are left to the publish pipeline issue.)
  */
-import type { Violation } from '../../http/errors';
+import type { Violation } from '../../errors';
 import type { Json, JsonObject, OfferDefinition, Plan } from '../model/offer';
 import type { OfferTypeSpec } from '../model/offer-types';
 import { MP } from '../model/fields/listing';

@@ -4,7 +4,7 @@
  * a secret that is omitted, `null` or the placeholder keeps the stored value, `""` clears it. On GET a sealed value
  * reads as the placeholder and its container lists it in `secretsSet`. Secrets are never echoed, not even in errors.
  */
-import type { Violation } from '../../http/errors';
+import type { Violation } from '../../errors';
 import { SECRET_CONTAINER_KEYS, SECRET_FIELD_NAMES } from '../model/fields/listing';
 import type { Json, JsonObject } from '../model/offer';
 import { violation } from './violations';

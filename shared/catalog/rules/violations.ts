@@ -4,8 +4,8 @@
  * `UnknownProperty`, ...). Messages never echo the submitted value (it may be a secret).
  */
 import type { z } from 'zod';
-import type { Violation } from '../../http/errors';
-import { jsonPath } from '../../http/request';
+import type { Violation } from '../../errors';
+import { jsonPath } from '../../errors';
 
 type Issue = z.core.$ZodIssue;
 

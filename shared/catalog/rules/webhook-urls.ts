@@ -4,7 +4,7 @@
  * refused later. Under AUTH_MODE=local http is accepted (an ISV's first webhook sink runs on http://localhost).
  * Managed applications' `notificationEndpointUrl` is https in every mode already (its field schema).
  */
-import type { Violation } from '../../http/errors';
+import type { Violation } from '../../errors';
 import type { OfferDefinition } from '../model/offer';
 import type { OfferTypeId, OfferTypeSpec } from '../model/offer-types';
 import { violation } from './violations';

@@ -3,7 +3,7 @@
  * the path → 403 "The client doesn't have access to the specified namespace" [L23109], [L24452]); operators read
  * any namespace and freeze drafts, but do not edit offers.
  */
-import { ForbiddenError, NotFoundError } from '../../http/errors';
+import { ForbiddenError, NotFoundError } from '../../errors';
 import { ID_PATTERN } from '../model/ids';
 
 export type Caller = { kind: 'publisher'; publisherId: string } | { kind: 'operator'; subject: string };

@@ -13,10 +13,10 @@ import { Readable, Transform } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type { Clock } from '../../clock';
 import type { Faults } from '../../faults';
-import { ConflictError, NotFoundError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../../http/errors';
+import { ConflictError, LengthRequiredError, NotFoundError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../../errors';
 import { inspect } from '../artifacts/inspect';
 import { ARTIFACT_KINDS, mediaTypeOf, type ArtifactKind } from '../artifacts/kinds';
-import { LengthRequiredError, notProcessable, UnsupportedFileTypeError } from '../errors';
+import { notProcessable, unsupportedFileType } from '../errors';
 import { ID_PATTERN } from '../model/ids';
 import type { ArtifactRecord, OfferRecord, Stored } from '../model/offer';
 import type { ArtifactBlobs, OfferStore } from '../ports';
@@ -82,10 +82,10 @@ export class ArtifactsService {
     const spec = ARTIFACT_KINDS[options.kind];
     const mediaType = mediaTypeOf(request.contentType);
     if (!mediaType || !spec.contentTypes.includes(mediaType)) {
-      throw new UnsupportedMediaTypeError(request.contentType, spec.contentTypes.join(' or '));
+      throw UnsupportedMediaTypeError.contentType(request.contentType, spec.contentTypes.join(' or '));
     }
     if (!spec.extensions.some((ext) => options.fileName.toLowerCase().endsWith(ext))) {
-      throw new UnsupportedFileTypeError(options.kind, spec.extensions);
+      throw unsupportedFileType(options.kind, spec.extensions);
     }
     if (request.contentLength === undefined && !request.chunked) throw new LengthRequiredError();
     const limit = Math.min(spec.maxBytes, this.#deps.maxArtifactBytes);

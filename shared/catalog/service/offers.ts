@@ -12,7 +12,7 @@ import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../clock';
 import type { SecretBox } from '../../crypto/secrets';
 import type { Faults } from '../../faults';
-import { ConflictError, ForbiddenError, NotFoundError, PreconditionFailedError, ValidationError } from '../../http/errors';
+import { ConflictError, ForbiddenError, NotFoundError, PreconditionFailedError, ValidationError } from '../../errors';
 import { invalid, notProcessable } from '../errors';
 import { ID_PATTERN, ID_RULE } from '../model/ids';
 import { envelopeSchema, type EnvelopeInput, type OfferDocument, type OfferRecord, type Stored, type VersionRecord } from '../model/offer';

@@ -4,7 +4,7 @@
  */
 import { nameGuid } from '../../auth/tokens';
 import type { Clock } from '../../clock';
-import { ConflictError, NotFoundError, ValidationError } from '../../http/errors';
+import { ConflictError, NotFoundError, ValidationError } from '../../errors';
 import type { StoredUsage } from '../model';
 import type { AnomalyStore, PlanDimensions, ResourceDirectory, UsageStore } from '../ports';
 import {

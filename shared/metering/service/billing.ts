@@ -3,7 +3,7 @@
  * CSV and JSON (rules/billing.ts; decision record 0304).
  */
 import type { Clock } from '../../clock';
-import { NotFoundError } from '../../http/errors';
+import { NotFoundError } from '../../errors';
 import type { MeteredResource, PlanTerms, StoredUsage } from '../model';
 import type { AnomalyStore, ExportFile, ExportSink, PlanDimensions, ResourceDirectory, UsageStore } from '../ports';
 import type { Anomaly } from '../rules/anomaly';

@@ -3,6 +3,8 @@
  * TB, stop-sold legacy) and `offer2` (flat rate: basic, pro). Built from the catalog's SaaS offer fixture.
  */
 import { MP, SAAS, saasOffer, withField } from '../../fixtures/offers';
+import type { DomainError } from '../../../shared/errors';
+import { statusOf } from '../../../shared/http/errors';
 import type { JsonObject } from '../../../shared/catalog/model/offer';
 
 export const TB = '0f2b4a1e-8c1d-4b8e-9a7f-2c3d4e5f6a7b';
@@ -82,8 +84,8 @@ export async function codeOf(promise: Promise<unknown>): Promise<[number, string
   try {
     await promise;
   } catch (error) {
-    const e = error as { status: number; code: string };
-    return [e.status, e.code];
+    const e = error as DomainError;
+    return [statusOf(e), e.code];
   }
   throw new Error('expected a failure');
 }

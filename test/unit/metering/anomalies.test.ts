@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { AdjustableClock } from '../../../shared/clock';
-import { ConflictError, NotFoundError, ValidationError } from '../../../shared/http/errors';
+import { ConflictError, NotFoundError, ValidationError } from '../../../shared/errors';
 import type { StoredUsage } from '../../../shared/metering/model';
 import { checkDecision, judgeDay, type Anomaly } from '../../../shared/metering/rules/anomaly';
 import { DAY_MS, isoDate } from '../../../shared/metering/rules/time';

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { AdjustableClock } from '../../../shared/clock';
-import { NotFoundError } from '../../../shared/http/errors';
+import { NotFoundError } from '../../../shared/errors';
 import type { StoredUsage } from '../../../shared/metering/model';
 import { billingPeriod, buildStatement, statementsCsv } from '../../../shared/metering/rules/billing';
 import { Billing } from '../../../shared/metering/service/billing';

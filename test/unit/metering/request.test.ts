@@ -1,6 +1,6 @@
 import { HttpRequest } from '@azure/functions';
 import { describe, expect, it } from 'vitest';
-import { ValidationError } from '../../../shared/http/errors';
+import { ValidationError } from '../../../shared/errors';
 import { BatchTooLargeError, parseBatch, parseUsageEvent, readJsonBody } from '../../../shared/metering/request';
 
 const S1 = '6f1a2b3c-1111-4222-8333-444455556666';

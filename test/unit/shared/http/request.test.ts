@@ -1,13 +1,8 @@
 import { HttpRequest } from '@azure/functions';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import {
-  ApiVersionError,
-  MalformedJsonError,
-  PayloadTooLargeError,
-  UnsupportedMediaTypeError,
-  ValidationError,
-} from '../../../../shared/http/errors';
+import { PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from '../../../../shared/errors';
+import { ApiVersionError, MalformedJsonError, statusOf } from '../../../../shared/http/errors';
 import { checkApiVersion, parseQuery, readJson } from '../../../../shared/http/request';
 import { surfaces } from '../../../../shared/http/surfaces';
 
@@ -40,7 +35,7 @@ describe('readJson', () => {
   it('refuses malformed JSON with a 400 that says why', async () => {
     const error = await readJson(post('{"plans": ['), schema, 1000).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(MalformedJsonError);
-    expect((error as MalformedJsonError).status).toBe(400);
+    expect(statusOf(error as MalformedJsonError)).toBe(400);
   });
 
   it('refuses a body over the limit with 413', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ApiVersionError, ForbiddenError, NotFoundError, ValidationError } from '../../../../shared/http/errors';
+import { ForbiddenError, NotFoundError, ValidationError } from '../../../../shared/errors';
+import { ApiVersionError } from '../../../../shared/http/errors';
 import { errorResponse, internalErrorResponse, surfaces } from '../../../../shared/http/surfaces';
 
 const violation = new ValidationError('The request body is not valid.', [{ path: '$.resourceId', message: 'The resourceId is required.' }]);

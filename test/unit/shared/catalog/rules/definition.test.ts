@@ -1,6 +1,6 @@
 /** Structural validation of PUT bodies (specs/publish.md 2.4; test cases 4.B 17–28, 4.K). */
 import { describe, expect, it } from 'vitest';
-import type { Violation } from '../../../../../shared/http/errors';
+import type { Violation } from '../../../../../shared/errors';
 import { ID_PATTERN } from '../../../../../shared/catalog/model/ids';
 import { offerTypes } from '../../../../../shared/catalog/model/offer-types';
 import { validateDefinition } from '../../../../../shared/catalog/rules/definition';

@@ -1,0 +1,44 @@
+/** Builds the catalog capability from the composition root's parts (asked for by `services()`; never imports it). */
+import type { Clock } from '../clock';
+import type { Faults } from '../faults';
+import type { SecretBox } from '../crypto/secrets';
+import type { Storage } from '../storage/clients';
+import type { OfferCatalog } from './ports';
+import { ArtifactsService } from './service/artifacts';
+import { CatalogReader } from './service/catalog';
+import { OffersService } from './service/offers';
+import { BlobArtifacts } from './store/blob-artifacts';
+import { TableOfferStore } from './store/table-offer-store';
+
+export interface Catalog {
+  offers: OffersService;
+  artifacts: ArtifactsService;
+  /** The frozen versions, the port other capabilities read (shared/catalog/ports.ts). */
+  reader: OfferCatalog;
+}
+
+export function buildCatalog(parts: {
+  storage: Storage;
+  clock: Clock;
+  faults: Faults;
+  secrets: () => SecretBox;
+  publisherKnown: (publisherId: string) => Promise<boolean>;
+  httpsWebhooks: boolean;
+  maxArtifactBytes: number;
+}): Catalog {
+  const { storage, clock, faults } = parts;
+  const store = new TableOfferStore(() => storage.table('Catalog'), () => storage.container('catalog'));
+  const blobs = new BlobArtifacts(() => storage.container('catalog'));
+  return {
+    offers: new OffersService({
+      store,
+      clock,
+      faults,
+      secrets: parts.secrets,
+      publisherKnown: parts.publisherKnown,
+      httpsWebhooks: parts.httpsWebhooks,
+    }),
+    artifacts: new ArtifactsService({ store, blobs, clock, faults, maxArtifactBytes: parts.maxArtifactBytes }),
+    reader: new CatalogReader(store),
+  };
+}
