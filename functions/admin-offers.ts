@@ -7,13 +7,13 @@
 import { app } from '@azure/functions';
 import { z } from 'zod';
 import type { Authenticator } from '../shared/auth/principal';
-import { baseUrlOf, callerOf } from '../shared/catalog/edge';
+import { callerOf } from '../shared/catalog/edge';
 import type { OffersService } from '../shared/catalog/service/offers';
 import { API_VERSION, envelope, etagOf } from '../shared/catalog/view';
 import { services } from '../shared/composition';
 import { endpoint } from '../shared/http/endpoint';
 import { lazyHandler, once } from '../shared/http/lazy';
-import { parseParams } from '../shared/http/request';
+import { baseUrlOf, parseParams } from '../shared/http/request';
 import { created } from '../shared/http/responses';
 import { surfaces } from '../shared/http/surfaces';
 

@@ -10,14 +10,14 @@ import { Readable } from 'node:stream';
 import { z } from 'zod';
 import type { Authenticator } from '../shared/auth/principal';
 import { ARTIFACT_KIND_NAMES, type ArtifactKind } from '../shared/catalog/artifacts/kinds';
-import { baseUrlOf, callerOf } from '../shared/catalog/edge';
+import { callerOf } from '../shared/catalog/edge';
 import { planIdSchema } from '../shared/catalog/model/ids';
 import type { ArtifactsService } from '../shared/catalog/service/artifacts';
 import { artifactView } from '../shared/catalog/view';
 import { services } from '../shared/composition';
 import { endpoint } from '../shared/http/endpoint';
 import { lazyHandler, once } from '../shared/http/lazy';
-import { parseParams, parseQuery } from '../shared/http/request';
+import { baseUrlOf, parseParams, parseQuery } from '../shared/http/request';
 import { created, noContent, ok } from '../shared/http/responses';
 import { surfaces } from '../shared/http/surfaces';
 

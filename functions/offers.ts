@@ -7,13 +7,13 @@
 import { app, type HttpRequest } from '@azure/functions';
 import { z } from 'zod';
 import type { Authenticator } from '../shared/auth/principal';
-import { baseUrlOf, callerOf } from '../shared/catalog/edge';
+import { callerOf } from '../shared/catalog/edge';
 import type { OffersService } from '../shared/catalog/service/offers';
 import { envelope, etagOf, summary } from '../shared/catalog/view';
 import { services } from '../shared/composition';
 import { endpoint } from '../shared/http/endpoint';
 import { lazyHandler, once } from '../shared/http/lazy';
-import { parseParams, readJson } from '../shared/http/request';
+import { baseUrlOf, parseParams, readJson } from '../shared/http/request';
 import { created, noContent, ok } from '../shared/http/responses';
 import { surfaces } from '../shared/http/surfaces';
 

@@ -11,10 +11,10 @@ import type { Authenticator } from '../shared/auth/principal';
 import { durableClientInput, services } from '../shared/composition';
 import { endpoint } from '../shared/http/endpoint';
 import { lazyHandler, once } from '../shared/http/lazy';
-import { queryObject } from '../shared/http/request';
+import { baseUrlOf, queryObject } from '../shared/http/request';
 import { accepted, ok } from '../shared/http/responses';
 import { surfaces } from '../shared/http/surfaces';
-import { API_VERSION, baseUrl, continuation, operationLocation, parseChange, readBody } from '../shared/saas/edge';
+import { API_VERSION, continuation, operationLocation, parseChange, readBody } from '../shared/saas/edge';
 import { resolveView, subscriptionView } from '../shared/saas/rules';
 import type { SaasService } from '../shared/saas/service';
 
@@ -46,7 +46,7 @@ export function makeSaasSubscriptionHandlers(
       const after = token !== undefined ? continuation.decode(token) : undefined;
       const page = await deps.saas().list(principal.publisherId, after);
       const next = page.next
-        ? `${baseUrl(request, deps.publicBaseUrl)}/api/saas/subscriptions?continuationToken=${continuation.encode(page.next)}&api-version=${API_VERSION}`
+        ? `${baseUrlOf(request, deps.publicBaseUrl)}/api/saas/subscriptions?continuationToken=${continuation.encode(page.next)}&api-version=${API_VERSION}`
         : undefined;
       return ok({ subscriptions: page.items.map(subscriptionView), ...(next ? { '@nextLink': next } : {}) });
     }),
@@ -60,11 +60,11 @@ export function makeSaasSubscriptionHandlers(
     patch: endpoint(options, async (request, { principal }) => {
       const change = parseChange(await readBody(request, deps.maxJsonBodyBytes));
       const op = await deps.saas().change(principal.publisherId, id(request), change, 'Publisher');
-      return accepted(undefined, operationLocation(baseUrl(request, deps.publicBaseUrl), op.subscriptionId, op.id));
+      return accepted(undefined, operationLocation(baseUrlOf(request, deps.publicBaseUrl), op.subscriptionId, op.id));
     }),
     remove: endpoint(options, async (request, { principal }) => {
       const op = await deps.saas().cancel(principal.publisherId, id(request), 'Publisher');
-      return accepted(undefined, operationLocation(baseUrl(request, deps.publicBaseUrl), op.subscriptionId, op.id));
+      return accepted(undefined, operationLocation(baseUrlOf(request, deps.publicBaseUrl), op.subscriptionId, op.id));
     }),
   };
 }

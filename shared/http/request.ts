@@ -80,3 +80,8 @@ export function checkApiVersion(request: HttpRequest, surface: Surface): string 
   if (!surface.apiVersions.includes(value)) throw new ApiVersionError('unsupported', surface.apiVersions, value);
   return value;
 }
+
+/** Absolute base of this deployment for links in responses: PUBLIC_BASE_URL when set (behind a proxy), else the origin the request came to. */
+export function baseUrlOf(request: HttpRequest, publicBaseUrl: string | undefined): string {
+  return publicBaseUrl ?? new URL(request.url).origin;
+}

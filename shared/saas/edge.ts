@@ -34,11 +34,6 @@ export function parseOperationStatus(body: { status?: unknown }): 'Success' | 'F
   throw bad('InvalidOperationStatus', 'status must be "Success" or "Failure".', 'status');
 }
 
-/** Absolute base of this deployment, for `Operation-Location` and `@nextLink`. */
-export function baseUrl(request: HttpRequest, publicBaseUrl: string | undefined): string {
-  return publicBaseUrl ?? new URL(request.url).origin;
-}
-
 export function operationLocation(base: string, subscriptionId: string, operationId: string): Record<string, string> {
   return {
     'Operation-Location': `${base}/api/saas/subscriptions/${subscriptionId}/operations/${operationId}?api-version=${API_VERSION}`,
