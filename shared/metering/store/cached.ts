@@ -2,7 +2,7 @@
  * Read-through caches for the hot lookups of ingestion (architecture.md, Caches): the resource and the plan's
  * dimension terms. The usage dedup never goes through these; it is the usage store's insert.
  */
-import { ReadThroughCache, type CacheOptions } from '../cache';
+import { ReadThroughCache, type CacheOptions } from './cache';
 import type { MeteredResource, PlanTerms, ResourceRef } from '../model';
 import type { PlanDimensions, ResourceDirectory } from '../ports';
 

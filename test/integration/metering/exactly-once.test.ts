@@ -12,7 +12,7 @@ import { AdjustableClock } from '../../../shared/clock';
 import { PausePoints, type Faults } from '../../../shared/faults';
 import type { StoredUsage } from '../../../shared/metering/model';
 import type { InsertResult, UsageStore } from '../../../shared/metering/ports';
-import { parseUsageEvent } from '../../../shared/metering/request';
+import { parseUsageEvent } from '../../../shared/metering/http/request';
 import { UsageIngestion, type Outcome } from '../../../shared/metering/service/ingest';
 import { BEFORE_INSERT_POINT, TableUsageStore, usageKeys } from '../../../shared/metering/store/usage-table';
 import { event, InMemoryPlans, InMemoryResources, NOW, P1, seedMetering } from '../../fixtures/metering';

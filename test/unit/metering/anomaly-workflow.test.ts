@@ -7,7 +7,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { AdjustableClock } from '../../../shared/clock';
 import { noFaults } from '../../../shared/faults';
-import { parseUsageEvent } from '../../../shared/metering/request';
+import { parseUsageEvent } from '../../../shared/metering/http/request';
 import type { Anomaly } from '../../../shared/metering/rules/anomaly';
 import { DAY_MS, isoDate } from '../../../shared/metering/rules/time';
 import { ANOMALY_CSV_COLUMNS, anomaliesCsv, Anomalies } from '../../../shared/metering/service/anomalies';

@@ -6,7 +6,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { AdjustableClock } from '../../../shared/clock';
 import { noFaults } from '../../../shared/faults';
 import type { MeteredResource } from '../../../shared/metering/model';
-import { parseUsageEvent } from '../../../shared/metering/request';
+import { parseUsageEvent } from '../../../shared/metering/http/request';
 import { UsageIngestion, type Outcome } from '../../../shared/metering/service/ingest';
 import { event, InMemoryPlans, InMemoryResources, InMemoryUsage, NOW, P1, P2, seedMetering, type Fixture } from '../../fixtures/metering';
 

@@ -6,8 +6,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { AdjustableClock } from '../../../shared/clock';
 import { noFaults } from '../../../shared/faults';
-import { parseUsageEvent } from '../../../shared/metering/request';
-import { batchItem } from '../../../shared/metering/responses';
+import { parseUsageEvent } from '../../../shared/metering/http/request';
+import { batchItem } from '../../../shared/metering/http/views';
 import {
   checkQuantity,
   isBillablePrice,

@@ -1,7 +1,7 @@
 import { HttpRequest } from '@azure/functions';
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../../shared/errors';
-import { BatchTooLargeError, parseBatch, parseUsageEvent, readJsonBody } from '../../../shared/metering/request';
+import { BatchTooLargeError, parseBatch, parseUsageEvent, readJsonBody } from '../../../shared/metering/http/request';
 
 const S1 = '6f1a2b3c-1111-4222-8333-444455556666';
 const E0 = { resourceId: S1, quantity: 5.0, dimension: 'email', effectiveStartTime: '2024-03-10T11:15:00Z', planId: 'basic' };

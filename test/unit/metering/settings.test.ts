@@ -8,7 +8,7 @@ import { AdjustableClock } from '../../../shared/clock';
 import { ConfigError, parseConfig } from '../../../shared/config';
 import { noFaults } from '../../../shared/faults';
 import { LOOKUP_CACHE_TTL_MS, meteringSettings } from '../../../shared/metering/composition';
-import { BatchTooLargeError, parseBatch, parseUsageEvent } from '../../../shared/metering/request';
+import { BatchTooLargeError, parseBatch, parseUsageEvent } from '../../../shared/metering/http/request';
 import { UsageIngestion } from '../../../shared/metering/service/ingest';
 import { event, InMemoryPlans, InMemoryResources, InMemoryUsage, NOW, P1, seedMetering } from '../../fixtures/metering';
 

@@ -7,7 +7,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { AdjustableClock } from '../../../shared/clock';
 import { noFaults } from '../../../shared/faults';
 import type { MeteredResource } from '../../../shared/metering/model';
-import { parseUsageEvent } from '../../../shared/metering/request';
+import { parseUsageEvent } from '../../../shared/metering/http/request';
 import { billingPeriod, buildStatement, isBilledEvent } from '../../../shared/metering/rules/billing';
 import { isActiveFor, startedBy, subscribedSince, usageStart } from '../../../shared/metering/rules/resource';
 import { usageReportRows } from '../../../shared/metering/rules/usage-report';

@@ -3,9 +3,9 @@
  * ~7987–8028) and typed as the contract (meteringapi.v1.json) requires.
  */
 import type { HttpResponseInit } from '@azure/functions';
-import type { AcceptedEvent, UsageEventEcho } from './model';
-import { NOT_ACCEPTED_MESSAGE_TIME } from './rules/time';
-import type { Outcome } from './service/ingest';
+import type { AcceptedEvent, UsageEventEcho } from '../model';
+import { NOT_ACCEPTED_MESSAGE_TIME } from '../rules/time';
+import type { Outcome } from '../service/ingest';
 
 export const DUPLICATE_MESSAGE = 'This usage event already exist.';
 

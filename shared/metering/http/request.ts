@@ -6,9 +6,9 @@
  */
 import type { HttpRequest } from '@azure/functions';
 import { z } from 'zod';
-import { ValidationError, type Violation } from '../errors';
-import type { UsageEventEcho, UsageEventInput } from './model';
-import { parseEffectiveTime } from './rules/time';
+import { ValidationError, type Violation } from '../../errors';
+import type { UsageEventEcho, UsageEventInput } from '../model';
+import { parseEffectiveTime } from '../rules/time';
 
 /** The documented maximum of a batch (seed 004 ~7903; E4 maxItems). */
 export const MAX_BATCH_EVENTS = 25;
