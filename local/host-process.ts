@@ -8,7 +8,7 @@ import { crashFaults } from './durable/faults';
 import { describeFunctions } from './function-kinds';
 import type { DurableStorage } from './durable';
 import { config } from '../shared/config';
-import { describeOutboundPolicy } from '../shared/http/outbound';
+import { describeOutboundPolicy } from '../shared/outbound/policy';
 import { resolveEntries, startHost } from './host';
 import type { HostSettings } from './settings';
 

@@ -5,7 +5,7 @@ import type { Faults } from '../faults';
 import type { LocalKeyStore } from '../auth/keys';
 import { mintToken, nameGuid } from '../auth/tokens';
 import type { OfferCatalog } from '../catalog/ports';
-import { OutboundClient } from '../http/outbound';
+import { OutboundClient } from '../outbound/client';
 import type { Storage } from '../storage/clients';
 import { DeliveryStarter } from './delivery-starter';
 import { TableDueIndex, withDueIndex } from './due';

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock';
 import type { Faults } from '../faults';
 import type { OfferCatalog } from '../catalog/ports';
-import type { OutboundClient } from '../http/outbound';
+import type { OutboundClient } from '../outbound/client';
 import type { OutboxRecord, Stored } from './model';
 import type { DeliveryAttempt, SubscriptionStore } from './ports';
 import { delegate } from './due';

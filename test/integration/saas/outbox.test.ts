@@ -3,7 +3,7 @@
  * fakes over mocks). The orchestration around the activities is tested in test/unit/saas and test/e2e.
  */
 import { describe, expect, it } from 'vitest';
-import type { OutboundClient, OutboundRequest, OutboundResult } from '../../../shared/http/outbound';
+import type { OutboundClient, OutboundRequest, OutboundResult } from '../../../shared/outbound/client';
 import { TableDueIndex, withDueIndex } from '../../../shared/saas/due';
 import { WebhookDelivery, type DeliveryRef } from '../../../shared/saas/outbox';
 import { SaasService } from '../../../shared/saas/service';

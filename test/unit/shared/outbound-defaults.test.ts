@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../shared/config';
 import { offerTypes } from '../../../shared/catalog/model/offer-types';
 import { httpsWebhookViolations } from '../../../shared/catalog/rules/webhook-urls';
-import { checkDestination, describeOutboundPolicy } from '../../../shared/http/outbound';
+import { checkDestination, describeOutboundPolicy } from '../../../shared/outbound/policy';
 
 const base = { STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true' };
 const entra = { ...base, AUTH_MODE: 'entra', SECRETS_KEY: Buffer.alloc(32, 7).toString('base64') };

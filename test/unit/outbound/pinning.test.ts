@@ -5,7 +5,8 @@
 import { createServer, connect, type AddressInfo, type Server } from 'node:net';
 import type { LookupAddress } from 'node:dns';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkDestination, classifyAddress, guardedLookup, OutboundClient, type Resolver } from '../../../shared/http/outbound';
+import { OutboundClient } from '../../../shared/outbound/client';
+import { checkDestination, classifyAddress, guardedLookup, type Resolver } from '../../../shared/outbound/policy';
 
 const policy = { timeoutMs: 5000, allowLoopback: false, allowedHosts: [] as string[] };
 

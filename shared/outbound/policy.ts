@@ -1,20 +1,12 @@
 /**
- * The one outbound HTTP client (architecture.md, Identity and security). Every call to a URL that a publisher
- * configured goes through here:
- * - address policy: the host name is resolved and every address checked; private, link-local, metadata and other
- *   special ranges are refused unless the host is allow-listed; loopback only when allowed (by default under
- *   AUTH_MODE=local, where an ISV's first webhook sink runs on localhost; decision 0006);
- * - https only, except http to an allowed loopback or allow-listed host in local mode (tests and first runs use a
- *   plain-HTTP sink); outside local mode (`httpsOnly`) every http URL is refused, as Microsoft requires https;
- * - a timeout for the whole exchange, redirects not followed (a 3xx is an answer, not a hop to an unchecked address);
- * - the response is kept only as a short excerpt with secrets masked, for the attempt log.
- * The address that is checked is the address that is connected to (decision 0420): the connection's own `lookup`
- * resolves, applies the policy and hands the socket only the addresses it approved, so a DNS-rebinding answer
- * between a check and the connect cannot reach loopback or the metadata endpoint.
+ * The address policy of the one outbound HTTP client (client.ts): which URLs and resolved addresses may be
+ * called. Private, link-local, metadata and other special ranges are refused unless the host is allow-listed;
+ * loopback only when allowed (by default under AUTH_MODE=local, decision 0006); https only outside local mode.
+ * The address that is checked is the address that is connected to (decision 0420): `guardedLookup` is the
+ * connection's own `lookup`, so a DNS-rebinding answer between a check and the connect cannot reach loopback or
+ * the metadata endpoint.
  */
 import { lookup as dnsLookup } from 'node:dns/promises';
-import { request as httpRequest, type IncomingMessage } from 'node:http';
-import { request as httpsRequest, type RequestOptions } from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
 
 export interface OutboundPolicy {
@@ -42,25 +34,10 @@ export function describeOutboundPolicy(policy: OutboundPolicy & { allowLoopbackS
   return parts.join('; ');
 }
 
-export interface OutboundRequest {
-  url: string;
-  body: unknown;
-  headers: Record<string, string>;
-}
-
-export type OutboundResult =
-  | { kind: 'response'; status: number; excerpt: string; durationMs: number }
-  | { kind: 'error'; message: string; durationMs: number }
-  | { kind: 'refused'; message: string };
-
 /** Resolves a host name to its addresses; injectable so tests can play a rebinding DNS server. */
 export type Resolver = (host: string) => Promise<string[]>;
 
-const systemResolver: Resolver = async (host) => (await dnsLookup(host, { all: true, verbatim: true })).map((a) => a.address);
-
-const EXCERPT_CHARS = 512;
-/** Bytes read from a response at most: enough for EXCERPT_CHARS of UTF-8; the rest is never downloaded. */
-const EXCERPT_BYTES = EXCERPT_CHARS * 4;
+export const systemResolver: Resolver = async (host) => (await dnsLookup(host, { all: true, verbatim: true })).map((a) => a.address);
 
 type AddressKind = 'loopback' | 'blocked' | 'public';
 
@@ -126,14 +103,6 @@ export function classifyAddress(ip: string): AddressKind {
   return 'blocked';
 }
 
-/** Masks bearer tokens, JWT-looking strings and `secret=`/`sig=`/`password=`-style values before storing. */
-export function redact(text: string): string {
-  return text
-    .replace(/bearer\s+[\w.~+/=-]+/gi, 'Bearer ***')
-    .replace(/eyJ[\w-]+\.[\w-]+\.[\w-]+/g, '***')
-    .replace(/((?:secret|sig|signature|password|token|key)["']?\s*[=:]\s*["']?)[^"'&\s,}]+/gi, '$1***');
-}
-
 const HTTPS_ONLY = 'only https URLs are called outside local mode (got http:)';
 
 function isAllowListed(host: string, policy: OutboundPolicy): boolean {
@@ -158,7 +127,7 @@ function addressRefusal(host: string, addresses: string[], policy: OutboundPolic
   return undefined;
 }
 
-function bareHost(url: URL): string {
+export function bareHost(url: URL): string {
   return url.hostname.replace(/^\[|\]$/g, '');
 }
 
@@ -206,96 +175,4 @@ export function guardedLookup(policy: OutboundPolicy, plainHttp: boolean, resolv
       () => callback(notFound(hostname), ''),
     );
   };
-}
-
-class OutboundTimeoutError extends Error {}
-
-/** Node's connect errors name the cause (fetch hid it behind "fetch failed"); happy eyeballs wraps them in an AggregateError with an empty message. */
-function errorMessage(error: unknown): string {
-  if (error instanceof AggregateError && error.errors.length > 0) return [...new Set(error.errors.map(errorMessage))].join('; ');
-  if (error instanceof Error) return error.message || String((error as NodeJS.ErrnoException).code ?? 'request failed');
-  return String(error);
-}
-
-export class OutboundClient {
-  readonly #policy: OutboundPolicy;
-  readonly #resolve: Resolver;
-
-  constructor(policy: OutboundPolicy, resolve: Resolver = systemResolver) {
-    this.#policy = policy;
-    this.#resolve = resolve;
-  }
-
-  async postJson(request: OutboundRequest): Promise<OutboundResult> {
-    let url: URL;
-    try {
-      url = new URL(request.url);
-    } catch {
-      return { kind: 'refused', message: 'the URL is not valid' };
-    }
-    const refusal = await checkDestination(url, this.#policy, this.#resolve);
-    if (refusal) return { kind: 'refused', message: refusal };
-    const started = performance.now();
-    const durationMs = () => Math.round(performance.now() - started);
-    try {
-      const { status, excerpt } = await this.#post(url, request);
-      return { kind: 'response', status, excerpt: redact(excerpt), durationMs: durationMs() };
-    } catch (error) {
-      if (error instanceof DestinationRefusedError) return { kind: 'refused', message: error.message };
-      const message = error instanceof OutboundTimeoutError ? error.message : redact(errorMessage(error));
-      return { kind: 'error', message, durationMs: durationMs() };
-    }
-  }
-
-  #post(url: URL, request: OutboundRequest): Promise<{ status: number; excerpt: string }> {
-    const host = bareHost(url);
-    const body = JSON.stringify(request.body) ?? 'null';
-    const https = url.protocol === 'https:';
-    const options: RequestOptions = {
-      method: 'POST',
-      hostname: host,
-      port: url.port || undefined,
-      path: `${url.pathname}${url.search}`,
-      headers: { 'content-type': 'application/json', ...request.headers, 'content-length': String(Buffer.byteLength(body)) },
-      // A fresh connection per call: a pooled socket would skip the lookup (and carry another client's policy).
-      agent: false,
-      lookup: guardedLookup(this.#policy, !https, this.#resolve),
-      // TLS stays verified against the name in the URL (default rejectUnauthorized), SNI included; never an IP.
-      ...(https && !isIP(host) ? { servername: host } : {}),
-    };
-    return new Promise((resolve, reject) => {
-      let response: IncomingMessage | undefined;
-      const chunks: Buffer[] = [];
-      let size = 0;
-      const answer = () => {
-        clearTimeout(timer);
-        const text = Buffer.concat(chunks).subarray(0, EXCERPT_BYTES).toString('utf8');
-        resolve({ status: response?.statusCode ?? 0, excerpt: text.slice(0, EXCERPT_CHARS) });
-        response?.destroy();
-      };
-      // One deadline for connect, send and body. Once the status line is in, it is the answer (as with fetch
-      // before): a stalled or broken body only shortens the excerpt.
-      const timer = setTimeout(() => {
-        if (response) return answer();
-        req.destroy(new OutboundTimeoutError(`timed out after ${this.#policy.timeoutMs} ms`));
-      }, this.#policy.timeoutMs);
-      const req = (https ? httpsRequest : httpRequest)(options, (res) => {
-        response = res;
-        res.on('data', (chunk: Buffer) => {
-          chunks.push(chunk);
-          size += chunk.length;
-          if (size >= EXCERPT_BYTES) answer();
-        });
-        res.on('end', answer);
-        res.on('error', answer);
-        res.on('close', answer);
-      });
-      req.on('error', (error) => {
-        clearTimeout(timer);
-        if (response) return answer();
-        reject(error);
-      });
-      req.end(body);
-    });
-  }
 }

@@ -5,7 +5,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { OutboundClient, type Resolver } from '../../../shared/http/outbound';
+import { OutboundClient } from '../../../shared/outbound/client';
+import type { Resolver } from '../../../shared/outbound/policy';
 
 type Handler = (req: IncomingMessage, res: ServerResponse, body: string) => void;
 interface Received {

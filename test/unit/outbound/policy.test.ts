@@ -1,6 +1,7 @@
 /** The outbound client's address policy and redaction (architecture.md, Identity and security). */
 import { describe, expect, it } from 'vitest';
-import { checkDestination, classifyAddress, redact } from '../../../shared/http/outbound';
+import { redact } from '../../../shared/outbound/client';
+import { checkDestination, classifyAddress } from '../../../shared/outbound/policy';
 import { retryDelayMs } from '../../../shared/saas/outbox';
 
 describe('address policy', () => {
