@@ -8,7 +8,6 @@
  *   `.../markNotAnomaly` `{reason}`: within 30 days of flagging, with the documented restrictions.
  */
 import { app, type InvocationContext, type Timer } from '@azure/functions';
-import { z } from 'zod';
 import type { Authenticator } from '../shared/auth/principal';
 import { services } from '../shared/composition';
 import { endpoint } from '../shared/http/endpoint';
@@ -16,6 +15,8 @@ import { lazyHandler, once } from '../shared/http/lazy';
 import { parseParams, parseQuery, readJson } from '../shared/http/request';
 import { ok } from '../shared/http/responses';
 import { surfaces } from '../shared/http/surfaces';
+import { anomalyListQuery, anomalyParams, markAsAnomalyBody, markNotAnomalyBody } from '../shared/metering/http/params';
+import { csv } from '../shared/metering/http/views';
 import { anomaliesCsv, type Anomalies } from '../shared/metering/service/anomalies';
 
 export interface AnomalyHttpDeps {
@@ -24,46 +25,27 @@ export interface AnomalyHttpDeps {
   maxJsonBodyBytes: number;
 }
 
-const idParams = z.object({ anomalyId: z.uuid({ message: 'must be a GUID' }) });
-const listQuery = z.object({
-  period: z.enum(['30', '60', '90'], { message: 'must be 30, 60 or 90 (days)' }).default('30'),
-  impact: z.enum(['gt100', 'all'], { message: 'must be gt100 or all' }).default('gt100'),
-  offerId: z.string().min(1).optional(),
-  meterId: z.string().min(1).optional(),
-  state: z.enum(['unacknowledged', 'acted'], { message: 'must be unacknowledged or acted' }).optional(),
-  format: z.enum(['json', 'csv'], { message: 'must be json or csv' }).default('json'),
-});
-const markAsAnomaly = z.strictObject({ newReportedUsage: z.number({ message: 'must be a number' }) });
-const markNotAnomaly = z.strictObject({ reason: z.string().trim().min(1, 'must say why it is not an anomaly').max(1000) });
-
 export function makeAnomalyHandlers(deps: AnomalyHttpDeps) {
   const publisher = { surface: surfaces.storefront, allow: ['publisher'] as const, authenticator: deps.authenticator };
   const operator = { surface: surfaces.admin, allow: ['operator'] as const, authenticator: deps.authenticator };
   return {
     list: endpoint(publisher, async (request, { principal }) => {
-      const q = parseQuery(request, listQuery);
-      const value = await deps.anomalies.list(principal.publisherId, {
-        periodDays: Number(q.period) as 30 | 60 | 90,
-        impact: q.impact,
-        ...(q.offerId ? { offerId: q.offerId } : {}),
-        ...(q.meterId ? { meterId: q.meterId } : {}),
-        ...(q.state ? { state: q.state } : {}),
-      });
-      if (q.format === 'csv') return { status: 200, body: anomaliesCsv(value), headers: { 'content-type': 'text/csv; charset=utf-8' } };
-      return ok({ value });
+      const { period, format, ...filter } = parseQuery(request, anomalyListQuery);
+      const value = await deps.anomalies.list(principal.publisherId, { periodDays: period, ...filter });
+      return format === 'csv' ? csv(anomaliesCsv(value)) : ok({ value });
     }),
     get: endpoint(publisher, async (request, { principal }) => {
-      const { anomalyId } = parseParams(request, idParams);
+      const { anomalyId } = parseParams(request, anomalyParams);
       return ok(await deps.anomalies.get(principal.publisherId, anomalyId));
     }),
     markAsAnomaly: endpoint(publisher, async (request, { principal }) => {
-      const { anomalyId } = parseParams(request, idParams);
-      const body = await readJson(request, markAsAnomaly, deps.maxJsonBodyBytes);
+      const { anomalyId } = parseParams(request, anomalyParams);
+      const body = await readJson(request, markAsAnomalyBody, deps.maxJsonBodyBytes);
       return ok(await deps.anomalies.decide(principal.publisherId, anomalyId, 'MarkedAsAnomaly', body, principal.appId));
     }),
     markNotAnomaly: endpoint(publisher, async (request, { principal }) => {
-      const { anomalyId } = parseParams(request, idParams);
-      const body = await readJson(request, markNotAnomaly, deps.maxJsonBodyBytes);
+      const { anomalyId } = parseParams(request, anomalyParams);
+      const body = await readJson(request, markNotAnomalyBody, deps.maxJsonBodyBytes);
       return ok(await deps.anomalies.decide(principal.publisherId, anomalyId, 'NotAnAnomaly', body, principal.appId));
     }),
     run: endpoint(operator, async () => ok(await deps.anomalies.run())),

@@ -20,6 +20,8 @@ export interface Surface {
   apiVersions?: string[];
   /** Status for a missing, invalid or expired token. */
   unauthenticatedStatus: 401 | 403;
+  /** The metering surface's top-level `target` of a 400 (`usageEventRequest` unless set; the batch endpoint's differs, E3). */
+  errorTarget?: string;
 }
 
 export const surfaces: Record<SurfaceName, Surface> = {
@@ -63,7 +65,7 @@ function json(status: number, body: unknown, contentType = 'application/json; ch
   return { status, jsonBody: body, headers: { 'content-type': contentType } };
 }
 
-function meteringBody(error: DomainError): HttpResponseInit {
+function meteringBody(surface: Surface, error: DomainError): HttpResponseInit {
   if (statusOf(error) === 400) {
     // The seed's request table names the query parameter `ApiVersion` (seed 004 ~7788).
     const fallback = { path: error instanceof ApiVersionError ? 'ApiVersion' : (error.target ?? 'request'), message: error.message };
@@ -72,7 +74,8 @@ function meteringBody(error: DomainError): HttpResponseInit {
       target: pascal(v.path),
       code: v.code ?? 'BadArgument',
     }));
-    return json(400, { message: 'One or more errors have occurred.', target: 'usageEventRequest', details, code: 'BadArgument' });
+    const target = surface.errorTarget ?? 'usageEventRequest';
+    return json(400, { message: 'One or more errors have occurred.', target, details, code: 'BadArgument' });
   }
   return json(statusOf(error), { code: statusOf(error) === 403 ? 'Forbidden' : error.code, message: error.message });
 }
@@ -134,7 +137,7 @@ export function errorResponse(surface: Surface, error: unknown): HttpResponseIni
   if (!(error instanceof DomainError)) return internalErrorResponse(surface);
   switch (surface.name) {
     case 'metering':
-      return meteringBody(error);
+      return meteringBody(surface, error);
     case 'saas':
       return saasBody(error);
     case 'offers':

@@ -96,7 +96,7 @@ export function buildMetering(deps: MeteringDeps): MeteringServices {
       faults,
       ...(deps.ingestion ? { options: deps.ingestion } : {}),
     }),
-    queries: new UsageQueries({ usage, plans }),
+    queries: new UsageQueries({ usage, plans, clock }),
     billing: new Billing({
       resources: lookup,
       plans,
@@ -106,7 +106,7 @@ export function buildMetering(deps: MeteringDeps): MeteringServices {
       clock,
     }),
     anomalies: new Anomalies({ usage, plans, resources: lookup, anomalies: anomalyStore, clock }),
-    usageReport: new UsageReport({ usage, plans, resources: lookup, anomalies: anomalyStore }),
+    usageReport: new UsageReport({ usage, plans, resources: lookup, anomalies: anomalyStore, clock }),
     resources,
     resourceTable,
     planTable,

@@ -166,3 +166,15 @@ export function parseBatch(value: unknown): ParsedEvent[] {
   if (items.length > MAX_BATCH_EVENTS) throw new BatchTooLargeError();
   return items.map(parseUsageEvent);
 }
+
+/** The event of `POST /api/usageEvent`; every field problem at once is one 400 ("One or more errors have occurred", T22). */
+export async function readUsageEvent(request: HttpRequest, maxBytes: number): Promise<UsageEventInput> {
+  const parsed = parseUsageEvent(await readJsonBody(request, maxBytes, 'usageEventRequest'));
+  if (!parsed.ok) throw new ValidationError('One or more errors have occurred.', parsed.violations);
+  return parsed.input;
+}
+
+/** The items of `POST /api/batchUsageEvent`, each parsed or with its own problems; BatchTooLargeError over 25. */
+export async function readBatch(request: HttpRequest, maxBytes: number): Promise<ParsedEvent[]> {
+  return parseBatch(await readJsonBody(request, maxBytes, 'batchUsageEventRequest'));
+}

@@ -3,9 +3,12 @@
  * ~7987–8028) and typed as the contract (meteringapi.v1.json) requires.
  */
 import type { HttpResponseInit } from '@azure/functions';
-import type { AcceptedEvent, UsageEventEcho } from '../model';
+import { ForbiddenError, ValidationError } from '../../errors';
+import { ok } from '../../http/responses';
+import type { AcceptedEvent, EventField, UsageEventEcho, UsageEventInput } from '../model';
 import { NOT_ACCEPTED_MESSAGE_TIME } from '../rules/time';
 import type { Outcome } from '../service/ingest';
+import type { ParsedEvent } from './request';
 
 export const DUPLICATE_MESSAGE = 'This usage event already exist.';
 
@@ -64,4 +67,53 @@ export function batchItem(outcome: Outcome | { status: 'BadArgument'; message: s
   if (outcome.status === 'Accepted') return acceptedBody(outcome.event);
   const error = outcome.status === 'Duplicate' ? duplicateBody(outcome.accepted) : { message: outcome.message, code: outcome.status };
   return { status: outcome.status, messageTime: NOT_ACCEPTED_MESSAGE_TIME, error, ...echoOf(echo) };
+}
+
+const camel = (field: EventField) => `${field.charAt(0).toLowerCase()}${field.slice(1)}`;
+
+/** A single event's outcome as the documented status codes: 200, 400 (reason in details), 403, 409. */
+export function singleResponse(outcome: Outcome): HttpResponseInit {
+  switch (outcome.status) {
+    case 'Accepted':
+      return ok(acceptedBody(outcome.event));
+    case 'Duplicate':
+      return conflict(outcome.accepted);
+    case 'ResourceNotAuthorized':
+      // "the request is attempting to access a subscription for an offer that was published with a different
+      // Azure AD App ID from the one used to create the authorization token" (seed 004 ~7872).
+      throw new ForbiddenError(outcome.message);
+    case 'Error':
+      throw new Error(outcome.message);
+    default:
+      throw new ValidationError('One or more errors have occurred.', [
+        { path: `$.${camel(outcome.target)}`, message: outcome.message, code: outcome.status },
+      ]);
+  }
+}
+
+function echoOfInput(input: UsageEventInput): UsageEventEcho {
+  return {
+    ...(input.resource.kind === 'resourceId' ? { resourceId: input.resource.resourceId } : { resourceUri: input.resource.resourceUri }),
+    quantity: input.quantity,
+    dimension: input.dimension,
+    effectiveStartTime: input.effectiveStartTime,
+    planId: input.planId,
+  };
+}
+
+/** The batch answer: one item per request item, in order; `outcomes` are those of the items that parsed, in order. */
+export function batchResponse(items: readonly ParsedEvent[], outcomes: readonly Outcome[]): HttpResponseInit {
+  let next = 0;
+  const result = items.map((item) => {
+    if (!item.ok) {
+      return batchItem({ status: 'BadArgument', message: item.violations.map((v) => v.message).join(' ') }, item.echo);
+    }
+    return batchItem(outcomes[next++] as Outcome, echoOfInput(item.input));
+  });
+  return ok({ count: result.length, result });
+}
+
+/** A CSV download (the usage report, the anomaly list). */
+export function csv(body: string): HttpResponseInit {
+  return { status: 200, body, headers: { 'content-type': 'text/csv; charset=utf-8' } };
 }

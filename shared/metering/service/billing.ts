@@ -70,8 +70,10 @@ export class Billing {
     return { period: month, statementCount: statements.length, totalNetUSD, files: written };
   }
 
-  async readExport(publisherId: string, month: string, format: keyof typeof EXPORT_FORMATS): Promise<ExportFile | undefined> {
-    return this.#deps.exports.read(publisherId, month, EXPORT_FORMATS[format].name);
+  async readExport(publisherId: string, month: string, format: keyof typeof EXPORT_FORMATS): Promise<ExportFile> {
+    const found = await this.#deps.exports.read(publisherId, month, EXPORT_FORMATS[format].name);
+    if (!found) throw new NotFoundError(`No export of ${month} exists; POST /api/billing/exports first.`, 'ExportNotFound');
+    return found;
   }
 
   async statementsForMonth(publisherId: string, month: string): Promise<Statement[]> {

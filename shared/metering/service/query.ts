@@ -4,11 +4,14 @@
  * sum. The simulated reconciliation pass runs at once, so rows are `Accepted` with `processedQuantity =
  * submittedQuantity` (decision record 0303).
  */
+import type { Clock } from '../../clock';
+import { ValidationError } from '../../errors';
 import type { StoredUsage } from '../model';
 import type { PlanDimensions, UsageStore } from '../ports';
 import { Decimal } from '../rules/decimal';
 import { isBillableQuantity } from '../rules/limits';
 import { QUANTITY_DIGITS } from '../rules/numbers';
+import { checkQueryRange, MAX_QUERY_DAYS } from '../rules/ranges';
 import { daysBetween, isoDate } from '../rules/time';
 import { mapLimit } from '../../concurrency';
 
@@ -17,7 +20,8 @@ export type ReconStatus = (typeof RECON_STATUSES)[number];
 
 export interface UsageFilter {
   start: Date;
-  end: Date;
+  /** Now when omitted. */
+  end?: Date;
   offerId?: string;
   planId?: string;
   dimension?: string;
@@ -44,15 +48,26 @@ export interface UsageRow {
 export class UsageQueries {
   readonly #usage: UsageStore;
   readonly #plans: PlanDimensions;
+  readonly #clock: Clock;
 
-  constructor(deps: { usage: UsageStore; plans: PlanDimensions }) {
+  constructor(deps: { usage: UsageStore; plans: PlanDimensions; clock: Clock }) {
     this.#usage = deps.usage;
     this.#plans = deps.plans;
+    this.#clock = deps.clock;
   }
 
   async list(publisherId: string, filter: UsageFilter): Promise<UsageRow[]> {
+    const end = filter.end ?? this.#clock.now();
+    const problem = (message: string) =>
+      new ValidationError('One or more errors have occurred.', [{ path: 'UsageEndDate', message, code: 'BadArgument' }]);
+    switch (checkQueryRange(filter.start, end)) {
+      case 'reversed':
+        throw problem('The UsageEndDate must not be before the usageStartDate.');
+      case 'tooLong':
+        throw problem(`The date range must not exceed ${MAX_QUERY_DAYS} days.`);
+    }
     if (filter.reconStatus !== undefined && filter.reconStatus !== 'Accepted') return [];
-    const days = daysBetween(filter.start, filter.end);
+    const days = daysBetween(filter.start, end);
     const perDay = await mapLimit(days, 8, (day) => this.#usage.listDay(publisherId, day));
     const groups = new Map<string, { first: StoredUsage; quantity: Decimal; count: number; day: string }>();
     for (const events of perDay) {

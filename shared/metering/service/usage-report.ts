@@ -2,23 +2,27 @@
  * The publisher's metered-usage report (rules/usage-report.ts; seed 004 ~19281–19315): accepted usage of a date
  * range, per day, customer, meter and plan, with charges and the anomaly columns.
  */
+import type { Clock } from '../../clock';
 import { mapLimit } from '../../concurrency';
+import { ValidationError } from '../../errors';
 import type { MeteredResource, PlanTerms } from '../model';
 import type { AnomalyStore, PlanDimensions, ResourceDirectory, UsageStore } from '../ports';
 import { usageReportRows, type UsageReportRow } from '../rules/usage-report';
-import { daysBetween } from '../rules/time';
+import { checkReportRange, MAX_REPORT_DAYS } from '../rules/ranges';
+import { daysBetween, startOfDay } from '../rules/time';
 
 export interface UsageReportDeps {
   usage: UsageStore;
   plans: PlanDimensions;
   resources: ResourceDirectory;
   anomalies: AnomalyStore;
+  clock: Clock;
 }
 
 export interface UsageReportFilter {
-  /** First and last UTC day, inclusive. */
+  /** First and last UTC day, inclusive; the last is today when omitted. */
   start: Date;
-  end: Date;
+  end?: Date;
   offerId?: string;
   meterId?: string;
 }
@@ -31,7 +35,14 @@ export class UsageReport {
   }
 
   async rows(publisherId: string, filter: UsageReportFilter): Promise<UsageReportRow[]> {
-    const days = daysBetween(filter.start, filter.end);
+    const end = filter.end ?? startOfDay(this.#deps.clock.now());
+    switch (checkReportRange(filter.start, end)) {
+      case 'reversed':
+        throw rangeError('must not be before startDate');
+      case 'tooLong':
+        throw rangeError(`must be within ${MAX_REPORT_DAYS} days of startDate`);
+    }
+    const days = daysBetween(filter.start, end);
     const events = (await mapLimit(days, 8, (day) => this.#deps.usage.listDay(publisherId, day)))
       .flat()
       .filter(
@@ -59,4 +70,8 @@ export class UsageReport {
       resourceOf: (key) => resources.get(key),
     });
   }
+}
+
+function rangeError(message: string): ValidationError {
+  return new ValidationError(`The endDate ${message}.`, [{ path: 'endDate', message }]);
 }

@@ -161,8 +161,8 @@ describe('exports, the usage report and the usage query at the bounds', () => {
     const clock = new AdjustableClock({ adjustable: true, realNow: () => 0 });
     clock.set(new Date('2024-04-02T00:00:00Z'));
     billing = new Billing({ resources, plans, usage, anomalies, exports, clock });
-    report = new UsageReport({ usage, plans, resources, anomalies });
-    queries = new UsageQueries({ usage, plans });
+    report = new UsageReport({ usage, plans, resources, anomalies, clock });
+    queries = new UsageQueries({ usage, plans, clock });
   });
 
   it('exports JSON and CSV with the exact totals', async () => {

@@ -58,7 +58,7 @@ describe('UsageReport (T127, T107)', () => {
     usage = new InMemoryUsage();
     store = new InMemoryAnomalies();
     f = await seedMetering(resources, plans);
-    report = new UsageReport({ usage, plans, resources, anomalies: store });
+    report = new UsageReport({ usage, plans, resources, anomalies: store, clock: { now: () => range.end } });
     await usage.insert(usageRow(f.S2, 'premium', 'email', '2024-03-04T09:00:00.000Z', 600));
     await usage.insert(usageRow(f.S2, 'premium', 'email', '2024-03-04T10:00:00.000Z', 400));
     await usage.insert(usageRow(f.S2, 'premium', 'email', '2024-03-03T10:00:00.000Z', 100));
