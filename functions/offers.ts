@@ -7,9 +7,9 @@
 import { app, type HttpRequest } from '@azure/functions';
 import { z } from 'zod';
 import type { Authenticator } from '../shared/auth/principal';
-import { callerOf } from '../shared/catalog/edge';
+import { callerOf } from '../shared/catalog/http/caller';
 import type { OffersService } from '../shared/catalog/service/offers';
-import { envelope, etagOf, summary } from '../shared/catalog/view';
+import { envelope, etagOf, summary } from '../shared/catalog/http/views';
 import { services } from '../shared/composition';
 import { endpoint } from '../shared/http/endpoint';
 import { lazyHandler, once } from '../shared/http/lazy';

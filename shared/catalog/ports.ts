@@ -4,7 +4,7 @@
  * `(publisherId, offerId, version, planId)` always reads the terms the customer bought, whatever later drafts say.
  */
 import type { Readable } from 'node:stream';
-import type { ByteSource } from './artifacts/bytes';
+import type { ByteSource } from './rules/packages/bytes';
 import type { ArtifactRecord, OfferDefinition, OfferDocument, OfferRecord, Stored, VersionRecord } from './model/offer';
 
 export interface LiveDimension {

@@ -13,7 +13,7 @@ import type { Clock } from '../../clock';
 import type { SecretBox } from '../../crypto/secrets';
 import type { Faults } from '../../faults';
 import { ConflictError, ForbiddenError, NotFoundError, PreconditionFailedError, ValidationError } from '../../errors';
-import { invalid, notProcessable } from '../errors';
+import { invalid, notProcessable } from '../rules/errors';
 import { ID_PATTERN, ID_RULE } from '../model/ids';
 import { envelopeSchema, type EnvelopeInput, type OfferDocument, type OfferRecord, type Stored, type VersionRecord } from '../model/offer';
 import { offerTypes, type OfferTypeId } from '../model/offer-types';

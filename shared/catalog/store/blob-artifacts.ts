@@ -7,7 +7,7 @@
  */
 import type { Readable } from 'node:stream';
 import type { ContainerClient } from '@azure/storage-blob';
-import type { ByteSource } from '../artifacts/bytes';
+import type { ByteSource } from '../rules/packages/bytes';
 import type { ArtifactBlobs } from '../ports';
 
 const BLOCK_SIZE = 4 * 1024 * 1024;

@@ -4,7 +4,7 @@
  * name them while `details[]` lists every violation; 422 for a whole that breaks a rule; 415 for a file name whose
  * extension does not fit the artifact kind (spec 4.E 47).
  */
-import { UnprocessableError, UnsupportedMediaTypeError, ValidationError, type Violation } from '../errors';
+import { UnprocessableError, UnsupportedMediaTypeError, ValidationError, type Violation } from '../../errors';
 
 export function unsupportedFileType(kind: string, extensions: readonly string[]): UnsupportedMediaTypeError {
   return new UnsupportedMediaTypeError(`A ${kind} file name must end with ${extensions.join(' or ')}.`, [

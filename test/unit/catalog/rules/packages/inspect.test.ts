@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { bufferSource } from '../../../../../shared/catalog/artifacts/bytes';
-import { inspect } from '../../../../../shared/catalog/artifacts/inspect';
-import { ARTIFACT_KINDS, GiB } from '../../../../../shared/catalog/artifacts/kinds';
+import { bufferSource } from '../../../../../shared/catalog/rules/packages/bytes';
+import { inspect } from '../../../../../shared/catalog/rules/packages/inspect';
+import { ARTIFACT_KINDS, GiB } from '../../../../../shared/catalog/model/artifact-kinds';
 import { azureAppPackage, buildZip, pngOf } from '../../../../fixtures/zip';
 
 const codes = async (kind: keyof typeof ARTIFACT_KINDS, bytes: Buffer, chunkSize?: number) =>

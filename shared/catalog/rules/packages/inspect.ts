@@ -1,6 +1,6 @@
 /** Content checks per artifact kind (specs/publish.md 1.7): zip integrity, PNG signature and size, PDF signature. */
 import type { ByteSource } from './bytes';
-import { MAX_ZIP_ENTRY_BYTES, type KindSpec } from './kinds';
+import { MAX_ZIP_ENTRY_BYTES, type KindSpec } from '../../model/artifact-kinds';
 import { checkZip, type ContentIssue } from './zip';
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);

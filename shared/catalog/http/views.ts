@@ -3,11 +3,11 @@
  * (2.2, [L22873]–[L22899]) and the artifact object (2.11.1). Secrets read as a placeholder, artifact references as
  * download URLs, and D365 CE license-managed plans show their Service ID.
  */
-import { serviceIdOf } from './model/ids';
-import type { ArtifactRecord, JsonObject, OfferDocument, OfferRecord, VersionRecord } from './model/offer';
-import { offerTypes } from './model/offer-types';
-import { artifactDownloadPath, resolveRefs } from './rules/artifact-refs';
-import { maskSecrets } from './rules/secrets';
+import { serviceIdOf } from '../model/ids';
+import type { ArtifactRecord, JsonObject, OfferDocument, OfferRecord, VersionRecord } from '../model/offer';
+import { offerTypes } from '../model/offer-types';
+import { artifactDownloadPath, resolveRefs } from '../rules/artifact-refs';
+import { maskSecrets } from '../rules/secrets';
 
 export const API_VERSION = '2017-10-31';
 
