@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { formatTicks, ifMatchAllows, nextETag, parseIfMatch } from '../../../../shared/catalog/rules/etag';
+
+describe('draft ETags (spec 2.0, [L23261])', () => {
+  it('have the seed format and carry the change time with 7 fractional digits', () => {
+    const { etag, changedTime } = nextETag(new Date('2017-06-07T06:15:40.477Z'));
+    expect(changedTime).toMatch(/^2017-06-07T06:15:40\.477\d{4}Z$/);
+    expect(etag).toBe(`W/"datetime'${encodeURIComponent(changedTime)}'"`);
+    expect(etag).toMatch(/^W\/"datetime'2017-06-07T06%3A15%3A40\.477\d{4}Z'"$/);
+  });
+
+  it('never repeat or go back for an offer, even when the clock does', () => {
+    const first = nextETag(new Date('2030-01-01T00:00:00Z'));
+    const earlier = nextETag(new Date('2020-01-01T00:00:00Z'), first.etag);
+    expect(earlier.etag).not.toBe(first.etag);
+    expect(earlier.changedTime > first.changedTime).toBe(true);
+    let previous = earlier.etag;
+    const seen = new Set([first.etag, previous]);
+    for (let i = 0; i < 50; i++) {
+      previous = nextETag(new Date('2030-01-01T00:00:00Z'), previous).etag;
+      expect(seen.has(previous)).toBe(false);
+      seen.add(previous);
+    }
+  });
+
+  it('formats ticks', () => {
+    expect(formatTicks({ ms: Date.parse('2018-03-28T22:27:13.836Z'), sub: 3879 })).toBe('2018-03-28T22:27:13.8363879Z');
+  });
+});
+
+describe('If-Match', () => {
+  const current = `W/"datetime'2017-06-07T06%3A15%3A40.4771399Z'"`;
+  it.each([
+    [null, 'absent', true],
+    ['', 'absent', true],
+    ['*', 'any', true],
+    [current, 'list', true],
+    [current.slice(2), 'list', true],
+    [`"other", ${current}`, 'list', true],
+    [`W/"datetime'2017-06-07T06%3A15%3A40.4771398Z'"`, 'list', false],
+    ['"garbage"', 'list', false],
+  ])('%j → %s, allows the current draft: %s', (header, kind, allowed) => {
+    const parsed = parseIfMatch(header);
+    expect(parsed.kind).toBe(kind);
+    expect(ifMatchAllows(parsed, current)).toBe(allowed);
+  });
+});
