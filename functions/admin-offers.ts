@@ -5,11 +5,11 @@
  * (details name each field); an optional `If-Match` pins the draft that is meant.
  */
 import { app } from '@azure/functions';
-import { z } from 'zod';
 import type { Authenticator } from '../shared/auth/principal';
 import { callerOf } from '../shared/catalog/http/caller';
+import { offerParams } from '../shared/catalog/http/params';
+import { API_VERSION, offerResponse } from '../shared/catalog/http/views';
 import type { OffersService } from '../shared/catalog/service/offers';
-import { API_VERSION, envelope, etagOf } from '../shared/catalog/http/views';
 import { services } from '../shared/composition';
 import { endpoint } from '../shared/http/endpoint';
 import { lazyHandler, once } from '../shared/http/lazy';
@@ -23,21 +23,15 @@ export interface AdminOffersDeps {
   publicBaseUrl?: string;
 }
 
-const params = z.object({ publisherId: z.string().transform((v) => v.toLowerCase()), offerId: z.string() });
-
 export function makeAdminOffersHandlers(deps: AdminOffersDeps) {
   const options = { surface: surfaces.admin, allow: ['operator'] as const, authenticator: deps.authenticator };
   return {
     freeze: endpoint(options, async (request, { principal }) => {
-      const { publisherId, offerId } = parseParams(request, params);
+      const { publisherId, offerId } = parseParams(request, offerParams);
       const result = await deps.offers.freeze(callerOf(principal), publisherId, offerId, request.headers.get('if-match'));
-      const body = envelope(result.record, result.document, {
-        baseUrl: baseUrlOf(request, deps.publicBaseUrl),
-        apiVersion: API_VERSION,
-        frozen: result.frozen,
-      });
+      const { body, headers } = offerResponse(result, baseUrlOf(request, deps.publicBaseUrl), API_VERSION);
       return created(body, {
-        etag: etagOf(result.record, result.frozen),
+        ...headers,
         location: `/api/publishers/${publisherId}/offers/${offerId}/versions/${result.frozen.version}?api-version=${API_VERSION}`,
       });
     }),

@@ -6,14 +6,11 @@
  */
 import { app } from '@azure/functions';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import { Readable } from 'node:stream';
-import { z } from 'zod';
 import type { Authenticator } from '../shared/auth/principal';
-import { ARTIFACT_KIND_NAMES, type ArtifactKind } from '../shared/catalog/model/artifact-kinds';
 import { callerOf } from '../shared/catalog/http/caller';
-import { planIdSchema } from '../shared/catalog/model/ids';
+import { artifactParams, declaredLength, offerParams, uploadQuery } from '../shared/catalog/http/params';
+import { artifactContent, artifactView, linkVersion } from '../shared/catalog/http/views';
 import type { ArtifactsService } from '../shared/catalog/service/artifacts';
-import { artifactView } from '../shared/catalog/http/views';
 import { services } from '../shared/composition';
 import { endpoint } from '../shared/http/endpoint';
 import { lazyHandler, once } from '../shared/http/lazy';
@@ -27,26 +24,8 @@ export interface ArtifactsDeps {
   publicBaseUrl?: string;
 }
 
-const offerParams = z.object({ publisherId: z.string().transform((v) => v.toLowerCase()), offerId: z.string() });
-const artifactParams = offerParams.extend({ artifactId: z.string() });
-const uploadQuery = z.object({
-  kind: z.enum(ARTIFACT_KIND_NAMES as [ArtifactKind, ...ArtifactKind[]], { error: `must be one of ${ARTIFACT_KIND_NAMES.join(', ')}` }),
-  fileName: z
-    .string({ error: 'is required' })
-    .min(1, 'is required')
-    .max(255, 'must be at most 255 characters')
-    .refine((v) => !/[\\/\0]/.test(v), 'must be a file name without a path'),
-  planId: planIdSchema.optional(),
-});
-
-function declaredLength(header: string | null): number | undefined {
-  if (header === null || !/^\d+$/.test(header.trim())) return undefined;
-  return Number(header);
-}
-
 export function makeArtifactsHandlers(deps: ArtifactsDeps) {
   const options = { surface: surfaces.offers, allow: ['publisher', 'operator'] as const, authenticator: deps.authenticator };
-  const version = (v: string | undefined) => v ?? '2017-10-31';
   return {
     upload: endpoint(options, async (request, { principal, apiVersion }) => {
       const { publisherId, offerId } = parseParams(request, offerParams);
@@ -57,38 +36,29 @@ export function makeArtifactsHandlers(deps: ArtifactsDeps) {
         chunked: /chunked/i.test(request.headers.get('transfer-encoding') ?? ''),
         body: request.body as WebReadableStream<Uint8Array> | null,
       });
-      const body = artifactView(result.artifact, baseUrlOf(request, deps.publicBaseUrl), version(apiVersion));
+      const body = artifactView(result.artifact, baseUrlOf(request, deps.publicBaseUrl), linkVersion(apiVersion));
       if (!result.created) return ok(body);
       return created(body, {
-        location: `/api/publishers/${publisherId}/offers/${offerId}/artifacts/${result.artifact.id}?api-version=${version(apiVersion)}`,
+        location: `/api/publishers/${publisherId}/offers/${offerId}/artifacts/${result.artifact.id}?api-version=${linkVersion(apiVersion)}`,
       });
     }),
 
     list: endpoint(options, async (request, { principal, apiVersion }) => {
       const { publisherId, offerId } = parseParams(request, offerParams);
       const artifacts = await deps.artifacts.list(callerOf(principal), publisherId, offerId);
-      return ok(artifacts.map((a) => artifactView(a, baseUrlOf(request, deps.publicBaseUrl), version(apiVersion))));
+      return ok(artifacts.map((a) => artifactView(a, baseUrlOf(request, deps.publicBaseUrl), linkVersion(apiVersion))));
     }),
 
     get: endpoint(options, async (request, { principal, apiVersion }) => {
       const { publisherId, offerId, artifactId } = parseParams(request, artifactParams);
       const artifact = await deps.artifacts.get(callerOf(principal), publisherId, offerId, artifactId);
-      return ok(artifactView(artifact, baseUrlOf(request, deps.publicBaseUrl), version(apiVersion)));
+      return ok(artifactView(artifact, baseUrlOf(request, deps.publicBaseUrl), linkVersion(apiVersion)));
     }),
 
     content: endpoint(options, async (request, { principal }) => {
       const { publisherId, offerId, artifactId } = parseParams(request, artifactParams);
       const { artifact, body, size } = await deps.artifacts.download(callerOf(principal), publisherId, offerId, artifactId);
-      return {
-        status: 200,
-        body: Readable.from(body as AsyncIterable<Buffer>),
-        headers: {
-          'content-type': artifact.contentType,
-          'content-length': String(size),
-          'content-disposition': `attachment; filename="${artifact.fileName.replace(/["\\\r\n]/g, '_')}"`,
-          etag: `"${artifact.sha256}"`,
-        },
-      };
+      return artifactContent(artifact, body, size);
     }),
 
     delete: endpoint(options, async (request, { principal }) => {

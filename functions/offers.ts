@@ -8,8 +8,9 @@ import { app, type HttpRequest } from '@azure/functions';
 import { z } from 'zod';
 import type { Authenticator } from '../shared/auth/principal';
 import { callerOf } from '../shared/catalog/http/caller';
+import { offerParams, planParams, publisherParams, slotParams, versionParams } from '../shared/catalog/http/params';
+import { linkVersion, offerResponse, summary } from '../shared/catalog/http/views';
 import type { OffersService } from '../shared/catalog/service/offers';
-import { envelope, etagOf, summary } from '../shared/catalog/http/views';
 import { services } from '../shared/composition';
 import { endpoint } from '../shared/http/endpoint';
 import { lazyHandler, once } from '../shared/http/lazy';
@@ -24,32 +25,10 @@ export interface OffersDeps {
   publicBaseUrl?: string;
 }
 
-const publisherParams = z.object({ publisherId: z.string().transform((v) => v.toLowerCase()) });
-const offerParams = publisherParams.extend({ offerId: z.string() });
-const versionParams = offerParams.extend({
-  version: z
-    .string()
-    .regex(/^[1-9]\d{0,9}$/, 'must be a positive whole number')
-    .transform(Number),
-});
-const slotParams = offerParams.extend({
-  slotId: z
-    .string()
-    .transform((v) => v.toLowerCase())
-    .pipe(z.enum(['draft', 'preview', 'production'], { error: 'must be draft, preview or production' })),
-});
-const planParams = offerParams.extend({ planId: z.string() });
-
 export function makeOffersHandlers(deps: OffersDeps) {
   const read = { surface: surfaces.offers, allow: ['publisher', 'operator'] as const, authenticator: deps.authenticator };
-  const render = (request: HttpRequest, apiVersion: string | undefined, result: Awaited<ReturnType<OffersService['getVersion']>>) => {
-    const body = envelope(result.record, result.document, {
-      baseUrl: baseUrlOf(request, deps.publicBaseUrl),
-      apiVersion: apiVersion ?? '2017-10-31',
-      ...(result.frozen ? { frozen: result.frozen } : {}),
-    });
-    return { body, headers: { etag: etagOf(result.record, result.frozen) } };
-  };
+  const render = (request: HttpRequest, apiVersion: string | undefined, result: Awaited<ReturnType<OffersService['getVersion']>>) =>
+    offerResponse(result, baseUrlOf(request, deps.publicBaseUrl), linkVersion(apiVersion));
 
   return {
     list: endpoint(read, async (request, { principal }) => {
@@ -91,7 +70,7 @@ export function makeOffersHandlers(deps: OffersDeps) {
       if (!result.created) return ok(body, headers);
       return created(body, {
         ...headers,
-        location: `/api/publishers/${publisherId}/offers/${offerId}?api-version=${apiVersion ?? '2017-10-31'}`,
+        location: `/api/publishers/${publisherId}/offers/${offerId}?api-version=${linkVersion(apiVersion)}`,
       });
     }),
 

@@ -3,6 +3,8 @@
  * (2.2, [L22873]–[L22899]) and the artifact object (2.11.1). Secrets read as a placeholder, artifact references as
  * download URLs, and D365 CE license-managed plans show their Service ID.
  */
+import type { HttpResponseInit } from '@azure/functions';
+import { Readable } from 'node:stream';
 import { serviceIdOf } from '../model/ids';
 import type { ArtifactRecord, JsonObject, OfferDocument, OfferRecord, VersionRecord } from '../model/offer';
 import { offerTypes } from '../model/offer-types';
@@ -10,6 +12,9 @@ import { artifactDownloadPath, resolveRefs } from '../rules/artifact-refs';
 import { maskSecrets } from '../rules/secrets';
 
 export const API_VERSION = '2017-10-31';
+
+/** The api-version a response's links carry: the request's, else the current one. */
+export const linkVersion = (apiVersion: string | undefined): string => apiVersion ?? API_VERSION;
 
 /**
  * Offer status (spec 2.12). Until the publish pipeline exists, an offer is `neverPublished` until its first freeze
@@ -97,5 +102,29 @@ export function artifactView(a: ArtifactRecord, baseUrl: string, apiVersion: str
     planId: a.planId ?? null,
     createdTime: a.createdTime,
     validation: { messages: [] },
+  };
+}
+
+/** An offer (its draft or a frozen version) as the body and ETag of a response. */
+export function offerResponse(
+  result: { record: OfferRecord; document: OfferDocument; frozen?: VersionRecord | undefined },
+  baseUrl: string,
+  apiVersion: string,
+): { body: ReturnType<typeof envelope>; headers: { etag: string } } {
+  const body = envelope(result.record, result.document, { baseUrl, apiVersion, ...(result.frozen ? { frozen: result.frozen } : {}) });
+  return { body, headers: { etag: etagOf(result.record, result.frozen) } };
+}
+
+/** The bytes of an artifact as a download, named after its file and tagged with its hash. */
+export function artifactContent(artifact: ArtifactRecord, body: NodeJS.ReadableStream, size: number): HttpResponseInit {
+  return {
+    status: 200,
+    body: Readable.from(body as AsyncIterable<Buffer>),
+    headers: {
+      'content-type': artifact.contentType,
+      'content-length': String(size),
+      'content-disposition': `attachment; filename="${artifact.fileName.replace(/["\\\r\n]/g, '_')}"`,
+      etag: `"${artifact.sha256}"`,
+    },
   };
 }
