@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { createHash } from 'node:crypto';
 import { mapLimit } from '../shared/concurrency';
 import type { SubscriptionRecord } from '../shared/saas/model';
-import { TableSubscriptionStore } from '../shared/saas/store';
+import { TableSubscriptionStore } from '../shared/saas/store/table';
 import { createStorage } from '../shared/storage/clients';
 import { benchPrefix, type BenchContext } from './context';
 import { measure, printTable, request, round, type Measurement, type LoadResponse } from './lib';

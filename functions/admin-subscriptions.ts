@@ -5,25 +5,21 @@
  * (the spec's `POST /_sim/faults`, C.10-94); decision 0416 explains the routes.
  */
 import { app, type HttpHandler } from '@azure/functions';
-import { z } from 'zod';
 import type { Authenticator } from '../shared/auth/principal';
 import { durableClientInput, services } from '../shared/composition';
 import { endpoint } from '../shared/http/endpoint';
 import { lazyHandler, once } from '../shared/http/lazy';
-import { readJson } from '../shared/http/request';
 import { ok } from '../shared/http/responses';
 import { surfaces } from '../shared/http/surfaces';
-import { operationView, subscriptionView } from '../shared/saas/rules';
-import type { SaasService } from '../shared/saas/service';
+import { readPaymentFault } from '../shared/saas/http/admin';
+import { ledgerView, operationView, paymentFaultView, subscriptionView } from '../shared/saas/http/views';
+import type { BillingEvents } from '../shared/saas/service/billing';
 
 export interface AdminSubscriptionDeps {
-  saas: () => SaasService;
+  saas: () => BillingEvents;
   authenticator: () => Authenticator;
   maxJsonBodyBytes: number;
 }
-
-/** `fail`: every charge (renewal, trial conversion) fails until `none` or a reinstatement. */
-const faultsSchema = z.strictObject({ payment: z.enum(['fail', 'none']) });
 
 type Action = 'suspend' | 'reinstate' | 'renew' | 'ledger' | 'faults';
 
@@ -38,14 +34,10 @@ export function makeAdminSubscriptionHandlers(deps: AdminSubscriptionDeps): Reco
       // A trial conversion creates no operation (A2 row 26): the converted subscription is the answer.
       return ok(op ? operationView(op) : subscriptionView((await deps.saas().ledger(id(request))).subscription));
     }),
-    ledger: endpoint(options, async (request) => {
-      const { subscription, entries } = await deps.saas().ledger(id(request));
-      return ok({ subscriptionId: subscription.id, isTest: subscription.isTest, entries });
-    }),
+    ledger: endpoint(options, async (request) => ok(ledgerView(await deps.saas().ledger(id(request))))),
     faults: endpoint(options, async (request) => {
-      const body = await readJson(request, faultsSchema, deps.maxJsonBodyBytes);
-      const sub = await deps.saas().setPaymentFault(id(request), body.payment);
-      return ok({ subscriptionId: sub.id, payment: sub.paymentFault ?? 'none' });
+      const payment = await readPaymentFault(request, deps.maxJsonBodyBytes);
+      return ok(paymentFaultView(await deps.saas().setPaymentFault(id(request), payment)));
     }),
   };
 }
@@ -53,7 +45,7 @@ export function makeAdminSubscriptionHandlers(deps: AdminSubscriptionDeps): Reco
 const handlers = once(() => {
   const s = services();
   return makeAdminSubscriptionHandlers({
-    saas: () => s.saas().service,
+    saas: () => s.saas().billing,
     authenticator: () => s.authenticator,
     maxJsonBodyBytes: s.config.maxJsonBodyBytes,
   });

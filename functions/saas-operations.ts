@@ -9,12 +9,12 @@ import { endpoint } from '../shared/http/endpoint';
 import { lazyHandler, once } from '../shared/http/lazy';
 import { ok } from '../shared/http/responses';
 import { surfaces } from '../shared/http/surfaces';
-import { parseOperationStatus, readBody } from '../shared/saas/edge';
-import { operationView } from '../shared/saas/rules';
-import type { SaasService } from '../shared/saas/service';
+import { parseOperationStatus, readBody } from '../shared/saas/http/fulfillment';
+import { operationView } from '../shared/saas/http/views';
+import type { FulfillmentApi } from '../shared/saas/service/fulfillment';
 
 export interface SaasOperationDeps {
-  saas: () => SaasService;
+  saas: () => FulfillmentApi;
   authenticator: () => Authenticator;
   maxJsonBodyBytes: number;
 }
@@ -44,7 +44,7 @@ export function makeSaasOperationHandlers(deps: SaasOperationDeps): Record<'list
 const handlers = once(() => {
   const s = services();
   return makeSaasOperationHandlers({
-    saas: () => s.saas().service,
+    saas: () => s.saas().fulfillment,
     authenticator: () => s.authenticator,
     maxJsonBodyBytes: s.config.maxJsonBodyBytes,
   });

@@ -14,12 +14,12 @@ import { lazyHandler, once } from '../shared/http/lazy';
 import { baseUrlOf, queryObject } from '../shared/http/request';
 import { accepted, ok } from '../shared/http/responses';
 import { surfaces } from '../shared/http/surfaces';
-import { API_VERSION, continuation, operationLocation, parseChange, readBody } from '../shared/saas/edge';
-import { resolveView, subscriptionView } from '../shared/saas/rules';
-import type { SaasService } from '../shared/saas/service';
+import { continuation, nextLink, operationLocation, parseChange, readBody } from '../shared/saas/http/fulfillment';
+import { resolveView, subscriptionView } from '../shared/saas/http/views';
+import type { FulfillmentApi } from '../shared/saas/service/fulfillment';
 
 export interface SaasSubscriptionDeps {
-  saas: () => SaasService;
+  saas: () => FulfillmentApi;
   authenticator: () => Authenticator;
   maxJsonBodyBytes: number;
   publicBaseUrl?: string;
@@ -45,9 +45,7 @@ export function makeSaasSubscriptionHandlers(
       const token = queryObject(request, ['continuationToken'])['continuationToken'];
       const after = token !== undefined ? continuation.decode(token) : undefined;
       const page = await deps.saas().list(principal.publisherId, after);
-      const next = page.next
-        ? `${baseUrlOf(request, deps.publicBaseUrl)}/api/saas/subscriptions?continuationToken=${continuation.encode(page.next)}&api-version=${API_VERSION}`
-        : undefined;
+      const next = nextLink(baseUrlOf(request, deps.publicBaseUrl), page.next);
       return ok({ subscriptions: page.items.map(subscriptionView), ...(next ? { '@nextLink': next } : {}) });
     }),
     get: endpoint(options, async (request, { principal }) =>
@@ -59,11 +57,11 @@ export function makeSaasSubscriptionHandlers(
     }),
     patch: endpoint(options, async (request, { principal }) => {
       const change = parseChange(await readBody(request, deps.maxJsonBodyBytes));
-      const op = await deps.saas().change(principal.publisherId, id(request), change, 'Publisher');
+      const op = await deps.saas().change(principal.publisherId, id(request), change);
       return accepted(undefined, operationLocation(baseUrlOf(request, deps.publicBaseUrl), op.subscriptionId, op.id));
     }),
     remove: endpoint(options, async (request, { principal }) => {
-      const op = await deps.saas().cancel(principal.publisherId, id(request), 'Publisher');
+      const op = await deps.saas().cancel(principal.publisherId, id(request));
       return accepted(undefined, operationLocation(baseUrlOf(request, deps.publicBaseUrl), op.subscriptionId, op.id));
     }),
   };
@@ -72,7 +70,7 @@ export function makeSaasSubscriptionHandlers(
 const handlers = once(() => {
   const s = services();
   return makeSaasSubscriptionHandlers({
-    saas: () => s.saas().service,
+    saas: () => s.saas().fulfillment,
     authenticator: () => s.authenticator,
     maxJsonBodyBytes: s.config.maxJsonBodyBytes,
     ...(s.config.publicBaseUrl ? { publicBaseUrl: s.config.publicBaseUrl } : {}),

@@ -1,4 +1,7 @@
-/** Builds the SaaS capability from the composition root's parts (called lazily by `services().saas()`). */
+/**
+ * SaaS's part of the composition: its stores and use cases, built when the one composition root
+ * (shared/composition.ts) asks for them (`services().saas()`); this file never imports the root.
+ */
 import type { Clock } from '../clock';
 import type { Config } from '../config';
 import type { Faults } from '../faults';
@@ -7,17 +10,53 @@ import { mintToken, nameGuid } from '../auth/tokens';
 import type { OfferCatalog } from '../catalog/ports';
 import { OutboundClient } from '../outbound/client';
 import type { Storage } from '../storage/clients';
-import { DeliveryStarter } from './delivery-starter';
-import { TableDueIndex, withDueIndex } from './due';
-import { WebhookDelivery, withOutboxHandoff } from './outbox';
-import { SaasService } from './service';
-import { cachedStore } from './cache';
+import type { SubscriptionRecord } from './model';
 import type { SubscriptionStore } from './ports';
-import { TableSubscriptionStore } from './store';
+import { BillingEvents } from './service/billing';
+import { SubscriptionChanges } from './service/changes';
+import { DeliveryStarter } from './service/delivery-starter';
+import { DueWork } from './service/due-work';
+import { FulfillmentApi } from './service/fulfillment';
+import { SaasCore, type SaasDeps } from './service/internal';
+import { Storefront } from './service/storefront';
+import { WebhookDelivery } from './service/webhook-delivery';
+import { cachedStore } from './store/cache';
+import { TableDueIndex, withDueIndex } from './store/due-index';
+import { withOutboxHandoff } from './store/handoff';
+import { TableSubscriptionStore } from './store/table';
 
-export interface Saas {
-  service: SaasService;
-  /** What the delivery orchestration's activities do (shared/saas/outbox.ts). */
+export const SAAS_TABLES = { subscriptions: 'SaasSubscriptions', index: 'SaasIndex', due: 'SaasDue' } as const;
+
+/** The SaaS use cases over one store (tests build them with their own store and fakes). */
+export interface SaasUseCases {
+  /** The fulfillment API v2 the ISV calls. */
+  fulfillment: FulfillmentApi;
+  /** The customer's purchases and changes. */
+  storefront: Storefront;
+  /** Plan/quantity changes and cancellation from either side (the fulfillment API and the storefront use it). */
+  changes: SubscriptionChanges;
+  /** The operator's billing events and the ledger. */
+  billing: BillingEvents;
+  /** The timers: term ends, grace periods, pending expiry, ACK windows. */
+  dueWork: DueWork;
+  /** For metering: the subscription record with its plan and status history (undefined when unknown). */
+  subscriptionRecord: (id: string) => Promise<SubscriptionRecord | undefined>;
+}
+
+export function saasUseCases(core: SaasCore): SaasUseCases {
+  const changes = new SubscriptionChanges(core);
+  return {
+    fulfillment: new FulfillmentApi(core, changes),
+    storefront: new Storefront(core, changes),
+    changes,
+    billing: new BillingEvents(core),
+    dueWork: new DueWork(core),
+    subscriptionRecord: (id) => core.record(id),
+  };
+}
+
+export interface Saas extends SaasUseCases {
+  /** What the delivery orchestration's activities do, and the publisher's delivery log. */
   delivery: WebhookDelivery;
   /** Starts delivery orchestrations (after a commit, on redelivery, from the sweeper). */
   starter: DeliveryStarter;
@@ -40,8 +79,8 @@ export function buildSaas(parts: {
 }): Saas {
   const { config, storage, clock, faults } = parts;
   const table = new TableSubscriptionStore(
-    () => storage.table('SaasSubscriptions'),
-    () => storage.table('SaasIndex'),
+    () => storage.table(SAAS_TABLES.subscriptions),
+    () => storage.table(SAAS_TABLES.index),
   );
   const starter = new DeliveryStarter({
     maxAttempts: config.saas.webhookMaxAttempts,
@@ -51,11 +90,11 @@ export function buildSaas(parts: {
   // outbox rows to their orchestrations right after the commit (decisions 0410, 0411).
   const indexed = withDueIndex(
     cachedStore(table, { ttlMs: config.saas.cacheTtlMs }),
-    new TableDueIndex(() => storage.table('SaasDue')),
+    new TableDueIndex(() => storage.table(SAAS_TABLES.due)),
     table,
   );
   const store = withOutboxHandoff(indexed, starter.handoff, faults);
-  const service = new SaasService({
+  const deps: SaasDeps = {
     store,
     catalog: parts.catalog,
     clock,
@@ -65,14 +104,12 @@ export function buildSaas(parts: {
       ackWindowMs: config.saas.ackWindowMs,
       pendingExpiryMs: config.saas.pendingExpiryMs,
     },
-  });
+  };
+  const core = new SaasCore(deps);
   const delivery = new WebhookDelivery({
-    store,
-    service,
-    catalog: parts.catalog,
+    core,
     client: new OutboundClient(config.outbound),
-    clock,
-    faults,
+    handoff: starter.handoff,
     bearerFor: async (audience) =>
       (
         await mintToken(
@@ -82,5 +119,5 @@ export function buildSaas(parts: {
         )
       ).accessToken,
   });
-  return { service, delivery, starter, store };
+  return { ...saasUseCases(core), delivery, starter, store };
 }

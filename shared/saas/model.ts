@@ -140,3 +140,8 @@ export interface Stored<T> {
 }
 
 export const ACK_ACTIONS: readonly OperationAction[] = ['ChangePlan', 'ChangeQuantity', 'Reinstate'];
+
+/** Who started a change: the ISV through the fulfillment API, or the marketplace (customer, operator, timers). */
+export type Initiator = 'Publisher' | 'Marketplace';
+/** A plan or a quantity change, never both [004:25815]. */
+export type Change = { planId: string } | { quantity: number };

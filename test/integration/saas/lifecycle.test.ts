@@ -5,10 +5,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { PausePoints, type Faults } from '../../../shared/faults';
-import { FAULT_BEFORE_WRITE, SaasService } from '../../../shared/saas/service';
-import { TableSubscriptionStore } from '../../../shared/saas/store';
+import { saasUseCases } from '../../../shared/saas/composition';
+import { subscriptionView } from '../../../shared/saas/http/views';
 import type { SubscriptionStore, Write } from '../../../shared/saas/ports';
-import { subscriptionView } from '../../../shared/saas/rules';
+import { FAULT_BEFORE_WRITE, SaasCore } from '../../../shared/saas/service/internal';
+import { TableSubscriptionStore } from '../../../shared/saas/store/table';
 import { contoso, operator, putRequest, testCatalog } from '../../fixtures/catalog';
 import { codeOf, identity, offer1, TB, TC, trialOffer } from './fixture';
 
@@ -26,19 +27,21 @@ async function setup(options: { faults?: Faults; wrapStore?: (s: SubscriptionSto
     () => c.storage.table('SaasSubscriptions'),
     () => c.storage.table('SaasIndex'),
   );
-  const saas = new SaasService({
-    store: options.wrapStore ? options.wrapStore(raw) : raw,
-    catalog: c.reader,
-    clock: c.clock,
-    faults: options.faults ?? { reach: async () => undefined },
-    settings: {
-      purchaseTokenTtlMs: DAY,
-      ackWindowMs: 10_000,
-      ...(options.pendingExpiryMs !== undefined ? { pendingExpiryMs: options.pendingExpiryMs } : {}),
-    },
-  });
+  const saas = saasUseCases(
+    new SaasCore({
+      store: options.wrapStore ? options.wrapStore(raw) : raw,
+      catalog: c.reader,
+      clock: c.clock,
+      faults: options.faults ?? { reach: async () => undefined },
+      settings: {
+        purchaseTokenTtlMs: DAY,
+        ackWindowMs: 10_000,
+        ...(options.pendingExpiryMs !== undefined ? { pendingExpiryMs: options.pendingExpiryMs } : {}),
+      },
+    }),
+  );
   const buy = (o: { planId?: string; offerId?: string; tenant?: string; termUnit?: 'P1M' | 'P1Y'; email?: string } = {}) =>
-    saas.purchase({
+    saas.storefront.purchase({
       publisherId: 'contoso',
       offerId: o.offerId ?? 'offer1',
       planId: o.planId ?? 'silver',
@@ -49,14 +52,14 @@ async function setup(options: { faults?: Faults; wrapStore?: (s: SubscriptionSto
     });
   const active = async (o: Parameters<typeof buy>[0] = {}) => {
     const { subscription } = await buy(o);
-    await saas.activate('contoso', subscription.id, { planId: subscription.planId, quantity: 20 });
+    await saas.fulfillment.activate('contoso', subscription.id, { planId: subscription.planId, quantity: 20 });
     return subscription.id;
   };
   const at = async (iso: string) => {
     c.clock.set(new Date(iso));
-    await saas.runDueTimers();
+    await saas.dueWork.runDueTimers();
   };
-  const events = async (id: string) => (await saas.ledger(id)).entries.map((e) => e.event);
+  const events = async (id: string) => (await saas.billing.ledger(id)).entries.map((e) => e.event);
   return { c, saas, store: raw, buy, active, at, events };
 }
 
@@ -64,23 +67,23 @@ describe('free trial (Rule 11, A2 row 26, C.11-101)', () => {
   it('is a trial until the month ends, uncharged; then converts once, without an operation or webhook', async () => {
     const { saas, buy, at, events, store } = await setup();
     const { subscription, token } = await buy({ offerId: 'offer-t' });
-    expect((await saas.resolve('contoso', token)).isFreeTrial).toBe(true);
-    await saas.activate('contoso', subscription.id, { planId: 'silver', quantity: 20 });
-    const ledger = await saas.ledger(subscription.id);
+    expect((await saas.fulfillment.resolve('contoso', token)).isFreeTrial).toBe(true);
+    await saas.fulfillment.activate('contoso', subscription.id, { planId: 'silver', quantity: 20 });
+    const ledger = await saas.billing.ledger(subscription.id);
     expect(ledger.entries).toEqual([expect.objectContaining({ seq: 0, event: 'Activated', billable: false })]);
     // The trial month is the term shown while it runs [004:2575].
-    expect(subscriptionView(await saas.get('contoso', subscription.id)).term).toMatchObject({
+    expect(subscriptionView(await saas.fulfillment.get('contoso', subscription.id)).term).toMatchObject({
       startDate: '2019-05-31T00:00:00Z',
       endDate: '2019-06-29T00:00:00Z',
     });
     await at('2019-06-29T23:59:59Z');
-    expect((await saas.get('contoso', subscription.id)).isFreeTrial).toBe(true);
+    expect((await saas.fulfillment.get('contoso', subscription.id)).isFreeTrial).toBe(true);
     await at('2019-06-30T00:00:00Z');
-    await saas.runDueTimers(); // due work handled twice converts once
-    const converted = await saas.get('contoso', subscription.id);
+    await saas.dueWork.runDueTimers(); // due work handled twice converts once
+    const converted = await saas.fulfillment.get('contoso', subscription.id);
     expect(converted).toMatchObject({ isFreeTrial: false, status: 'Subscribed' });
     expect(subscriptionView(converted).term).toMatchObject({ startDate: '2019-06-30T00:00:00Z', endDate: '2019-07-29T00:00:00Z' });
-    expect((await saas.ledger(subscription.id)).entries.at(-1)).toMatchObject({ event: 'TrialConverted', billable: true });
+    expect((await saas.billing.ledger(subscription.id)).entries.at(-1)).toMatchObject({ event: 'TrialConverted', billable: true });
     expect(await events(subscription.id)).toEqual(['Activated', 'TrialConverted']);
     expect(await store.listOutbox('contoso')).toEqual([]);
     // The paid term then renews normally.
@@ -92,9 +95,9 @@ describe('free trial (Rule 11, A2 row 26, C.11-101)', () => {
     const { saas, active, at, c } = await setup();
     const id = await active({ offerId: 'offer-t' });
     c.clock.advance(20 * DAY);
-    await saas.cancel('contoso', id, 'Marketplace');
+    await saas.changes.cancel('contoso', id, 'Marketplace');
     await at('2019-08-01T00:00:00Z');
-    const { entries } = await saas.ledger(id);
+    const { entries } = await saas.billing.ledger(id);
     expect(entries.map((e) => [e.event, e.billable, e.charged])).toEqual([
       ['Activated', false, undefined],
       ['Cancelled', false, false],
@@ -104,11 +107,11 @@ describe('free trial (Rule 11, A2 row 26, C.11-101)', () => {
   it('turning autoRenew off during the trial cancels at its end instead of converting (decision 0415)', async () => {
     const { saas, active, at, events } = await setup();
     const id = await active({ offerId: 'offer-t' });
-    await saas.setAutoRenew(TB, id, false);
+    await saas.storefront.setAutoRenew(TB, id, false);
     await at('2019-06-30T00:00:00Z');
-    expect((await saas.get('contoso', id)).status).toBe('Unsubscribed');
+    expect((await saas.fulfillment.get('contoso', id)).status).toBe('Unsubscribed');
     expect(await events(id)).toEqual(['Activated', 'Cancelled']);
-    expect((await saas.ledger(id)).entries[1]?.charged).toBe(false);
+    expect((await saas.billing.ledger(id)).entries[1]?.charged).toBe(false);
   });
 
   it('switching to another trial plan keeps the clock; a plan without a trial ends the trial at once [004:2581-2583]', async () => {
@@ -116,20 +119,20 @@ describe('free trial (Rule 11, A2 row 26, C.11-101)', () => {
     const keeps = await active({ offerId: 'offer-t' });
     const ends = await active({ offerId: 'offer-t', tenant: TC });
     c.clock.advance(15 * DAY);
-    const toGold = await saas.change('contoso', keeps, { planId: 'gold' }, 'Publisher');
-    await saas.patchOperation('contoso', keeps, toGold.id, 'Success');
-    expect(await saas.get('contoso', keeps)).toMatchObject({ planId: 'gold', isFreeTrial: true });
-    expect(subscriptionView(await saas.get('contoso', keeps)).term.endDate).toBe('2019-06-29T00:00:00Z');
+    const toGold = await saas.changes.change('contoso', keeps, { planId: 'gold' }, 'Publisher');
+    await saas.fulfillment.patchOperation('contoso', keeps, toGold.id, 'Success');
+    expect(await saas.fulfillment.get('contoso', keeps)).toMatchObject({ planId: 'gold', isFreeTrial: true });
+    expect(subscriptionView(await saas.fulfillment.get('contoso', keeps)).term.endDate).toBe('2019-06-29T00:00:00Z');
 
-    const toLegacy = await saas.change('contoso', ends, { planId: 'legacy' }, 'Publisher');
-    await saas.patchOperation('contoso', ends, toLegacy.id, 'Success');
-    const paid = await saas.get('contoso', ends);
+    const toLegacy = await saas.changes.change('contoso', ends, { planId: 'legacy' }, 'Publisher');
+    await saas.fulfillment.patchOperation('contoso', ends, toLegacy.id, 'Success');
+    const paid = await saas.fulfillment.get('contoso', ends);
     expect(paid).toMatchObject({ planId: 'legacy', isFreeTrial: false, paidSince: expect.stringMatching(/^2019-06-15T00:00/) });
     expect(subscriptionView(paid).term).toMatchObject({ startDate: '2019-06-15T00:00:00Z', endDate: '2019-07-14T00:00:00Z' });
     expect(await events(ends)).toEqual(['Activated', 'PlanChanged', 'TrialConverted']);
 
     await at('2019-06-30T00:00:00Z');
-    expect(await saas.get('contoso', keeps)).toMatchObject({ planId: 'gold', isFreeTrial: false });
+    expect(await saas.fulfillment.get('contoso', keeps)).toMatchObject({ planId: 'gold', isFreeTrial: false });
     expect(await events(keeps)).toEqual(['Activated', 'PlanChanged', 'TrialConverted']);
   });
 
@@ -137,8 +140,8 @@ describe('free trial (Rule 11, A2 row 26, C.11-101)', () => {
     const { saas, active, c, events, store } = await setup();
     const id = await active({ offerId: 'offer-t' });
     c.clock.set(new Date('2019-06-10T12:00:00Z'));
-    expect(await saas.renew(id)).toBeUndefined();
-    const sub = await saas.get('contoso', id);
+    expect(await saas.billing.renew(id)).toBeUndefined();
+    const sub = await saas.fulfillment.get('contoso', id);
     expect(sub).toMatchObject({ isFreeTrial: false, termAnchor: '2019-06-10', termIndex: 0 });
     expect(await events(id)).toEqual(['Activated', 'TrialConverted']);
     expect(await store.listOperations('contoso', id)).toEqual([]);
@@ -147,7 +150,7 @@ describe('free trial (Rule 11, A2 row 26, C.11-101)', () => {
   it('one trial per tenant and offer: none after a subscription to the offer was activated [004:2589]', async () => {
     const { saas, buy, active } = await setup();
     const neverActivated = await buy({ offerId: 'offer-t', tenant: TC });
-    await saas.cancel('contoso', neverActivated.subscription.id, 'Marketplace');
+    await saas.changes.cancel('contoso', neverActivated.subscription.id, 'Marketplace');
     expect((await buy({ offerId: 'offer-t', tenant: TC })).subscription.isFreeTrial).toBe(true);
     await active({ offerId: 'offer-t' });
     expect((await buy({ offerId: 'offer-t', planId: 'gold' })).subscription.isFreeTrial).toBe(false);
@@ -159,14 +162,14 @@ describe('billing ledger (A3)', () => {
   it('records every billing event of a life cycle in order, with the plan in force', async () => {
     const { saas, active, at } = await setup();
     const id = await active();
-    const op = await saas.change('contoso', id, { quantity: 25 }, 'Publisher');
-    await saas.patchOperation('contoso', id, op.id, 'Success');
-    const suspend = await saas.suspend(id);
-    const reinstate = await saas.reinstate(id);
-    await saas.patchOperation('contoso', id, reinstate.id, 'Success');
+    const op = await saas.changes.change('contoso', id, { quantity: 25 }, 'Publisher');
+    await saas.fulfillment.patchOperation('contoso', id, op.id, 'Success');
+    const suspend = await saas.billing.suspend(id);
+    const reinstate = await saas.billing.reinstate(id);
+    await saas.fulfillment.patchOperation('contoso', id, reinstate.id, 'Success');
     await at('2019-06-30T00:00:00Z');
-    await saas.cancel('contoso', id, 'Publisher');
-    const { entries } = await saas.ledger(id);
+    await saas.changes.cancel('contoso', id, 'Publisher');
+    const { entries } = await saas.billing.ledger(id);
     expect(entries.map((e) => [e.seq, e.event, e.quantity, e.billable])).toEqual([
       [0, 'Activated', 20, true],
       [1, 'QuantityChanged', 25, true],
@@ -188,16 +191,16 @@ describe('billing ledger (A3)', () => {
     const { saas, active, c } = await setup();
     const id = await active({ termUnit });
     c.clock.advance(after);
-    await saas.cancel('contoso', id, 'Publisher');
-    expect((await saas.ledger(id)).entries.at(-1)).toMatchObject({ event: 'Cancelled', charged });
+    await saas.changes.cancel('contoso', id, 'Publisher');
+    expect((await saas.billing.ledger(id)).entries.at(-1)).toMatchObject({ event: 'Cancelled', charged });
   });
 
   it('a pending purchase has no ledger; cancelling it adds none (C.3-32)', async () => {
     const { saas, buy } = await setup();
     const { subscription } = await buy();
-    expect((await saas.ledger(subscription.id)).entries).toEqual([]);
-    await saas.cancel('contoso', subscription.id, 'Publisher');
-    expect((await saas.ledger(subscription.id)).entries).toEqual([]);
+    expect((await saas.billing.ledger(subscription.id)).entries).toEqual([]);
+    await saas.changes.cancel('contoso', subscription.id, 'Publisher');
+    expect((await saas.billing.ledger(subscription.id)).entries).toEqual([]);
   });
 
   it('the ledger row rides in the change’s transaction: when it cannot be written, the change is not made either', async () => {
@@ -207,9 +210,9 @@ describe('billing ledger (A3)', () => {
     const id = await active();
     const table = await c.storage.table('SaasSubscriptions');
     await table.createEntity({ partitionKey: 'contoso', rowKey: `l|${id}|000001`, kind: 'ledger', data: '{}' });
-    expect(await codeOf(saas.suspend(id))).toEqual([409, 'ConcurrentUpdate']);
-    expect((await saas.get('contoso', id)).status).toBe('Subscribed');
-    expect((await saas.ledger(id)).entries.map((e) => e.event)).toEqual(['Activated', undefined]);
+    expect(await codeOf(saas.billing.suspend(id))).toEqual([409, 'ConcurrentUpdate']);
+    expect((await saas.fulfillment.get('contoso', id)).status).toBe('Subscribed');
+    expect((await saas.billing.ledger(id)).entries.map((e) => e.event)).toEqual(['Activated', undefined]);
   });
 
   it('two timers renewing the same subscription at once renew it once (deterministic interleaving)', async () => {
@@ -218,11 +221,11 @@ describe('billing ledger (A3)', () => {
     const id = await active();
     c.clock.set(new Date('2019-06-30T00:00:00Z'));
     const gate = faults.pause(FAULT_BEFORE_WRITE);
-    const both = Promise.all([saas.subscriptionDue('contoso', id), saas.subscriptionDue('contoso', id)]);
+    const both = Promise.all([saas.dueWork.subscriptionDue('contoso', id), saas.dueWork.subscriptionDue('contoso', id)]);
     await gate.arrivals(2);
     gate.release();
     await both;
-    expect((await saas.get('contoso', id)).termIndex).toBe(1);
+    expect((await saas.fulfillment.get('contoso', id)).termIndex).toBe(1);
     expect(await events(id)).toEqual(['Activated', 'Renewed']);
     expect((await store.listOperations('contoso', id)).filter((o) => o.action === 'Renew')).toHaveLength(1);
   });
@@ -252,7 +255,7 @@ describe('the ledger race test can fail (control: blind writes and a ledger keye
     const id = await active();
     c.clock.set(new Date('2019-06-30T00:00:00Z'));
     const gate = faults.pause(FAULT_BEFORE_WRITE);
-    const both = Promise.all([saas.subscriptionDue('contoso', id), saas.subscriptionDue('contoso', id)]);
+    const both = Promise.all([saas.dueWork.subscriptionDue('contoso', id), saas.dueWork.subscriptionDue('contoso', id)]);
     await gate.arrivals(2);
     gate.release();
     await both;
@@ -264,10 +267,10 @@ describe('test purchases (Rule 12, DEC-A34)', () => {
   it('a preview-audience member’s purchase is isTest and its entries are not billable or charged', async () => {
     const { saas, active, buy, c } = await setup();
     const id = await active({ offerId: 'offer-t', planId: 'legacy', email: PREVIEWER.toUpperCase() });
-    expect((await saas.get('contoso', id)).isTest).toBe(true);
+    expect((await saas.fulfillment.get('contoso', id)).isTest).toBe(true);
     c.clock.advance(2 * DAY);
-    await saas.cancel('contoso', id, 'Publisher');
-    expect((await saas.ledger(id)).entries.map((e) => [e.event, e.billable, e.charged])).toEqual([
+    await saas.changes.cancel('contoso', id, 'Publisher');
+    expect((await saas.billing.ledger(id)).entries.map((e) => [e.event, e.billable, e.charged])).toEqual([
       ['Activated', false, undefined],
       ['Cancelled', false, false],
     ]);
@@ -280,29 +283,29 @@ describe('payment failure at renewal (C.10-94, decision 0417)', () => {
   it('suspends at term end without renewing; reinstating clears the fault and the renewal then goes through', async () => {
     const { saas, active, at, events, store } = await setup();
     const id = await active();
-    await saas.setPaymentFault(id, 'fail');
+    await saas.billing.setPaymentFault(id, 'fail');
     await at('2019-06-30T00:00:00Z');
-    const sub = await saas.get('contoso', id);
+    const sub = await saas.fulfillment.get('contoso', id);
     expect(sub).toMatchObject({ status: 'Suspended', termIndex: 0 });
     const ops = await store.listOperations('contoso', id);
     expect(ops.map((o) => o.action)).toEqual(['Suspend']);
     expect((await store.listOutbox('contoso')).map((o) => o.payload.action)).toEqual(['Suspend']);
     expect(await events(id)).toEqual(['Activated', 'Suspended']);
-    const reinstate = await saas.reinstate(id);
-    await saas.patchOperation('contoso', id, reinstate.id, 'Success');
-    await saas.runDueTimers();
-    expect(await saas.get('contoso', id)).toMatchObject({ status: 'Subscribed', termIndex: 1 });
+    const reinstate = await saas.billing.reinstate(id);
+    await saas.fulfillment.patchOperation('contoso', id, reinstate.id, 'Success');
+    await saas.dueWork.runDueTimers();
+    expect(await saas.fulfillment.get('contoso', id)).toMatchObject({ status: 'Subscribed', termIndex: 1 });
     expect(await events(id)).toEqual(['Activated', 'Suspended', 'Reinstated', 'Renewed']);
   });
 
   it('a failing payment at trial conversion suspends too (no conversion)', async () => {
     const { saas, active, at, events } = await setup();
     const id = await active({ offerId: 'offer-t' });
-    await saas.setPaymentFault(id, 'fail');
+    await saas.billing.setPaymentFault(id, 'fail');
     await at('2019-06-30T00:00:00Z');
-    expect(await saas.get('contoso', id)).toMatchObject({ status: 'Suspended', isFreeTrial: true });
+    expect(await saas.fulfillment.get('contoso', id)).toMatchObject({ status: 'Suspended', isFreeTrial: true });
     expect(await events(id)).toEqual(['Activated', 'Suspended']);
-    expect((await saas.setPaymentFault(id, 'none')).paymentFault).toBeUndefined();
+    expect((await saas.billing.setPaymentFault(id, 'none')).paymentFault).toBeUndefined();
   });
 });
 
@@ -311,24 +314,24 @@ describe('pending expiry (DEC-A33)', () => {
     const { saas, buy, at } = await setup();
     const { subscription, token } = await buy();
     await at('2019-08-29T00:00:00Z'); // 90 days
-    expect((await saas.get('contoso', subscription.id)).status).toBe('PendingFulfillmentStart');
-    expect(await codeOf(saas.resolve('contoso', token))).toEqual([400, 'MarketplaceTokenExpired']);
+    expect((await saas.fulfillment.get('contoso', subscription.id)).status).toBe('PendingFulfillmentStart');
+    expect(await codeOf(saas.fulfillment.resolve('contoso', token))).toEqual([400, 'MarketplaceTokenExpired']);
   });
 
   it('with a timeout, an unactivated purchase is cancelled silently; an activated one is not', async () => {
     const { saas, buy, at, c, store } = await setup({ pendingExpiryMs: 7 * DAY });
     const expiring = (await buy()).subscription.id;
     const kept = (await buy()).subscription.id;
-    await saas.activate('contoso', kept, { planId: 'silver', quantity: 20 });
+    await saas.fulfillment.activate('contoso', kept, { planId: 'silver', quantity: 20 });
     c.clock.advance(7 * DAY - 60_000); // the test clock also runs in real time: keep a minute's margin
-    await saas.runDueTimers();
-    expect((await saas.get('contoso', expiring)).status).toBe('PendingFulfillmentStart');
+    await saas.dueWork.runDueTimers();
+    expect((await saas.fulfillment.get('contoso', expiring)).status).toBe('PendingFulfillmentStart');
     await at('2019-06-07T00:01:00Z');
-    expect((await saas.get('contoso', expiring)).status).toBe('Unsubscribed');
+    expect((await saas.fulfillment.get('contoso', expiring)).status).toBe('Unsubscribed');
     expect((await store.listOperations('contoso', expiring)).map((o) => [o.action, o.status])).toEqual([['Unsubscribe', 'Succeeded']]);
     expect(await store.listOutbox('contoso')).toEqual([]);
-    expect((await saas.ledger(expiring)).entries).toEqual([]);
-    expect((await saas.get('contoso', kept)).status).toBe('Subscribed');
+    expect((await saas.billing.ledger(expiring)).entries).toEqual([]);
+    expect((await saas.fulfillment.get('contoso', kept)).status).toBe('Subscribed');
   });
 });
 
@@ -336,8 +339,8 @@ describe('ids that are not GUIDs [DEC-A4]', () => {
   it.each(['not-a-guid', 'resolve', "x'y", 'a/b'])('%s is an unknown subscription (404 EntityNotFound)', async (bad) => {
     const { saas, active } = await setup();
     const id = await active();
-    expect(await codeOf(saas.get('contoso', bad))).toEqual([404, 'EntityNotFound']);
-    expect(await codeOf(saas.suspend(bad))).toEqual([404, 'EntityNotFound']);
-    expect(await codeOf(saas.getOperation('contoso', id, bad))).toEqual([404, 'EntityNotFound']);
+    expect(await codeOf(saas.fulfillment.get('contoso', bad))).toEqual([404, 'EntityNotFound']);
+    expect(await codeOf(saas.billing.suspend(bad))).toEqual([404, 'EntityNotFound']);
+    expect(await codeOf(saas.fulfillment.getOperation('contoso', id, bad))).toEqual([404, 'EntityNotFound']);
   });
 });

@@ -4,10 +4,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { OutboundClient, OutboundRequest, OutboundResult } from '../../../shared/outbound/client';
-import { TableDueIndex, withDueIndex } from '../../../shared/saas/due';
-import { WebhookDelivery, type DeliveryRef } from '../../../shared/saas/outbox';
-import { SaasService } from '../../../shared/saas/service';
-import { TableSubscriptionStore } from '../../../shared/saas/store';
+import { saasUseCases } from '../../../shared/saas/composition';
+import type { DeliveryRef } from '../../../shared/saas/rules/delivery';
+import { SaasCore } from '../../../shared/saas/service/internal';
+import { WebhookDelivery } from '../../../shared/saas/service/webhook-delivery';
+import { TableDueIndex, withDueIndex } from '../../../shared/saas/store/due-index';
+import { TableSubscriptionStore } from '../../../shared/saas/store/table';
 import { contoso, operator, putRequest, testCatalog } from '../../fixtures/catalog';
 import { identity, offer1, TB } from './fixture';
 
@@ -33,24 +35,17 @@ async function setup(statuses: number[] = [], options: { graceMs?: number } = {}
   );
   const index = new TableDueIndex(() => c.storage.table('SaasDue'), { graceMs: options.graceMs ?? 30_000 });
   const store = withDueIndex(table, index);
-  const service = new SaasService({
+  const core = new SaasCore({
     store,
     catalog: c.reader,
     clock: c.clock,
     faults: { reach: async () => undefined },
     settings: { purchaseTokenTtlMs: 86_400_000, ackWindowMs: 10_000 },
   });
+  const service = saasUseCases(core);
   const isv = fakeIsv(statuses);
-  const delivery = new WebhookDelivery({
-    store,
-    service,
-    catalog: c.reader,
-    client: isv.client,
-    clock: c.clock,
-    faults: { reach: async () => undefined },
-    bearerFor: async (aud) => `token-for-${aud}`,
-  });
-  const bought = await service.purchase({
+  const delivery = new WebhookDelivery({ core, client: isv.client, bearerFor: async (aud) => `token-for-${aud}` });
+  const bought = await service.storefront.purchase({
     publisherId: 'contoso',
     offerId: 'offer1',
     planId: 'silver',
@@ -58,7 +53,7 @@ async function setup(statuses: number[] = [], options: { graceMs?: number } = {}
     termUnit: 'P1M',
     purchaser: identity(TB, 'ub'),
   });
-  await service.activate('contoso', bought.subscription.id, { planId: 'silver', quantity: 20 });
+  await service.fulfillment.activate('contoso', bought.subscription.id, { planId: 'silver', quantity: 20 });
   return { c, store, table, index, service, delivery, isv, id: bought.subscription.id };
 }
 
@@ -67,16 +62,16 @@ const refOf = (operationId: string, generation = 0): DeliveryRef => ({ publisher
 describe('webhook delivery activities (integration)', () => {
   it('every attempt is recorded; exhausted retries fail a customer change and leave the subscription unchanged [DEC-A29]', async () => {
     const { service, delivery, isv, id, store } = await setup([503, 503, 400]);
-    const op = await service.change('contoso', id, { planId: 'gold' }, 'Marketplace');
+    const op = await service.changes.change('contoso', id, { planId: 'gold' }, 'Marketplace');
     for (let i = 0; i < 3; i += 1) expect(await delivery.attempt(refOf(op.id), null)).toEqual({ kind: 'rejected' });
     expect(await delivery.settle(refOf(op.id), 'failed', new Date().toISOString())).toBeNull();
     expect(isv.calls[0]?.headers['x-ms-idempotency-key']).toBe(op.id);
     expect(isv.calls[0]?.headers['authorization']).toBe('Bearer token-for-8d5b8a4e-3c0f-4c57-9a3e-6f1f0d2b9c11');
-    expect((await service.getOperation('contoso', id, op.id)).value).toMatchObject({
+    expect((await service.fulfillment.getOperation('contoso', id, op.id)).value).toMatchObject({
       status: 'Failed',
       errorStatusCode: 'WebhookDeliveryFailed',
     });
-    expect(await service.get('contoso', id)).toMatchObject({ planId: 'silver' });
+    expect(await service.fulfillment.get('contoso', id)).toMatchObject({ planId: 'silver' });
     expect((await store.listAttempts('contoso', op.id)).map((a) => [a.attempt, a.status])).toEqual([
       [1, 503],
       [2, 503],
@@ -84,12 +79,12 @@ describe('webhook delivery activities (integration)', () => {
     ]);
     expect((await store.getOutbox('contoso', op.id))?.value.state).toBe('failed');
     // The lock is released: the customer can try again.
-    expect((await service.change('contoso', id, { planId: 'gold' }, 'Marketplace')).status).toBe('InProgress');
+    expect((await service.changes.change('contoso', id, { planId: 'gold' }, 'Marketplace')).status).toBe('InProgress');
   });
 
   it('the accepted attempt starts the ACK window at its time and returns the deadline to wait for (C.10-89)', async () => {
     const { c, service, delivery, id } = await setup([400]);
-    const op = await service.change('contoso', id, { quantity: 30 }, 'Marketplace');
+    const op = await service.changes.change('contoso', id, { quantity: 30 }, 'Marketplace');
     expect(await delivery.attempt(refOf(op.id), null)).toEqual({ kind: 'rejected' });
     c.clock.advance(30_000);
     const accepted = await delivery.attempt(refOf(op.id), null);
@@ -98,12 +93,12 @@ describe('webhook delivery activities (integration)', () => {
     expect(await delivery.settle(refOf(op.id), 'delivered', at)).toBe(new Date(Date.parse(at) + 10_000).toISOString());
     c.clock.advance(10_000);
     await delivery.ackTimeout(refOf(op.id));
-    expect((await service.get('contoso', id)).quantity).toBe(30);
+    expect((await service.fulfillment.get('contoso', id)).quantity).toBe(30);
   });
 
   it('a redelivery is a new generation: the old one stops, the new one sends, attempt numbers continue', async () => {
     const { service, delivery, isv, id, store } = await setup([200, 200]);
-    const op = await service.suspend(id);
+    const op = await service.billing.suspend(id);
     expect((await delivery.attempt(refOf(op.id), null)).kind).toBe('accepted');
     await delivery.settle(refOf(op.id), 'delivered', new Date().toISOString());
     expect(await delivery.attempt(refOf(op.id), null)).toEqual({ kind: 'stop' }); // delivered: nothing owed
@@ -120,15 +115,15 @@ describe('due index (integration)', () => {
   it('lists what is due from the index: term ends, ACK deadlines and owed webhooks, not what is done or later', async () => {
     const { c, service, store, id } = await setup();
     expect(await store.listDue(c.clock.now())).toEqual([]);
-    const op = await service.change('contoso', id, { quantity: 25 }, 'Publisher'); // window from now; webhook owed now
+    const op = await service.changes.change('contoso', id, { quantity: 25 }, 'Publisher'); // window from now; webhook owed now
     const due = await store.listDue(new Date(c.clock.now().getTime() + 10_000));
     expect(due.map((d) => d.kind).sort()).toEqual(['operation', 'outbox']);
-    await service.patchOperation('contoso', id, op.id, 'Success');
+    await service.fulfillment.patchOperation('contoso', id, op.id, 'Success');
     expect((await store.listDue(new Date(c.clock.now().getTime() + 10_000))).map((d) => d.kind)).toEqual(['outbox']);
     c.clock.advance(40 * 86_400_000);
     expect((await store.listDue(c.clock.now())).filter((d) => d.kind === 'subscription').map((d) => d.id)).toEqual([id]);
-    await service.runDueTimers(); // renews: the next term end is later
-    expect((await service.get('contoso', id)).termIndex).toBe(1);
+    await service.dueWork.runDueTimers(); // renews: the next term end is later
+    expect((await service.fulfillment.get('contoso', id)).termIndex).toBe(1);
     expect((await store.listDue(c.clock.now())).filter((d) => d.kind === 'subscription')).toEqual([]);
   });
 

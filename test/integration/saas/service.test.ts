@@ -4,10 +4,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { PausePoints, type Faults } from '../../../shared/faults';
-import { SaasService, FAULT_BEFORE_WRITE } from '../../../shared/saas/service';
-import { TableSubscriptionStore } from '../../../shared/saas/store';
-import { cachedStore } from '../../../shared/saas/cache';
+import { saasUseCases } from '../../../shared/saas/composition';
 import type { SubscriptionStore, Write } from '../../../shared/saas/ports';
+import { FAULT_BEFORE_WRITE, SaasCore } from '../../../shared/saas/service/internal';
+import { cachedStore } from '../../../shared/saas/store/cache';
+import { TableSubscriptionStore } from '../../../shared/saas/store/table';
 import { contoso, operator, putRequest, testCatalog } from '../../fixtures/catalog';
 import { codeOf, identity, offer1, offer2, TB, TC } from './fixture';
 
@@ -23,18 +24,20 @@ async function setup(options: { faults?: Faults; wrapStore?: (s: SubscriptionSto
     () => c.storage.table('SaasIndex'),
   );
   const store = options.wrapStore ? options.wrapStore(raw) : raw;
-  const saas = new SaasService({
-    store,
-    catalog: c.reader,
-    clock: c.clock,
-    faults: options.faults ?? { reach: async () => undefined },
-    settings: { purchaseTokenTtlMs: 24 * 3600_000, ackWindowMs: 10_000 },
-  });
+  const saas = saasUseCases(
+    new SaasCore({
+      store,
+      catalog: c.reader,
+      clock: c.clock,
+      faults: options.faults ?? { reach: async () => undefined },
+      settings: { purchaseTokenTtlMs: 24 * 3600_000, ackWindowMs: 10_000 },
+    }),
+  );
   const buy = async (planId = 'silver', quantity: number | undefined = 20, tenant = TB, offerId = 'offer1') =>
-    saas.purchase({ publisherId: 'contoso', offerId, planId, quantity, termUnit: 'P1M', purchaser: identity(tenant, 'ub') });
+    saas.storefront.purchase({ publisherId: 'contoso', offerId, planId, quantity, termUnit: 'P1M', purchaser: identity(tenant, 'ub') });
   const active = async () => {
     const bought = await buy();
-    await saas.activate('contoso', bought.subscription.id, { planId: 'silver', quantity: 20 });
+    await saas.fulfillment.activate('contoso', bought.subscription.id, { planId: 'silver', quantity: 20 });
     return bought.subscription.id;
   };
   return { c, saas, store: raw, buy, active };
@@ -44,15 +47,21 @@ describe('SaaS service (integration)', () => {
   it('purchase → resolve → activate: term from the activation date, plan history kept (C.2-9, C.3-19)', async () => {
     const { saas, buy } = await setup();
     const { subscription, token } = await buy();
-    expect((await saas.resolve('contoso', token)).status).toBe('PendingFulfillmentStart');
-    expect(await codeOf(saas.resolve('fabrikam', token))).toEqual([403, 'Forbidden']);
-    expect(await codeOf(saas.activate('contoso', subscription.id, { planId: 'gold', quantity: 20 }))).toEqual([400, 'PlanMismatch']);
-    expect(await codeOf(saas.activate('contoso', subscription.id, { planId: 'silver', quantity: 21 }))).toEqual([400, 'QuantityMismatch']);
-    await saas.activate('contoso', subscription.id, { planId: 'silver', quantity: '20' });
-    const record = await saas.getSubscriptionRecord(subscription.id);
+    expect((await saas.fulfillment.resolve('contoso', token)).status).toBe('PendingFulfillmentStart');
+    expect(await codeOf(saas.fulfillment.resolve('fabrikam', token))).toEqual([403, 'Forbidden']);
+    expect(await codeOf(saas.fulfillment.activate('contoso', subscription.id, { planId: 'gold', quantity: 20 }))).toEqual([
+      400,
+      'PlanMismatch',
+    ]);
+    expect(await codeOf(saas.fulfillment.activate('contoso', subscription.id, { planId: 'silver', quantity: 21 }))).toEqual([
+      400,
+      'QuantityMismatch',
+    ]);
+    await saas.fulfillment.activate('contoso', subscription.id, { planId: 'silver', quantity: '20' });
+    const record = await saas.subscriptionRecord(subscription.id);
     expect(record).toMatchObject({ status: 'Subscribed', activatedOn: '2019-05-31', planId: 'silver', quantity: 20 });
     expect(record?.statusHistory.map((s) => s.status)).toEqual(['PendingFulfillmentStart', 'Subscribed']);
-    expect(await codeOf(saas.activate('contoso', subscription.id, { planId: 'silver', quantity: 20 }))).toEqual([
+    expect(await codeOf(saas.fulfillment.activate('contoso', subscription.id, { planId: 'silver', quantity: 20 }))).toEqual([
       400,
       'InvalidSubscriptionStatus',
     ]);
@@ -68,56 +77,56 @@ describe('SaaS service (integration)', () => {
   it('a change waits for the publisher: Success applies it, a second change meanwhile is SubscriptionLocked (C.6-44/45/55)', async () => {
     const { saas, active } = await setup();
     const id = await active();
-    const op = await saas.change('contoso', id, { planId: 'gold' }, 'Publisher');
+    const op = await saas.changes.change('contoso', id, { planId: 'gold' }, 'Publisher');
     expect(op).toMatchObject({ action: 'ChangePlan', status: 'InProgress', planId: 'gold' });
-    expect((await saas.get('contoso', id)).planId).toBe('silver');
-    expect(await codeOf(saas.change('contoso', id, { quantity: 30 }, 'Publisher'))).toEqual([400, 'SubscriptionLocked']);
-    expect(await codeOf(saas.change('contoso', id, { quantity: 30 }, 'Marketplace'))).toEqual([409, 'SubscriptionLocked']);
-    await saas.patchOperation('contoso', id, op.id, 'Success');
-    expect((await saas.get('contoso', id)).planId).toBe('gold');
-    expect(await codeOf(saas.patchOperation('contoso', id, op.id, 'Failure'))).toEqual([409, 'OperationAlreadyCompleted']);
-    expect((await saas.getSubscriptionRecord(id))?.planHistory.map((p) => p.planId)).toEqual(['silver', 'gold']);
+    expect((await saas.fulfillment.get('contoso', id)).planId).toBe('silver');
+    expect(await codeOf(saas.changes.change('contoso', id, { quantity: 30 }, 'Publisher'))).toEqual([400, 'SubscriptionLocked']);
+    expect(await codeOf(saas.changes.change('contoso', id, { quantity: 30 }, 'Marketplace'))).toEqual([409, 'SubscriptionLocked']);
+    await saas.fulfillment.patchOperation('contoso', id, op.id, 'Success');
+    expect((await saas.fulfillment.get('contoso', id)).planId).toBe('gold');
+    expect(await codeOf(saas.fulfillment.patchOperation('contoso', id, op.id, 'Failure'))).toEqual([409, 'OperationAlreadyCompleted']);
+    expect((await saas.subscriptionRecord(id))?.planHistory.map((p) => p.planId)).toEqual(['silver', 'gold']);
   });
 
   it('the ACK window closes on the timer: no answer → the change succeeds (C.6-47)', async () => {
     const { c, saas, active } = await setup();
     const id = await active();
-    await saas.change('contoso', id, { quantity: 25 }, 'Publisher');
+    await saas.changes.change('contoso', id, { quantity: 25 }, 'Publisher');
     c.clock.advance(9_000);
-    await saas.runDueTimers();
-    expect((await saas.get('contoso', id)).quantity).toBe(20);
+    await saas.dueWork.runDueTimers();
+    expect((await saas.fulfillment.get('contoso', id)).quantity).toBe(20);
     c.clock.advance(1_000);
-    await saas.runDueTimers();
-    expect((await saas.get('contoso', id)).quantity).toBe(25);
+    await saas.dueWork.runDueTimers();
+    expect((await saas.fulfillment.get('contoso', id)).quantity).toBe(25);
   });
 
   it('term end renews with autoRenew, cancels without; suspension expires after 30 days (C.10-93, C.11-95/97)', async () => {
     const { c, saas, active } = await setup();
     const renewing = await active();
     const ending = await active();
-    await saas.setAutoRenew(TB, ending, false);
+    await saas.storefront.setAutoRenew(TB, ending, false);
     c.clock.set(new Date('2019-06-30T00:00:00Z'));
-    await saas.runDueTimers();
-    expect((await saas.get('contoso', renewing)).termIndex).toBe(1);
-    expect((await saas.get('contoso', ending)).status).toBe('Unsubscribed');
-    await saas.suspend(renewing);
+    await saas.dueWork.runDueTimers();
+    expect((await saas.fulfillment.get('contoso', renewing)).termIndex).toBe(1);
+    expect((await saas.fulfillment.get('contoso', ending)).status).toBe('Unsubscribed');
+    await saas.billing.suspend(renewing);
     c.clock.advance(30 * 86_400_000 - 3_600_000);
-    await saas.runDueTimers();
-    expect((await saas.get('contoso', renewing)).status).toBe('Suspended');
+    await saas.dueWork.runDueTimers();
+    expect((await saas.fulfillment.get('contoso', renewing)).status).toBe('Suspended');
     c.clock.advance(3_600_000);
-    await saas.runDueTimers();
-    expect((await saas.get('contoso', renewing)).status).toBe('Unsubscribed');
+    await saas.dueWork.runDueTimers();
+    expect((await saas.fulfillment.get('contoso', renewing)).status).toBe('Unsubscribed');
   });
 
   it('illegal marketplace-side transitions are 409 and change nothing (C.11-99)', async () => {
     const { saas, buy, active } = await setup();
     const pending = (await buy()).subscription.id;
     const id = await active();
-    expect(await codeOf(saas.suspend(pending))).toEqual([409, 'InvalidSubscriptionStatus']);
-    expect(await codeOf(saas.reinstate(id))).toEqual([409, 'InvalidSubscriptionStatus']);
-    await saas.suspend(id);
-    expect(await codeOf(saas.renew(id))).toEqual([409, 'InvalidSubscriptionStatus']);
-    expect((await saas.get('contoso', pending)).status).toBe('PendingFulfillmentStart');
+    expect(await codeOf(saas.billing.suspend(pending))).toEqual([409, 'InvalidSubscriptionStatus']);
+    expect(await codeOf(saas.billing.reinstate(id))).toEqual([409, 'InvalidSubscriptionStatus']);
+    await saas.billing.suspend(id);
+    expect(await codeOf(saas.billing.renew(id))).toEqual([409, 'InvalidSubscriptionStatus']);
+    expect((await saas.fulfillment.get('contoso', pending)).status).toBe('PendingFulfillmentStart');
   });
 
   it('two concurrent plan changes: exactly one wins, the other sees the lock (deterministic interleaving)', async () => {
@@ -128,8 +137,8 @@ describe('SaaS service (integration)', () => {
     const { saas, active, store } = await setup({ faults });
     const id = await active();
     const gate = faults.pause(FAULT_BEFORE_WRITE);
-    const first = saas.change('contoso', id, { planId: 'gold' }, 'Publisher');
-    const second = saas.change('contoso', id, { quantity: 30 }, 'Publisher');
+    const first = saas.changes.change('contoso', id, { planId: 'gold' }, 'Publisher');
+    const second = saas.changes.change('contoso', id, { quantity: 30 }, 'Publisher');
     await gate.arrivals(2);
     gate.release();
     const results = await Promise.allSettled([first, second]);
@@ -145,14 +154,14 @@ describe('SaaS service (integration)', () => {
     const faults = new PausePoints();
     const { saas, active } = await setup({ faults });
     const id = await active();
-    const op = await saas.change('contoso', id, { planId: 'gold' }, 'Publisher');
+    const op = await saas.changes.change('contoso', id, { planId: 'gold' }, 'Publisher');
     const gate = faults.pause(FAULT_BEFORE_WRITE);
-    const patch = saas.patchOperation('contoso', id, op.id, 'Success');
-    const toggle = saas.setAutoRenew(TB, id, false);
+    const patch = saas.fulfillment.patchOperation('contoso', id, op.id, 'Success');
+    const toggle = saas.storefront.setAutoRenew(TB, id, false);
     await gate.arrivals(2);
     gate.release();
     await Promise.all([patch, toggle]);
-    const after = await saas.get('contoso', id);
+    const after = await saas.fulfillment.get('contoso', id);
     expect(after).toMatchObject({ planId: 'gold', autoRenew: false });
     expect(after.lockedBy).toBeUndefined();
   });
@@ -164,18 +173,20 @@ describe('read-through cache (architecture.md, Caches)', () => {
     // reads the stale cached row, its If-Match commit fails (412), the entry is dropped and the re-read sees the lock.
     const { c, saas: workerB, store, active } = await setup();
     const id = await active();
-    const workerA = new SaasService({
-      store: cachedStore(store, { ttlMs: 60_000 }),
-      catalog: c.reader,
-      clock: c.clock,
-      faults: { reach: async () => undefined },
-      settings: { purchaseTokenTtlMs: 86_400_000, ackWindowMs: 10_000 },
-    });
-    expect((await workerA.get('contoso', id)).lockedBy).toBeUndefined();
-    await workerB.change('contoso', id, { planId: 'gold' }, 'Publisher');
-    expect((await workerA.get('contoso', id)).lockedBy).toBeUndefined(); // stale within the TTL, as allowed
-    expect(await codeOf(workerA.change('contoso', id, { quantity: 30 }, 'Publisher'))).toEqual([400, 'SubscriptionLocked']);
-    expect((await workerA.get('contoso', id)).lockedBy).toBeDefined(); // the failed commit dropped the entry
+    const workerA = saasUseCases(
+      new SaasCore({
+        store: cachedStore(store, { ttlMs: 60_000 }),
+        catalog: c.reader,
+        clock: c.clock,
+        faults: { reach: async () => undefined },
+        settings: { purchaseTokenTtlMs: 86_400_000, ackWindowMs: 10_000 },
+      }),
+    );
+    expect((await workerA.fulfillment.get('contoso', id)).lockedBy).toBeUndefined();
+    await workerB.changes.change('contoso', id, { planId: 'gold' }, 'Publisher');
+    expect((await workerA.fulfillment.get('contoso', id)).lockedBy).toBeUndefined(); // stale within the TTL, as allowed
+    expect(await codeOf(workerA.changes.change('contoso', id, { quantity: 30 }, 'Publisher'))).toEqual([400, 'SubscriptionLocked']);
+    expect((await workerA.fulfillment.get('contoso', id)).lockedBy).toBeDefined(); // the failed commit dropped the entry
   });
 });
 
@@ -183,17 +194,17 @@ describe('tokens, CSP and paging', () => {
   it('a purchase token expires after 24 h; a fresh one resolves (C.2-12, C.2-17)', async () => {
     const { c, saas, buy } = await setup();
     const { subscription, token } = await buy();
-    expect((await saas.resolve('contoso', token)).id).toBe(subscription.id);
-    expect((await saas.resolve('contoso', token)).id).toBe(subscription.id); // reusable until expiry [DEC-A13]
+    expect((await saas.fulfillment.resolve('contoso', token)).id).toBe(subscription.id);
+    expect((await saas.fulfillment.resolve('contoso', token)).id).toBe(subscription.id); // reusable until expiry [DEC-A13]
     c.clock.advance(24 * 3600_000 + 1000);
-    expect(await codeOf(saas.resolve('contoso', token))).toEqual([400, 'MarketplaceTokenExpired']);
-    const fresh = await saas.mintToken(subscription);
-    expect((await saas.resolve('contoso', fresh)).status).toBe('PendingFulfillmentStart');
+    expect(await codeOf(saas.fulfillment.resolve('contoso', token))).toEqual([400, 'MarketplaceTokenExpired']);
+    const fresh = await saas.storefront.mintToken(subscription);
+    expect((await saas.fulfillment.resolve('contoso', fresh)).status).toBe('PendingFulfillmentStart');
   });
 
   it('a CSP purchase allows only Read: publisher PATCH and DELETE are OperationNotAllowed (C.4-40, C.6-53, C.8-71)', async () => {
     const { saas } = await setup();
-    const bought = await saas.purchase({
+    const bought = await saas.storefront.purchase({
       publisherId: 'contoso',
       offerId: 'offer1',
       planId: 'silver',
@@ -203,10 +214,10 @@ describe('tokens, CSP and paging', () => {
       beneficiary: identity(TB, 'ub'),
     });
     const id = bought.subscription.id;
-    await saas.activate('contoso', id, { planId: 'silver', quantity: 5 });
-    expect((await saas.get('contoso', id)).allowedCustomerOperations).toEqual(['Read']);
-    expect(await codeOf(saas.change('contoso', id, { planId: 'gold' }, 'Publisher'))).toEqual([400, 'OperationNotAllowed']);
-    expect(await codeOf(saas.cancel('contoso', id, 'Publisher'))).toEqual([400, 'OperationNotAllowed']);
+    await saas.fulfillment.activate('contoso', id, { planId: 'silver', quantity: 5 });
+    expect((await saas.fulfillment.get('contoso', id)).allowedCustomerOperations).toEqual(['Read']);
+    expect(await codeOf(saas.changes.change('contoso', id, { planId: 'gold' }, 'Publisher'))).toEqual([400, 'OperationNotAllowed']);
+    expect(await codeOf(saas.changes.cancel('contoso', id, 'Publisher'))).toEqual([400, 'OperationNotAllowed']);
   });
 
   it('lists 250 subscriptions as 100 + 100 + 50 with no duplicates (C.4-37)', async () => {
@@ -220,7 +231,7 @@ describe('tokens, CSP and paging', () => {
     const sizes: number[] = [];
     let next: string | undefined;
     do {
-      const page = await saas.list('contoso', next);
+      const page = await saas.fulfillment.list('contoso', next);
       sizes.push(page.items.length);
       seen.push(...page.items.map((s) => s.id));
       next = page.next;
@@ -251,8 +262,8 @@ describe('the concurrency tests can fail (control: the same interleaving against
     const id = await active();
     const gate = faults.pause(FAULT_BEFORE_WRITE);
     const both = Promise.allSettled([
-      saas.change('contoso', id, { planId: 'gold' }, 'Publisher'),
-      saas.change('contoso', id, { quantity: 30 }, 'Publisher'),
+      saas.changes.change('contoso', id, { planId: 'gold' }, 'Publisher'),
+      saas.changes.change('contoso', id, { quantity: 30 }, 'Publisher'),
     ]);
     await gate.arrivals(2);
     gate.release();

@@ -2,7 +2,6 @@
 import { describe, expect, it } from 'vitest';
 import { redact } from '../../../shared/outbound/client';
 import { checkDestination, classifyAddress } from '../../../shared/outbound/policy';
-import { retryDelayMs } from '../../../shared/saas/outbox';
 
 describe('address policy', () => {
   it.each([
@@ -44,15 +43,9 @@ describe('address policy', () => {
   });
 });
 
-describe('attempt log hygiene and retry schedule', () => {
+describe('attempt log hygiene', () => {
   it('masks tokens and secrets in response excerpts', () => {
     const text = redact('{"token":"abc123","sig":"zzz"} Authorization: Bearer eyJa.eyJb.sig password=hunter2');
     expect(text).not.toMatch(/abc123|zzz|hunter2|eyJa/);
-  });
-
-  it('backs off exponentially up to the even spacing of 500 attempts over 8 hours [DEC-A29]', () => {
-    const period = 8 * 3600_000;
-    expect([1, 2, 3, 4].map((n) => retryDelayMs(n, period, 500))).toEqual([1000, 2000, 4000, 8000]);
-    expect(retryDelayMs(50, period, 500)).toBe(57_600);
   });
 });

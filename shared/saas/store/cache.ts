@@ -4,8 +4,9 @@
  * from it alone: every change commits with the ETag it read, so a stale entry makes the commit fail (412), the entry
  * is dropped, and the use case re-reads from the table.
  */
-import type { Stored, SubscriptionRecord } from './model';
-import type { SubscriptionStore, Write } from './ports';
+import type { Stored, SubscriptionRecord } from '../model';
+import type { SubscriptionStore, Write } from '../ports';
+import { delegate } from './delegate';
 
 interface Entry {
   value: Stored<SubscriptionRecord>;
@@ -39,7 +40,7 @@ export function cachedStore(
     }
   };
   return {
-    ...bindAll(inner),
+    ...delegate(inner),
     async getSubscription(publisherId, id) {
       const k = key(publisherId, id);
       const hit = rows.get(k);
@@ -64,10 +65,4 @@ export function cachedStore(
       return result;
     },
   };
-}
-
-function bindAll(store: SubscriptionStore): SubscriptionStore {
-  const proto = Object.getPrototypeOf(store) as object;
-  const names = Object.getOwnPropertyNames(proto).filter((n) => n !== 'constructor') as (keyof SubscriptionStore)[];
-  return Object.fromEntries(names.map((n) => [n, (store[n] as (...a: unknown[]) => unknown).bind(store)])) as unknown as SubscriptionStore;
 }

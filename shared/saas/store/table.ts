@@ -9,13 +9,11 @@
  * subscription, operation and outbox rows lets the timer find due work with one filtered query.
  */
 import type { TableClient, TransactionAction, TableEntityResult } from '@azure/data-tables';
-import { SUSPENSION_GRACE_MS, subscriptionDueAt } from './rules';
-import type { LedgerEntry, OperationRecord, OutboxRecord, Stored, SubscriptionRecord } from './model';
-import type { DeliveryAttempt, DueItem, PurchaseToken, SubscriptionStore, Write } from './ports';
+import type { LedgerEntry, OperationRecord, OutboxRecord, Stored, SubscriptionRecord } from '../model';
+import type { DeliveryAttempt, DueItem, PurchaseToken, SubscriptionStore, Write } from '../ports';
+import { subscriptionDueAt } from '../rules/lifecycle';
 
 const statusOf = (error: unknown) => (error as { statusCode?: number }).statusCode;
-
-export { SUSPENSION_GRACE_MS };
 
 type Row = {
   partitionKey: string;

@@ -10,9 +10,10 @@
  * between its upsert and its commit, and must not be deleted then.
  */
 import type { TableClient, TransactionAction } from '@azure/data-tables';
-import type { OperationRecord, OutboxRecord, Stored, SubscriptionRecord } from './model';
-import type { DueItem, SubscriptionStore, Write } from './ports';
-import { dueAt } from './store';
+import type { OperationRecord, OutboxRecord, Stored, SubscriptionRecord } from '../model';
+import type { DueItem, SubscriptionStore, Write } from '../ports';
+import { delegate } from './delegate';
+import { dueAt } from './table';
 
 export const DUE_SHARDS = 4;
 /** Real time after which an entry its row no longer matches is deleted (writers commit well within it). */
@@ -131,7 +132,7 @@ export class TableDueIndex {
   }
 }
 
-/** The entries a set of writes needs: one per row that becomes due (store.ts decides when a row is due). */
+/** The entries a set of writes needs: one per row that becomes due (table.ts decides when a row is due). */
 export function dueEntries(publisherId: string, writes: Write[]): DueEntry[] {
   const out: DueEntry[] = [];
   for (const w of writes) {
@@ -142,19 +143,6 @@ export function dueEntries(publisherId: string, writes: Write[]): DueEntry[] {
     out.push({ kind: w.kind, publisherId, id, dueAt: at });
   }
   return out;
-}
-
-/** Every method of a store object (own properties and its class's), bound, so a decorator can override a few. */
-export function delegate(store: SubscriptionStore): SubscriptionStore {
-  const out: Record<string, unknown> = {};
-  for (let o: object | null = store; o && o !== Object.prototype; o = Object.getPrototypeOf(o) as object | null) {
-    for (const name of Object.getOwnPropertyNames(o)) {
-      const value = (store as unknown as Record<string, unknown>)[name];
-      if (name === 'constructor' || name in out || typeof value !== 'function') continue;
-      out[name] = (value as (...a: unknown[]) => unknown).bind(store);
-    }
-  }
-  return out as unknown as SubscriptionStore;
 }
 
 /**

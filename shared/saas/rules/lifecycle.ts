@@ -1,13 +1,8 @@
 /**
- * Pure rules of the SaaS life cycle (specs/saas-licensing.md A1.6, A2): term dates, quantity parsing, which
- * transitions the table allows, and the API views of stored records.
+ * Pure rules of the SaaS life cycle (specs/saas-licensing.md A1.6, A2): term dates, when a subscription is due,
+ * the free-cancellation window, which transitions the table allows, and the histories a change extends.
  */
-import type { LiveOffer } from '../catalog/ports';
-import { MP } from '../catalog/model/fields/listing';
-import type { OperationRecord, SaasStatus, SubscriptionRecord, TermUnit, WebhookPayload } from './model';
-
-/** Upper bound for a per-user plan without a max [DEC-A11]. */
-export const MAX_QUANTITY = 1_000_000;
+import type { SaasStatus, SubscriptionRecord, TermUnit } from '../model';
 
 const DAY_MS = 86_400_000;
 
@@ -82,31 +77,6 @@ export function cancellationCharged(sub: SubscriptionRecord, at: Date): boolean 
   return at.getTime() - Date.parse(since) >= freeCancellationWindowMs(sub.termUnit);
 }
 
-/**
- * Whether `email` is in the offer's preview audience (specs/publish.md 1.8: SaaS preview audiences are AAD/MSA
- * e-mail addresses, `microsoft-azure-marketplace.previewAudience`): such purchases are test purchases [DEC-A34].
- */
-export function inPreviewAudience(offer: LiveOffer, email: string | undefined): boolean {
-  if (!email) return false;
-  const raw = offer.definition.offer[`${MP}.previewAudience`];
-  if (!Array.isArray(raw)) return false;
-  const wanted = email.trim().toLowerCase();
-  return raw.some((entry) => {
-    const id = typeof entry === 'object' && entry !== null && !Array.isArray(entry) ? entry['id'] : undefined;
-    return typeof id === 'string' && id.trim().toLowerCase() === wanted;
-  });
-}
-
-export type QuantityInput = { kind: 'absent' } | { kind: 'value'; value: number } | { kind: 'invalid' };
-
-/** Integer or numeric string; `""`/`null`/absent = no quantity; anything else is invalid [DEC-A5]. */
-export function parseQuantity(raw: unknown): QuantityInput {
-  if (raw === undefined || raw === null || raw === '') return { kind: 'absent' };
-  const n = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\s*-?\d+\s*$/.test(raw) ? Number(raw) : Number.NaN;
-  if (!Number.isSafeInteger(n) || n < 0) return { kind: 'invalid' };
-  return { kind: 'value', value: n };
-}
-
 /** Statuses a marketplace-side (storefront/admin) action may start from (A2; illegal → 409, C.11-99). */
 export const allowedFrom: Record<'suspend' | 'reinstate' | 'renew' | 'changePlan' | 'changeQuantity' | 'cancel', SaasStatus[]> = {
   suspend: ['Subscribed'],
@@ -116,81 +86,6 @@ export const allowedFrom: Record<'suspend' | 'reinstate' | 'renew' | 'changePlan
   changeQuantity: ['Subscribed'],
   cancel: ['PendingFulfillmentStart', 'Subscribed', 'Suspended'],
 };
-
-function isoNoMillis(date: string): string {
-  return `${date}T00:00:00Z`;
-}
-
-/** The Subscription resource (A1.2) with contract formats: date-time term dates, omitted while pending. */
-export function subscriptionView(sub: SubscriptionRecord) {
-  const dates = sub.status !== 'PendingFulfillmentStart' ? currentTerm(sub) : undefined;
-  return {
-    id: sub.id,
-    name: sub.name,
-    publisherId: sub.publisherId,
-    offerId: sub.offerId,
-    planId: sub.planId,
-    ...(sub.quantity !== undefined ? { quantity: sub.quantity } : {}),
-    beneficiary: sub.beneficiary,
-    purchaser: sub.purchaser,
-    allowedCustomerOperations: sub.allowedCustomerOperations,
-    sessionMode: 'None' as const,
-    isFreeTrial: sub.isFreeTrial,
-    isTest: sub.isTest,
-    sandboxType: 'None' as const,
-    saasSubscriptionStatus: sub.status,
-    term: {
-      termUnit: sub.termUnit,
-      ...(dates ? { startDate: isoNoMillis(dates.startDate), endDate: isoNoMillis(dates.endDate) } : {}),
-    },
-    autoRenew: sub.autoRenew,
-    created: sub.created,
-  };
-}
-
-export function resolveView(sub: SubscriptionRecord) {
-  return {
-    id: sub.id,
-    subscriptionName: sub.name,
-    offerId: sub.offerId,
-    planId: sub.planId,
-    ...(sub.quantity !== undefined ? { quantity: sub.quantity } : {}),
-    subscription: subscriptionView(sub),
-  };
-}
-
-export function operationView(op: OperationRecord) {
-  return {
-    id: op.id,
-    activityId: op.activityId,
-    subscriptionId: op.subscriptionId,
-    offerId: op.offerId,
-    publisherId: op.publisherId,
-    planId: op.planId,
-    ...(op.quantity !== undefined ? { quantity: op.quantity } : {}),
-    action: op.action,
-    timeStamp: op.timeStamp,
-    status: op.status,
-    errorStatusCode: op.errorStatusCode,
-    errorMessage: op.errorMessage,
-  };
-}
-
-/** The webhook body [004:26173-26184]: `InProgress` for ACK-requiring actions, `Success` otherwise [DEC-A30]. */
-export function webhookPayload(op: OperationRecord, at: string): WebhookPayload {
-  return {
-    id: op.id,
-    activityId: op.activityId,
-    subscriptionId: op.subscriptionId,
-    publisherId: op.publisherId,
-    offerId: op.offerId,
-    planId: op.planId,
-    ...(op.quantity !== undefined ? { quantity: op.quantity } : {}),
-    timeStamp: at,
-    action: op.action,
-    status: op.ackRequired ? 'InProgress' : 'Success',
-  };
-}
 
 /** The subscription with a new status, its history extended. */
 export function withStatus(sub: SubscriptionRecord, status: SaasStatus, at: string): SubscriptionRecord {

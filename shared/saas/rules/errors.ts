@@ -1,5 +1,5 @@
-/** The SaaS error codes of specs/saas-licensing.md A1.1, as named domain errors (tests assert status + code). */
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors';
+/** The SaaS error codes of specs/saas-licensing.md A1.1 as plain domain errors (shared/errors.ts); the surface maps kinds to statuses. */
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../errors';
 
 export const bad = (code: string, message: string, target?: string) =>
   new ValidationError(message, target ? [{ path: target, message, code }] : [], code, target);

@@ -1,7 +1,7 @@
 /**
  * Hand-over from the outbox row to its delivery orchestration (decision 0411). Two paths, both idempotent because
  * the instance id is derived from the operation id (and generation):
- * - right after the commit that wrote the row (outbox.ts `withOutboxHandoff`), best effort;
+ * - right after the commit that wrote the row (store/handoff.ts `withOutboxHandoff`), best effort;
  * - the sweeper (the `saas-due-work` timer): a pending row whose next attempt time has passed, found through the
  *   due index, is started again. A running instance answers 409 (nothing to do); a finished or failed one gets a
  *   new execution, which sends only if the row is still owed. So a crash between the commit and the start, or an
@@ -9,12 +9,12 @@
  * The durable client is the one the Functions host binds to this app's invocations; it is kept from the first
  * invocation that has it (its binding data is the same for every invocation of the host), so code running in
  * any request can start an orchestration. Every function that commits an owed webhook binds the client
- * (functions/saas-webhooks.ts `webhookClient`), so the first such request has one; before that only the sweeper starts.
+ * (`durableClientInput`, handed over by functions/hooks.ts), so the first such request has one; before that only the
+ * sweeper starts.
  */
-import type { Clock } from '../clock';
-import { DELIVERY_ORCHESTRATION, type DeliveryInput } from './delivery-orchestration';
-import { deliveryInstanceId, generationOf, type OutboxRow } from './outbox';
-import type { SubscriptionStore } from './ports';
+import type { Clock } from '../../clock';
+import type { SubscriptionStore } from '../ports';
+import { DELIVERY_ORCHESTRATION, deliveryInstanceId, generationOf, type DeliveryInput, type OutboxRow } from '../rules/delivery';
 
 export interface DeliveryClient {
   startNew(name: string, options: { instanceId: string; input: unknown }): Promise<string>;

@@ -1,10 +1,14 @@
-/** Request parsing shared by the SaaS trigger files: bodies are `unknown` until these schemas say otherwise. */
+/**
+ * The fulfillment API's edge (specs/saas-licensing.md A1.3, A1.4): request bodies (`unknown` until these schemas say
+ * otherwise), the Operation-Location headers, and the list's continuation token and next link.
+ */
 import type { HttpRequest } from '@azure/functions';
 import { z } from 'zod';
-import { readJson } from '../http/request';
-import { bad } from './errors';
-import { parseQuantity } from './rules';
-import type { Change } from './service';
+import { readJson } from '../../http/request';
+import type { Change } from '../model';
+import { bad } from '../rules/errors';
+import { isGuid } from '../rules/lifecycle';
+import { parseQuantity } from '../rules/plans';
 
 export const API_VERSION = '2018-08-31';
 
@@ -41,14 +45,17 @@ export function operationLocation(base: string, subscriptionId: string, operatio
   };
 }
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 export const continuation = {
   encode: (lastId: string) => Buffer.from(`v1:${lastId}`, 'utf8').toString('base64url'),
   decode(token: string): string {
     const text = Buffer.from(token, 'base64url').toString('utf8');
     const id = text.startsWith('v1:') ? text.slice(3) : '';
-    if (!GUID.test(id)) throw bad('InvalidContinuationToken', 'The continuation token is not valid.', 'continuationToken');
+    if (!isGuid(id)) throw bad('InvalidContinuationToken', 'The continuation token is not valid.', 'continuationToken');
     return id;
   },
 };
+
+/** The list's `@nextLink`: the same list from after the page's last id, or undefined on the last page. */
+export function nextLink(base: string, next: string | undefined): string | undefined {
+  return next ? `${base}/api/saas/subscriptions?continuationToken=${continuation.encode(next)}&api-version=${API_VERSION}` : undefined;
+}

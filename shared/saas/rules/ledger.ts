@@ -2,9 +2,9 @@
  * The billing ledger (specs/saas-licensing.md A3, decision 0416) and the trial conversion it records: pure
  * functions that build the rows a change writes. The service commits them in the change's own transaction.
  */
-import type { LedgerEntry, LedgerEvent, SubscriptionRecord } from './model';
-import type { Write } from './ports';
-import { utcDate } from './rules';
+import type { LedgerEntry, LedgerEvent, SubscriptionRecord } from '../model';
+import type { Write } from '../ports';
+import { utcDate } from './lifecycle';
 
 /**
  * The ledger row for `event` and the subscription with its ledger sequence advanced. Both go into one transaction

@@ -1,8 +1,9 @@
 /** Pure life-cycle rules: trial terms, due times, the free-cancellation window, preview audiences, id format. */
 import { describe, expect, it } from 'vitest';
-import { cancellationCharged, currentTerm, inPreviewAudience, isGuid, subscriptionDueAt, termEndsAt } from '../../../shared/saas/rules';
-import type { SubscriptionRecord } from '../../../shared/saas/model';
-import type { LiveOffer } from '../../../shared/catalog/ports';
+import type { SubscriptionRecord } from '../../../../shared/saas/model';
+import { cancellationCharged, currentTerm, isGuid, subscriptionDueAt, termEndsAt } from '../../../../shared/saas/rules/lifecycle';
+import { inPreviewAudience } from '../../../../shared/saas/rules/plans';
+import type { LiveOffer } from '../../../../shared/catalog/ports';
 
 const identity = { emailId: 'a@b.example', objectId: 'o', tenantId: 't', pid: 'p' };
 const base: SubscriptionRecord = {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { addMonthsClamped, parseQuantity, planAt, subscriptionView, termDates, withPlan } from '../../../shared/saas/rules';
-import type { SubscriptionRecord } from '../../../shared/saas/model';
+import { subscriptionView } from '../../../../shared/saas/http/views';
+import type { SubscriptionRecord } from '../../../../shared/saas/model';
+import { addMonthsClamped, planAt, termDates, withPlan } from '../../../../shared/saas/rules/lifecycle';
+import { parseQuantity } from '../../../../shared/saas/rules/plans';
 
 describe('term dates [DEC-A8]: anchored on the activation date, month-end clamped', () => {
   it.each([
