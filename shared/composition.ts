@@ -104,7 +104,7 @@ export function services(): Services {
         clock,
         faults,
         catalog: catalog.reader,
-        subscriptions: (id) => saasServices().service.getSubscriptionRecord(id),
+        subscriptions: (id) => saasServices().subscriptionRecord(id),
         ...meteringSettings(cfg),
       })),
   };
