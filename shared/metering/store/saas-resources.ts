@@ -4,7 +4,7 @@
  * subscription record. The plan's prices are those of the frozen offer version the customer bought.
  */
 import type { SubscriptionRecord } from '../../saas/model';
-import { currentTerm } from '../../saas/rules';
+import { currentTerm } from '../../saas/rules/lifecycle';
 import type { MeteredResource, ResourceRef } from '../model';
 import type { ResourceDirectory } from '../ports';
 
