@@ -1,7 +1,18 @@
-/** Pure life-cycle rules: trial terms, due times, the free-cancellation window, preview audiences, id format. */
+/** Pure life-cycle rules: term dates, trial terms, due times, the free-cancellation window, preview audiences, id format, plan history. */
 import { describe, expect, it } from 'vitest';
 import type { SubscriptionRecord } from '../../../../shared/saas/model';
-import { cancellationCharged, currentTerm, isGuid, subscriptionDueAt, termEndsAt } from '../../../../shared/saas/rules/lifecycle';
+import { subscriptionView } from '../../../../shared/saas/http/views';
+import {
+  addMonthsClamped,
+  cancellationCharged,
+  currentTerm,
+  isGuid,
+  planAt,
+  subscriptionDueAt,
+  termDates,
+  termEndsAt,
+  withPlan,
+} from '../../../../shared/saas/rules/lifecycle';
 import { inPreviewAudience } from '../../../../shared/saas/rules/plans';
 import type { LiveOffer } from '../../../../shared/catalog/ports';
 
@@ -104,5 +115,47 @@ describe('ids [DEC-A4]', () => {
     ["7d2f0a3e-0000-4000-8000-00000000000'", false],
   ])('%s → %s', (id, expected) => {
     expect(isGuid(id)).toBe(expected);
+  });
+});
+
+describe('term dates [DEC-A8]: anchored on the activation date, month-end clamped', () => {
+  it.each([
+    ['2019-05-31', 'P1M', 0, '2019-05-31', '2019-06-29'],
+    ['2019-05-31', 'P1M', 1, '2019-06-30', '2019-07-30'],
+    ['2019-05-31', 'P1M', 2, '2019-07-31', '2019-08-30'],
+    ['2019-05-10', 'P1M', 0, '2019-05-10', '2019-06-09'],
+    ['2019-05-31', 'P1Y', 0, '2019-05-31', '2020-05-30'],
+    ['2020-02-29', 'P1Y', 0, '2020-02-29', '2021-02-27'],
+  ] as const)('activated %s, %s, term %i → %s..%s (C.3-19, C.3-31, C.10-93)', (anchor, unit, k, start, end) => {
+    expect(termDates(anchor, unit, k)).toEqual({ startDate: start, endDate: end });
+  });
+
+  it('clamps to the last day of a short month', () => {
+    expect(addMonthsClamped('2019-01-31', 1)).toBe('2019-02-28');
+    expect(addMonthsClamped('2019-12-15', 1)).toBe('2020-01-15');
+  });
+});
+
+/** A purchase not yet activated, with the plan history a purchase starts. */
+const pending: SubscriptionRecord = {
+  ...base,
+  quantity: 20,
+  status: 'PendingFulfillmentStart',
+  planHistory: [{ planId: 'silver', quantity: 20, from: '2019-05-31T00:00:00.000Z' }],
+};
+
+describe('views and history', () => {
+  it('omits term dates while pending (the contract says date-time, not null) and emits them once active', () => {
+    expect(subscriptionView(pending).term).toEqual({ termUnit: 'P1M' });
+    const active = { ...pending, status: 'Subscribed' as const, activatedOn: '2019-05-31' };
+    expect(subscriptionView(active).term).toEqual({ termUnit: 'P1M', startDate: '2019-05-31T00:00:00Z', endDate: '2019-06-29T00:00:00Z' });
+  });
+
+  it('answers "plan at time t" from the plan history (for metering)', () => {
+    const changed = withPlan(pending, 'gold', undefined, '2019-06-10T12:00:00.000Z');
+    expect(changed.quantity).toBeUndefined();
+    expect(planAt(changed, new Date('2019-06-01T00:00:00Z'))).toEqual({ planId: 'silver', quantity: 20, from: '2019-05-31T00:00:00.000Z' });
+    expect(planAt(changed, new Date('2019-06-11T00:00:00Z'))?.planId).toBe('gold');
+    expect(planAt(changed, new Date('2019-01-01T00:00:00Z'))).toBeUndefined();
   });
 });
