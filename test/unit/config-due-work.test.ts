@@ -6,8 +6,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseSchedule } from '../../../local/ncrontab';
-import { ConfigError, dueWorkSchedule, parseConfig } from '../../../shared/config';
+import { parseSchedule } from '../../local/ncrontab';
+import { ConfigError, dueWorkSchedule, parseConfig } from '../../shared/config';
 
 const base = { STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true' };
 
@@ -31,7 +31,7 @@ describe('SAAS_DUE_WORK_SCHEDULE', () => {
   });
 
   it('infra sets a schedule the host accepts that runs every 5 minutes', () => {
-    const bicep = readFileSync(path.resolve(__dirname, '../../../infra/app/function.bicep'), 'utf8');
+    const bicep = readFileSync(path.resolve(__dirname, '../../infra/app/function.bicep'), 'utf8');
     const value = /SAAS_DUE_WORK_SCHEDULE: '([^']+)'/.exec(bicep)?.[1] ?? '';
     expect(dueWorkSchedule({ SAAS_DUE_WORK_SCHEDULE: value })).toBe(value);
     const schedule = parseSchedule(value);
