@@ -3,11 +3,13 @@
 //   node scripts/run-built.mjs dist/local/token.js --publisher contoso
 //   node scripts/run-built.mjs --build      (always builds and stamps: `npm run build`)
 // Stale means: no build stamp yet, or a .ts file under a folder tsconfig.build.json compiles, a tsconfig*.json or
-// package.json changed after the last build through this script started. The build is the same `tsc -p
+// package.json changed after the last build through this script started, or a compiled file in dist/ has lost its
+// source (a file deleted or renamed, for example by a pull). Every build deletes such orphans: the host loads every
+// compiled function file, so a stale `dist/functions/old-name.js` would register its functions a second time. The build is the same `tsc -p
 // tsconfig.build.json` as `npm run build`; its output goes to stderr, so `$(npm run -s token)` captures the token only.
 // The entry then runs in this process (one Node start instead of three), with process.argv as if run directly.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -34,6 +36,27 @@ function mtimeMs(file) {
 
 export const NO_BUILD = 'no build through this script yet';
 
+const COMPILED = /\.(js|js\.map|d\.ts|d\.ts\.map)$/;
+
+/** Compiled files under dist/ whose TypeScript source no longer exists (relative paths, sorted). */
+export function orphans(root) {
+  const out = [];
+  for (const folder of buildFolders(root)) {
+    let names;
+    try {
+      names = readdirSync(path.join(root, 'dist', folder), { recursive: true });
+    } catch {
+      continue;
+    }
+    for (const name of names.map(String)) {
+      if (!COMPILED.test(name)) continue;
+      const source = path.join(folder, name.replace(COMPILED, '.ts'));
+      if (!existsSync(path.join(root, source))) out.push(path.join('dist', folder, name));
+    }
+  }
+  return out.sort();
+}
+
 /**
  * Why the build at `root` is stale, or undefined when it is current: the first input newer than the stamp
  * (relative path), or NO_BUILD. Reads only mtimes: a few hundred stats, a few milliseconds.
@@ -43,6 +66,8 @@ export function staleReason(root, stampFile = path.join(root, STAMP)) {
   if (built === undefined) return NO_BUILD;
   const top = readdirSync(root).filter((name) => /^tsconfig.*\.json$/.test(name) || name === 'package.json');
   for (const name of top) if ((mtimeMs(path.join(root, name)) ?? 0) > built) return name;
+  const orphan = orphans(root)[0];
+  if (orphan) return `${orphan} (its source was removed)`;
   for (const folder of buildFolders(root)) {
     const dir = path.join(root, folder);
     let names;
@@ -60,9 +85,13 @@ export function staleReason(root, stampFile = path.join(root, STAMP)) {
   return undefined;
 }
 
-/** Builds, then stamps the build with its start time, so an edit made during the build counts as newer. */
+/**
+ * Deletes orphaned outputs, builds, then stamps the build with its start time, so an edit made during the build
+ * counts as newer.
+ */
 export function build(root) {
   const started = new Date();
+  for (const file of orphans(root)) rmSync(path.join(root, file), { force: true });
   const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
   const result = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: root, stdio: ['ignore', 2, 2] });
   if (result.status !== 0) return false;
@@ -83,7 +112,8 @@ async function main() {
   if (entry === '--build') process.exit(build(root) ? 0 : 1);
   const reason = staleReason(root);
   if (reason) {
-    console.error(`building: ${reason === NO_BUILD ? reason : `${reason} changed since the last build`}`);
+    const why = reason === NO_BUILD || reason.endsWith(')') ? reason : `${reason} changed since the last build`;
+    console.error(`building: ${why}`);
     if (!build(root)) process.exit(1);
   }
   const file = path.resolve(root, entry);

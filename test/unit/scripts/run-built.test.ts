@@ -2,11 +2,11 @@
  * Decision 0007: `npm run -s token` builds only when the build is stale. The staleness check compares mtimes of
  * the build's inputs with the stamp of the last build (its start time); no timing is measured here.
  */
-import { mkdirSync, mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { build, buildFolders, NO_BUILD, STAMP, staleReason } from '../../../scripts/run-built.mjs';
+import { build, buildFolders, NO_BUILD, orphans, STAMP, staleReason } from '../../../scripts/run-built.mjs';
 import { repoRoot } from '../../fixtures/host';
 
 const T0 = new Date('2020-01-01T00:00:00Z');
@@ -65,6 +65,25 @@ describe('staleReason', () => {
   });
 });
 
+describe('compiled files whose source was removed', () => {
+  // A renamed function file (saas-webhooks.ts → saas-webhook-delivery.ts) left dist/functions/saas-webhooks.js
+  // behind, and the host registered its functions twice: "saas-webhook-delivery has already been registered".
+  function withOutputs() {
+    const p = project();
+    for (const file of ['dist/local/token.js', 'dist/local/token.js.map', 'dist/local/gone.js', 'dist/local/gone.js.map', 'dist/other/x.js'])
+      p.touch(file, T1);
+    return p;
+  }
+
+  it('lists outputs of the compiled folders whose source is gone, and nothing else', () => {
+    expect(orphans(withOutputs().root)).toEqual(['dist/local/gone.js', 'dist/local/gone.js.map']);
+  });
+
+  it('make the build stale, naming the first', () => {
+    expect(staleReason(withOutputs().root)).toBe('dist/local/gone.js (its source was removed)');
+  });
+});
+
 describe('buildFolders', () => {
   it("reads the repository's build includes", () => {
     expect(buildFolders(repoRoot)).toEqual(expect.arrayContaining(['functions', 'shared', 'local']));
@@ -88,6 +107,14 @@ describe('build', () => {
     fakeTsc(root, 0);
     expect(build(root)).toBe(true);
     expect(staleReason(root)).toBe('local/token.ts');
+  });
+
+  it('deletes the outputs whose source is gone, and keeps the others', () => {
+    const { root, touch } = project();
+    for (const file of ['dist/local/token.js', 'dist/local/gone.js']) touch(file, T1);
+    fakeTsc(root, 0);
+    expect(build(root)).toBe(true);
+    expect([existsSync(path.join(root, 'dist/local/gone.js')), existsSync(path.join(root, 'dist/local/token.js'))]).toEqual([false, true]);
   });
 
   it('leaves the stamp alone when the build fails', () => {
