@@ -141,7 +141,7 @@ export interface Config {
     /** NCRONTAB schedule of the `saas-due-work` timer; each run wakes the app, so Azure uses a slower one. */
     dueWorkSchedule: string;
   };
-  /** The one outbound HTTP client (shared/http/outbound.ts): timeout and address policy. */
+  /** The one outbound HTTP client (shared/outbound/policy.ts): timeout and address policy. */
   outbound: {
     timeoutMs: number;
     allowLoopback: boolean;
