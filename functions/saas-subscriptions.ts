@@ -15,7 +15,7 @@ import { baseUrlOf, queryObject } from '../shared/http/request';
 import { accepted, ok } from '../shared/http/responses';
 import { surfaces } from '../shared/http/surfaces';
 import { continuation, nextLink, operationLocation, parseChange, readBody } from '../shared/saas/http/fulfillment';
-import { resolveView, subscriptionView } from '../shared/saas/http/views';
+import { planView, resolveView, subscriptionView } from '../shared/saas/http/views';
 import type { FulfillmentApi } from '../shared/saas/service/fulfillment';
 
 export interface SaasSubscriptionDeps {
@@ -53,7 +53,7 @@ export function makeSaasSubscriptionHandlers(
     ),
     plans: endpoint(options, async (request, { principal }) => {
       const planId = queryObject(request, ['planId'])['planId'];
-      return ok({ plans: await deps.saas().availablePlans(principal.publisherId, id(request), planId) });
+      return ok({ plans: (await deps.saas().availablePlans(principal.publisherId, id(request), planId)).map(planView) });
     }),
     patch: endpoint(options, async (request, { principal }) => {
       const change = parseChange(await readBody(request, deps.maxJsonBodyBytes));

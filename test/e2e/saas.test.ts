@@ -292,6 +292,26 @@ describe('SaaS fulfillment v2 (issue 5)', () => {
     const plans = await call('GET', sub(id, '/listAvailablePlans'));
     contract('get', '/saas/subscriptions/{subscriptionId}/listAvailablePlans', 200, plans.json);
     expect((plans.json['plans'] as { planId: string }[]).map((p) => p.planId)).toEqual(['silver', 'gold']);
+    // Every field of the contract's Plan that the live plan has data for (issue 23).
+    expect((plans.json['plans'] as unknown[])[0]).toEqual({
+      planId: 'silver',
+      displayName: 'Silver',
+      description: 'Silver per seat',
+      isPrivate: false,
+      isStopSell: false,
+      isPricePerSeat: true,
+      minQuantity: 1,
+      maxQuantity: 50,
+      hasFreeTrials: false,
+      market: 'US',
+      planComponents: {
+        recurrentBillingTerms: [
+          { currency: 'USD', price: 10, termUnit: 'P1M', termDescription: '1 month' },
+          { currency: 'USD', price: 100, termUnit: 'P1Y', termDescription: '1 year' },
+        ],
+        meteringDimensions: [],
+      },
+    });
     const filtered = await call('GET', `/api/saas/subscriptions/${id}/listAvailablePlans?planId=gold&${V}`);
     expect((filtered.json['plans'] as { planId: string }[]).map((p) => p.planId)).toEqual(['gold']);
   });

@@ -2,7 +2,9 @@
  * The documented JSON of SaaS records: the fulfillment API's Subscription, resolve and Operation resources (A1.2,
  * with the contract's formats), the storefront's purchase answer, and the operator's ledger and delivery log.
  */
+import type { LiveDimension, LivePlan } from '../../catalog/ports';
 import type { LedgerEntry, OperationRecord, SubscriptionRecord } from '../model';
+import { isPerUser, seatRange } from '../rules/plans';
 import { currentTerm } from '../rules/lifecycle';
 import type { DeliveryLog } from '../service/webhook-delivery';
 import type { Purchased } from '../service/storefront';
@@ -63,6 +65,70 @@ export function operationView(op: OperationRecord) {
     status: op.status,
     errorStatusCode: op.errorStatusCode,
     errorMessage: op.errorMessage,
+  };
+}
+
+const TERMS = [
+  { key: 'monthly', termUnit: 'P1M', termDescription: '1 month', included: 'includedQuantityMonthly' },
+  { key: 'annual', termUnit: 'P1Y', termDescription: '1 year', included: 'includedQuantityAnnual' },
+] as const;
+
+/** Units included per term: a whole number as a string (the contract's type), or "Unlimited" for ∞ [L16008]. */
+function includedUnits(dimensions: LiveDimension[], term: (typeof TERMS)[number]) {
+  return dimensions.flatMap((d) => {
+    const units = d[term.included];
+    if (units === undefined || units === 0) return [];
+    return [{ dimensionId: d.id, units: units === 'unlimited' ? 'Unlimited' : String(units) }];
+  });
+}
+
+/**
+ * One entry of `listAvailablePlans` (the contract's `Plan`, saasapi.v2.json): every field the live plan has data for.
+ * Prices are in USD, the catalog's currency; a per-seat plan's price is per seat, and it says its seat range. The
+ * market is the plan's first market (the API has no customer market to choose by).
+ */
+export function planView(plan: LivePlan) {
+  const pricing = plan.pricing;
+  const dimensions = (pricing?.dimensions ?? []).filter((d) => d.enabled);
+  const perSeat = isPerUser(plan);
+  const range = perSeat ? seatRange(plan) : undefined;
+  return {
+    planId: plan.planId,
+    displayName: plan.name ?? plan.planId,
+    ...(plan.description !== undefined ? { description: plan.description } : {}),
+    isPrivate: plan.visibility === 'private',
+    isStopSell: plan.stopSell,
+    isPricePerSeat: perSeat,
+    ...(range ? { minQuantity: range.min, maxQuantity: range.max } : {}),
+    hasFreeTrials: plan.freeTrial,
+    ...(plan.markets[0] !== undefined ? { market: plan.markets[0] } : {}),
+    ...(pricing
+      ? {
+          planComponents: {
+            recurrentBillingTerms: TERMS.flatMap((term) => {
+              const price = pricing.billingTerms[term.key];
+              if (!price) return [];
+              const included = includedUnits(dimensions, term);
+              return [
+                {
+                  currency: 'USD',
+                  price: price.priceUSD,
+                  termUnit: term.termUnit,
+                  termDescription: term.termDescription,
+                  ...(included.length > 0 ? { meteredQuantityIncluded: included } : {}),
+                },
+              ];
+            }),
+            meteringDimensions: dimensions.map((d) => ({
+              id: d.id,
+              currency: 'USD',
+              ...(d.pricePerUnitUSD !== undefined ? { pricePerUnit: d.pricePerUnitUSD } : {}),
+              ...(d.unitOfMeasure !== undefined ? { unitOfMeasure: d.unitOfMeasure } : {}),
+              ...(d.displayName !== undefined ? { displayName: d.displayName } : {}),
+            })),
+          },
+        }
+      : {}),
   };
 }
 

@@ -4,11 +4,12 @@
  * publisher's Success/Failure answer. Every call is the calling publisher's: another publisher's subscription is
  * 403 [004:25427], an unknown one 404.
  */
+import type { LivePlan } from '../../catalog/ports';
 import { canBuy } from '../../catalog/rules/live';
 import type { Change, OperationRecord, Stored, SubscriptionRecord } from '../model';
 import { bad, foreign, notFound } from '../rules/errors';
 import { isGuid, utcDate, withStatus } from '../rules/lifecycle';
-import { isPerUser, parseQuantity } from '../rules/plans';
+import { parseQuantity } from '../rules/plans';
 import type { SubscriptionChanges } from './changes';
 import { hashToken, type SaasCore } from './internal';
 import { complete } from './transitions';
@@ -45,19 +46,13 @@ export class FulfillmentApi {
     return this.#core.store.listSubscriptions(publisherId, 100, continuation);
   }
 
-  async availablePlans(publisherId: string, id: string, planIdFilter?: string) {
+  /** The plans this subscription may be on: the current one, and every plan of the live version its tenant may buy. */
+  async availablePlans(publisherId: string, id: string, planIdFilter?: string): Promise<LivePlan[]> {
     const sub = (await this.#core.owned(publisherId, id)).value;
     const offer = await this.#core.catalog.getLiveOffer(sub.publisherId, sub.offerId);
-    const plans = (offer?.plans ?? []).filter(
+    return (offer?.plans ?? []).filter(
       (p) => (p.planId === sub.planId || canBuy(p, sub.beneficiary.tenantId)) && (!planIdFilter || p.planId === planIdFilter),
     );
-    return plans.map((p) => ({
-      planId: p.planId,
-      displayName: p.name ?? p.planId,
-      isPrivate: p.visibility === 'private',
-      isPricePerSeat: isPerUser(p),
-      hasFreeTrials: p.freeTrial,
-    }));
   }
 
   /** A2 rows 3–5: only from PendingFulfillmentStart, with the purchased plan and quantity [004:25468-25483]. */
