@@ -146,6 +146,7 @@ describe('SaaS fulfillment v2 (issue 5)', () => {
     const op = await call('GET', sub(id, `/operations/${opId}`));
     contract('get', '/saas/subscriptions/{subscriptionId}/operations/{operationId}', 200, op.json);
     expect(op.json).toMatchObject({ action: 'ChangePlan', status: 'InProgress', planId: 'gold', errorStatusCode: '', errorMessage: '' });
+    expect(op.json['operationRequestSource']).toBe('Partner'); // the ISV's own change (issue 23)
     expect((await call('GET', sub(id))).json['planId']).toBe('silver');
     expect((await call('PATCH', sub(id), 'contoso', { body: { quantity: 30 } })).json['code']).toBe('SubscriptionLocked');
     const listed = await call('GET', sub(id, '/operations'));
@@ -196,6 +197,7 @@ describe('SaaS fulfillment v2 (issue 5)', () => {
     const res = await call('POST', `/api/storefront/subscriptions/${id}/changeQuantity`, 'customer', { body: { quantity: 30 } });
     expect(res.status).toBe(200);
     const opId = String(res.json['id']);
+    expect((await call('GET', sub(id, `/operations/${opId}`))).json['operationRequestSource']).toBe('Azure'); // the customer's
     expect((await webhookFor(opId)).body).toMatchObject({ action: 'ChangeQuantity', status: 'InProgress', quantity: 30 });
     // Accepted webhook → window of 10 s starts; move the clock past it and let the timer close it.
     await within('ack window started', async () => {

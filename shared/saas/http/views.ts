@@ -51,6 +51,14 @@ export function resolveView(sub: SubscriptionRecord) {
   };
 }
 
+/**
+ * Who started an operation, as Microsoft's current operation and webhook bodies say it: `Partner` for the ISV's own
+ * changes through the fulfillment API, `Azure` for the customer's, the billing system's and the timers' (issue 23).
+ */
+export function requestSource(source: OperationRecord['source']): 'Partner' | 'Azure' {
+  return source === 'Publisher' ? 'Partner' : 'Azure';
+}
+
 export function operationView(op: OperationRecord) {
   return {
     id: op.id,
@@ -65,6 +73,7 @@ export function operationView(op: OperationRecord) {
     status: op.status,
     errorStatusCode: op.errorStatusCode,
     errorMessage: op.errorMessage,
+    operationRequestSource: requestSource(op.source),
   };
 }
 
