@@ -32,6 +32,8 @@ export interface MintOptions {
   version?: 'v1' | 'v2';
   now: Date;
   lifetimeSeconds?: number;
+  /** More claims, for tokens that must look like a particular caller's (the marketplace's webhook token). */
+  claims?: Record<string, unknown>;
 }
 
 export interface MintedToken {
@@ -57,6 +59,7 @@ export async function mintToken(keys: LocalKeyStore, request: TokenRequest, opti
     if (request.name) claims['name'] = request.name;
   }
   if (request.roles && request.roles.length > 0) claims['roles'] = request.roles;
+  Object.assign(claims, options.claims);
   const { kid, key } = await keys.signingKey();
   const accessToken = await new SignJWT(claims)
     .setProtectedHeader({ alg: SIGNING_ALG, typ: 'JWT', kid })

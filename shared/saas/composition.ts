@@ -3,7 +3,7 @@
  * (shared/composition.ts) asks for them (`services().saas()`); this file never imports the root.
  */
 import type { Clock } from '../clock';
-import type { Config } from '../config';
+import { MARKETPLACE_API_RESOURCE, type Config } from '../config';
 import type { Faults } from '../faults';
 import type { LocalKeyStore } from '../auth/keys';
 import { mintToken, nameGuid } from '../auth/tokens';
@@ -63,11 +63,8 @@ export interface Saas extends SaasUseCases {
   store: SubscriptionStore;
 }
 
-/** The marketplace's own identity when it calls ISVs (webhooks). */
-export const MARKETPLACE_CALLER = {
-  tenantId: nameGuid('marketplace-tenant', 'marketplace'),
-  appId: nameGuid('marketplace-app', 'marketplace'),
-};
+/** The tenant of a webhook token when the offer names no Entra tenant (the ISV's tenant otherwise). */
+export const MARKETPLACE_TENANT = nameGuid('marketplace-tenant', 'marketplace');
 
 export function buildSaas(parts: {
   config: Config;
@@ -110,12 +107,21 @@ export function buildSaas(parts: {
     core,
     client: new OutboundClient(config.outbound),
     handoff: starter.handoff,
-    bearerFor: async (audience) =>
+    // Shaped as the SaaS Accelerator validates it (its ValidateJwtToken.cs): issued in the ISV's tenant (v2 issuer
+    // `{authority}/{tenant}/v2.0`), audience = the ISV's app, the marketplace API as the calling app.
+    bearerFor: async (isv) =>
       (
         await mintToken(
           parts.keys,
-          { kind: 'app', ...MARKETPLACE_CALLER },
-          { issuerBase: config.auth.localIssuerBase, audience, now: clock.now(), lifetimeSeconds: 600 },
+          { kind: 'app', tenantId: isv.tenantId || MARKETPLACE_TENANT, appId: MARKETPLACE_API_RESOURCE },
+          {
+            issuerBase: config.auth.localIssuerBase,
+            audience: isv.appId,
+            version: 'v2',
+            now: clock.now(),
+            lifetimeSeconds: 600,
+            claims: { appid: MARKETPLACE_API_RESOURCE, appidacr: '1' },
+          },
         )
       ).accessToken,
   });

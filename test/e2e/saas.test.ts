@@ -9,7 +9,8 @@ import { contractErrors, contractsAvailable } from '../fixtures/contracts';
 import { startSaasHarness, until, V, type SaasHarness, type Who } from '../fixtures/saas-harness';
 import { customerRequest, tokenFor } from '../fixtures/tokens';
 import { offer1, offer2 } from '../integration/saas/fixture';
-import { nameGuid } from '../../shared/auth/tokens';
+import { MARKETPLACE_API_RESOURCE } from '../../shared/config';
+import { TENANT_A } from '../fixtures/offers';
 
 const APP_ID = '8d5b8a4e-3c0f-4c57-9a3e-6f1f0d2b9c11'; // the aadAppId of the offer fixture
 
@@ -175,11 +176,17 @@ describe('SaaS fulfillment v2 (issue 5)', () => {
       offerId: 'offer1',
     });
     expect(hook.headers['x-ms-idempotency-key']).toBe(opId);
+    // The ISV checks the token as the SaaS Accelerator does (ValidateJwtToken.cs), with only the authority swapped:
+    // keys from {authority}/{tenant}/.well-known/openid-configuration, issuer {authority}/{tenant}/v2.0 (the
+    // default LOCAL_ISSUER_BASE), audience = its own app, lifetime checked; the caller is the marketplace API app.
     const jwt = String(hook.headers['authorization']).replace(/^Bearer /, '');
-    const tenant = nameGuid('marketplace-tenant', 'marketplace');
-    const jwks = createRemoteJWKSet(new URL(`${h.host.url}/${tenant}/discovery/keys`));
-    const verified = await jwtVerify(jwt, jwks, { audience: APP_ID });
-    expect(verified.payload.aud).toBe(APP_ID);
+    const openid = (await (await fetch(`${h.host.url}/${TENANT_A}/.well-known/openid-configuration`)).json()) as { jwks_uri: string };
+    const verified = await jwtVerify(jwt, createRemoteJWKSet(new URL(openid.jwks_uri)), {
+      issuer: `https://login.marketplace.local/${TENANT_A}/v2.0`,
+      audience: APP_ID,
+      requiredClaims: ['exp', 'nbf', 'iat'],
+    });
+    expect(verified.payload).toMatchObject({ aud: APP_ID, tid: TENANT_A, azp: MARKETPLACE_API_RESOURCE, appid: MARKETPLACE_API_RESOURCE });
 
     expect((await call('PATCH', sub(id, `/operations/${opId}`), 'contoso', { body: { status: 'Done' } })).json['code']).toBe(
       'InvalidOperationStatus',

@@ -21,8 +21,11 @@ export const FAULT_BEFORE_SEND = 'saas.webhook.before-send';
 export interface DeliveryDeps {
   core: SaasCore;
   client: OutboundClient;
-  /** A bearer token from this system's issuer for the ISV's app (audience = the offer's Entra app id). */
-  bearerFor: (audience: string) => Promise<string>;
+  /**
+   * A bearer token from this system's issuer for the ISV: audience = the offer's Entra app id, issued in the offer's
+   * Entra tenant, the marketplace API as the calling app (issue 23; README "Verify the webhook's token").
+   */
+  bearerFor: (isv: { appId: string; tenantId: string }) => Promise<string>;
   /** Hands a row owed again to its orchestration (the starter's hand-over); absent = the sweeper starts it. */
   handoff?: (row: OutboxRow) => Promise<void>;
 }
@@ -85,7 +88,7 @@ export class WebhookDelivery {
       url,
       body: claimed.payload,
       headers: {
-        authorization: `Bearer ${await this.#d.bearerFor(offer?.saas?.aadAppId ?? '')}`,
+        authorization: `Bearer ${await this.#d.bearerFor({ appId: offer?.saas?.aadAppId ?? '', tenantId: offer?.saas?.aadTenantId ?? '' })}`,
         'x-ms-requestid': randomUUID(),
         'x-ms-correlationid': claimed.payload.activityId,
         'x-ms-idempotency-key': claimed.operationId,

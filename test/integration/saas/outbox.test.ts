@@ -44,7 +44,7 @@ async function setup(statuses: number[] = [], options: { graceMs?: number } = {}
   });
   const service = saasUseCases(core);
   const isv = fakeIsv(statuses);
-  const delivery = new WebhookDelivery({ core, client: isv.client, bearerFor: async (aud) => `token-for-${aud}` });
+  const delivery = new WebhookDelivery({ core, client: isv.client, bearerFor: async ({ appId }) => `token-for-${appId}` });
   const bought = await service.storefront.purchase({
     publisherId: 'contoso',
     offerId: 'offer1',
