@@ -96,6 +96,47 @@ describe('azure application packages (spec 4.E)', () => {
   });
 });
 
+describe('what the publisher is told about an image or document', () => {
+  const issues = async (kind: keyof typeof ARTIFACT_KINDS, bytes: Buffer) => inspect(ARTIFACT_KINDS[kind], bufferSource(bytes));
+  const png = pngOf(48, 48);
+
+  it.each([
+    ['a PNG cut off before its size (20 bytes)', png.subarray(0, 20)],
+    ['a PNG without its signature', Buffer.concat([Buffer.from('NOTAPNG!'), png.subarray(8)])],
+    ['a PNG whose first chunk is not IHDR', Buffer.from(png).fill('X', 12, 16)],
+  ])('%s is not a PNG image', async (_case, bytes) => {
+    expect(await issues('logoSmall', bytes)).toEqual([{ code: 'InvalidImageFormat', message: 'is not a PNG image' }]);
+  });
+
+  it.each([
+    ['a small logo of the wrong width', 'logoSmall', pngOf(47, 48), 'is 47×48 pixels; this kind must be 48×48'],
+    ['a small logo of the wrong height', 'logoSmall', pngOf(48, 49), 'is 48×49 pixels; this kind must be 48×48'],
+    ['a large logo too small', 'logoLarge', pngOf(100, 300), 'is 100×300 pixels; this kind must be 216-350×216-350'],
+    ['a screenshot too wide', 'screenshot', pngOf(1281, 720), 'is 1281×720 pixels; this kind must be 1280×720'],
+  ] as const)('%s is told the size it must have', async (_case, kind, bytes, message) => {
+    expect(await issues(kind, bytes)).toEqual([{ code: 'InvalidImageDimensions', message }]);
+  });
+
+  it('a wide logo may have any size', async () => {
+    expect(await issues('logoWide', pngOf(1, 5000))).toEqual([]);
+  });
+
+  it('a document that is not a PDF is told it must start with %PDF-', async () => {
+    expect(await issues('document', Buffer.from('%PDF'))).toEqual([
+      { code: 'InvalidDocumentFormat', message: 'is not a PDF document (it must start with %PDF-)' },
+    ]);
+  });
+
+  it('an empty file is told so, whatever its kind', async () => {
+    expect(await issues('logoSmall', Buffer.alloc(0))).toEqual([{ code: 'EmptyFile', message: 'is empty' }]);
+  });
+
+  it('a Business Central .app file needs only to be non-empty', async () => {
+    expect(await issues('bcExtensionPackage', Buffer.from('any bytes'))).toEqual([]);
+    expect(await issues('bcExtensionPackage', Buffer.alloc(0))).toEqual([{ code: 'EmptyFile', message: 'is empty' }]);
+  });
+});
+
 describe('images and documents', () => {
   it.each([
     ['screenshot', pngOf(1280, 720), []],
