@@ -70,6 +70,8 @@ const settingsSchema = z
     LOCAL_SECRETS_KEY_FILE: z.string().min(1).default('.local/secrets-key'),
     MAX_ARTIFACT_BYTES: z.coerce.number().int().positive().default(52_428_800),
     SAAS_ACK_WINDOW_MS: z.coerce.number().int().positive().default(10_000),
+    /** How long a change the ISV starts itself stays InProgress before it completes (issue 23; the emulator's SUBSCRIPTION_UPDATE_DELAY). */
+    SAAS_ISV_CHANGE_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(1_000),
     SAAS_PURCHASE_TOKEN_TTL_MS: z.coerce.number().int().positive().default(86_400_000),
     SAAS_CACHE_TTL_MS: z.coerce.number().int().min(0).default(5_000),
     /** DEC-A33: a purchase not activated within this many ms is cancelled; 0 (the default) = never. */
@@ -132,6 +134,8 @@ export interface Config {
   /** SaaS fulfillment (shared/saas): ACK window, purchase-token lifetime, webhook retry policy. */
   saas: {
     ackWindowMs: number;
+    /** How long an ISV-initiated plan or quantity change stays InProgress before it completes. */
+    isvChangeDelayMs: number;
     purchaseTokenTtlMs: number;
     cacheTtlMs: number;
     webhookRetryPeriodMs: number;
@@ -205,6 +209,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd: string
     maxArtifactBytes: s.MAX_ARTIFACT_BYTES,
     saas: {
       ackWindowMs: s.SAAS_ACK_WINDOW_MS,
+      isvChangeDelayMs: s.SAAS_ISV_CHANGE_DELAY_MS,
       purchaseTokenTtlMs: s.SAAS_PURCHASE_TOKEN_TTL_MS,
       cacheTtlMs: s.SAAS_CACHE_TTL_MS,
       webhookRetryPeriodMs: s.WEBHOOK_RETRY_PERIOD_MS,

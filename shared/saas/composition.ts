@@ -99,6 +99,7 @@ export function buildSaas(parts: {
     settings: {
       purchaseTokenTtlMs: config.saas.purchaseTokenTtlMs,
       ackWindowMs: config.saas.ackWindowMs,
+      isvChangeDelayMs: config.saas.isvChangeDelayMs,
       pendingExpiryMs: config.saas.pendingExpiryMs,
     },
   };

@@ -137,7 +137,7 @@ describe('SaaS fulfillment v2 (issue 5)', () => {
     expect((await call('GET', sub(id))).json).toMatchObject({ planId: 'silver', quantity: 20 });
   });
 
-  it('ISV change plan: 202 + Operation-Location, locked meanwhile, webhook with a JWT for the ISV app, Success applies it (C.6-44/45/55)', async () => {
+  it('ISV change plan: 202 + Operation-Location, locked meanwhile, webhook with a JWT for the ISV app, completes by itself (C.6-44/55, issue 23)', async () => {
     const id = await activated();
     const res = await call('PATCH', sub(id), 'contoso', { body: { planId: 'gold' } });
     expect(res.status).toBe(202);
@@ -192,8 +192,13 @@ describe('SaaS fulfillment v2 (issue 5)', () => {
       'InvalidOperationStatus',
     );
     expect((await call('PATCH', sub(id, `/operations/${opId}`), 'fabrikam', { body: { status: 'Success' } })).status).toBe(403);
-    expect((await call('PATCH', sub(id, `/operations/${opId}`), 'contoso', { body: { status: 'Success' } })).status).toBe(200);
+    // The ISV's own change takes no acknowledgement (issue 23): it completes by itself after SAAS_ISV_CHANGE_DELAY_MS.
+    const own = await call('PATCH', sub(id, `/operations/${opId}`), 'contoso', { body: { status: 'Success' } });
+    expect([own.status, own.json['code']]).toEqual([409, 'OperationStartedByPublisher']);
+    expect((await call('PUT', '/api/admin/clock', 'operator', { body: { advance: 'PT11S' } })).status).toBe(200);
+    await within('plan gold', async () => ((await call('GET', sub(id))).json['planId'] === 'gold' ? true : undefined));
     expect((await call('GET', sub(id))).json).toMatchObject({ planId: 'gold', quantity: 20 });
+    expect((await call('GET', sub(id, `/operations/${opId}`))).json['status']).toBe('Succeeded');
     const again = await call('PATCH', sub(id, `/operations/${opId}`), 'contoso', { body: { status: 'Failure' } });
     expect([again.status, again.json['code']]).toEqual([409, 'OperationAlreadyCompleted']);
     expect((await call('GET', sub(id, '/operations'))).json).toEqual({ operations: [] });

@@ -7,7 +7,7 @@
 import type { LivePlan } from '../../catalog/ports';
 import { canBuy } from '../../catalog/rules/live';
 import type { Change, OperationRecord, Stored, SubscriptionRecord } from '../model';
-import { bad, foreign, notFound } from '../rules/errors';
+import { bad, conflict, foreign, notFound } from '../rules/errors';
 import { isGuid, utcDate, withStatus } from '../rules/lifecycle';
 import { parseQuantity } from '../rules/plans';
 import type { SubscriptionChanges } from './changes';
@@ -116,7 +116,15 @@ export class FulfillmentApi {
 
   /** The publisher's answer (A1.4.3): anything not InProgress, and every inform-only operation → 409 [DEC-A26]. */
   async patchOperation(publisherId: string, id: string, operationId: string, status: 'Success' | 'Failure'): Promise<OperationRecord> {
-    await this.getOperation(publisherId, id, operationId);
+    const { value: op } = await this.getOperation(publisherId, id, operationId);
+    // The ISV's own change takes no acknowledgement (operationRequestSource Partner): ISV code that acknowledges every
+    // outstanding operation must not decide its own change (issue 23, decision 0400).
+    if (op.source === 'Publisher' && op.status === 'InProgress') {
+      throw conflict(
+        'OperationStartedByPublisher',
+        'This operation was started by your own PATCH on the subscription (operationRequestSource Partner); it completes by itself. Only operations the marketplace starts (Azure) take Success or Failure.',
+      );
+    }
     return complete(this.#core, publisherId, operationId, status === 'Success' ? 'Succeeded' : 'Failed', { publisherAnswer: true });
   }
 }

@@ -23,6 +23,8 @@ export const FAULT_BEFORE_WRITE = 'saas.subscription.before-write';
 export interface SaasSettings {
   purchaseTokenTtlMs: number;
   ackWindowMs: number;
+  /** A change the ISV starts completes this long after it is created (absent = at once, at the next due-work run). */
+  isvChangeDelayMs?: number;
   /** How long a purchase may stay PendingFulfillmentStart before it is cancelled; absent or 0 = never [DEC-A33]. */
   pendingExpiryMs?: number;
 }
@@ -140,8 +142,11 @@ export class SaasCore {
       errorMessage: '',
       source,
       ackRequired,
-      // An ISV-initiated change completes without waiting on the ISV's own webhook: its window starts now (decision 0400).
-      ...(ackRequired && source === 'Publisher' ? { ackDeadline: new Date(now.getTime() + this.settings.ackWindowMs).toISOString() } : {}),
+      // An ISV-initiated change takes no acknowledgement: it completes after a short delay, whatever its own webhook
+      // does (decision 0400).
+      ...(ackRequired && source === 'Publisher'
+        ? { ackDeadline: new Date(now.getTime() + (this.settings.isvChangeDelayMs ?? 0)).toISOString() }
+        : {}),
     };
   }
 

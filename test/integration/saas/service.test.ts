@@ -30,7 +30,7 @@ async function setup(options: { faults?: Faults; wrapStore?: (s: SubscriptionSto
       catalog: c.reader,
       clock: c.clock,
       faults: options.faults ?? { reach: async () => undefined },
-      settings: { purchaseTokenTtlMs: 24 * 3600_000, ackWindowMs: 10_000 },
+      settings: { purchaseTokenTtlMs: 24 * 3600_000, ackWindowMs: 10_000, isvChangeDelayMs: 10_000 },
     }),
   );
   const buy = async (planId = 'silver', quantity: number | undefined = 20, tenant = TB, offerId = 'offer1') =>
@@ -74,10 +74,10 @@ describe('SaaS service (integration)', () => {
     expect((await buy('platinum001', 5, TB)).subscription.planId).toBe('platinum001');
   });
 
-  it('a change waits for the publisher: Success applies it, a second change meanwhile is SubscriptionLocked (C.6-44/45/55)', async () => {
+  it('a customer change waits for the publisher: Success applies it, a second change meanwhile is SubscriptionLocked (C.6-44/45/55)', async () => {
     const { saas, active } = await setup();
     const id = await active();
-    const op = await saas.changes.change('contoso', id, { planId: 'gold' }, 'Publisher');
+    const op = await saas.changes.change('contoso', id, { planId: 'gold' }, 'Marketplace');
     expect(op).toMatchObject({ action: 'ChangePlan', status: 'InProgress', planId: 'gold' });
     expect((await saas.fulfillment.get('contoso', id)).planId).toBe('silver');
     expect(await codeOf(saas.changes.change('contoso', id, { quantity: 30 }, 'Publisher'))).toEqual([400, 'SubscriptionLocked']);
@@ -88,10 +88,11 @@ describe('SaaS service (integration)', () => {
     expect((await saas.subscriptionRecord(id))?.planHistory.map((p) => p.planId)).toEqual(['silver', 'gold']);
   });
 
-  it('the ACK window closes on the timer: no answer → the change succeeds (C.6-47)', async () => {
+  it("the ISV's own change takes no PATCH and completes on the timer after its delay (C.6-47, issue 23)", async () => {
     const { c, saas, active } = await setup();
     const id = await active();
-    await saas.changes.change('contoso', id, { quantity: 25 }, 'Publisher');
+    const own = await saas.changes.change('contoso', id, { quantity: 25 }, 'Publisher');
+    expect(await codeOf(saas.fulfillment.patchOperation('contoso', id, own.id, 'Success'))).toEqual([409, 'OperationStartedByPublisher']);
     c.clock.advance(9_000);
     await saas.dueWork.runDueTimers();
     expect((await saas.fulfillment.get('contoso', id)).quantity).toBe(20);
@@ -154,7 +155,7 @@ describe('SaaS service (integration)', () => {
     const faults = new PausePoints();
     const { saas, active } = await setup({ faults });
     const id = await active();
-    const op = await saas.changes.change('contoso', id, { planId: 'gold' }, 'Publisher');
+    const op = await saas.changes.change('contoso', id, { planId: 'gold' }, 'Marketplace');
     const gate = faults.pause(FAULT_BEFORE_WRITE);
     const patch = saas.fulfillment.patchOperation('contoso', id, op.id, 'Success');
     const toggle = saas.storefront.setAutoRenew(TB, id, false);
