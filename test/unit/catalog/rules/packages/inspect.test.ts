@@ -117,6 +117,13 @@ describe('what the publisher is told about an image or document', () => {
     expect(await issues(kind, bytes)).toEqual([{ code: 'InvalidImageDimensions', message }]);
   });
 
+  it('a kind limited in width only says any height is fine', async () => {
+    const widthOnly = { ...ARTIFACT_KINDS.logoWide, check: { kind: 'png' as const, width: [100, 200] as [number, number] } };
+    expect(await inspect(widthOnly, bufferSource(pngOf(300, 50)))).toEqual([
+      { code: 'InvalidImageDimensions', message: 'is 300×50 pixels; this kind must be 100-200×any' },
+    ]);
+  });
+
   it('a wide logo may have any size', async () => {
     expect(await issues('logoWide', pngOf(1, 5000))).toEqual([]);
   });

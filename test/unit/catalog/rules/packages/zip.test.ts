@@ -261,8 +261,8 @@ describe('central directory entries', () => {
     ['name', 28],
     ['extra field', 30],
     ['comment', 32],
-  ])('an entry whose %s runs past the central directory is refused', async (_case, field) => {
-    const last = patched(zip, (z) => z.writeUInt16LE(z.readUInt16LE(second + field) + 100, second + field));
+  ])('an entry whose %s runs one byte past the central directory is refused', async (_case, field) => {
+    const last = patched(zip, (z) => z.writeUInt16LE(z.readUInt16LE(second + field) + 1, second + field));
     expect(await check(last)).toEqual(corrupt('has a broken central directory (entry 2 of 2)'));
   });
 
@@ -621,5 +621,13 @@ describe('an upload that changes while it is checked', () => {
       read: async (offset, length) => (await source.read(offset, length)).subarray(0, offset === cd ? length - 1 : length),
     };
     expect(await checkZip(shrinking, OPTIONS)).toEqual(corrupt('has a truncated central directory'));
+  });
+});
+
+describe('a storage failure while reading an upload', () => {
+  it('is not blamed on the package: the check fails instead of calling the zip corrupted', async () => {
+    const source = bufferSource(buildZip([a('a.txt')]));
+    const failing: ByteSource = { ...source, read: () => Promise.reject(new Error('storage unavailable')) };
+    await expect(checkZip(failing, OPTIONS)).rejects.toThrow('storage unavailable');
   });
 });
