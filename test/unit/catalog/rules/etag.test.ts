@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatTicks, ifMatchAllows, nextETag, parseIfMatch } from '../../../../shared/catalog/rules/etag';
+import { formatTicks, ifMatchAllows, nextETag, parseIfMatch, timestamp } from '../../../../shared/catalog/rules/etag';
 
 describe('draft ETags (spec 2.0, [L23261])', () => {
   it('have the seed format and carry the change time with 7 fractional digits', () => {
@@ -23,8 +23,43 @@ describe('draft ETags (spec 2.0, [L23261])', () => {
     }
   });
 
+  const etagAt = (time: string) => `W/"datetime'${encodeURIComponent(time)}'"`;
+
+  it.each([
+    ['a later clock', '2020-01-01T00:00:00.0001234Z', '2030-01-01T00:00:00.000Z', /^2030-01-01T00:00:00\.000\d{4}Z$/],
+    ['a clock that went back', '2030-01-01T00:00:00.0001234Z', '2020-01-01T00:00:00.000Z', /^2030-01-01T00:00:00\.0001235Z$/],
+    ['a clock one millisecond behind', '2030-01-01T00:00:00.0011234Z', '2030-01-01T00:00:00.000Z', /^2030-01-01T00:00:00\.0011235Z$/],
+    [
+      'the last tick of the same millisecond',
+      '2030-01-01T00:00:00.0009999Z',
+      '2030-01-01T00:00:00.000Z',
+      /^2030-01-01T00:00:00\.0010000Z$/,
+    ],
+    ['an unreadable previous ETag', 'garbage', '2020-01-01T00:00:00.000Z', /^2020-01-01T00:00:00\.000\d{4}Z$/],
+    [
+      'a previous ETag with 3 fractional digits',
+      '2030-01-01T00:00:00.000Z',
+      '2020-01-01T00:00:00.000Z',
+      /^2020-01-01T00:00:00\.000\d{4}Z$/,
+    ],
+    ['a previous ETag with no date in it', 'yesterday.0001234Z', '2020-01-01T00:00:00.000Z', /^2020-01-01T00:00:00\.000\d{4}Z$/],
+  ])('after %s the change time is %s', (_case, previousTime, now, expected) => {
+    const { changedTime, etag } = nextETag(new Date(now), etagAt(previousTime));
+    expect(changedTime).toMatch(expected);
+    expect(etag).toBe(etagAt(changedTime));
+  });
+
+  it('ignore a previous value that is not a draft ETag', () => {
+    expect(nextETag(new Date('2020-01-01T00:00:00Z'), '"2030-01-01T00:00:00.0001234Z"').changedTime).toMatch(/^2020-/);
+  });
+
+  it('a timestamp without sub-millisecond ticks has four zero digits', () => {
+    expect(timestamp(new Date('2026-01-02T03:04:05.678Z'))).toBe('2026-01-02T03:04:05.6780000Z');
+  });
+
   it('formats ticks', () => {
     expect(formatTicks({ ms: Date.parse('2018-03-28T22:27:13.836Z'), sub: 3879 })).toBe('2018-03-28T22:27:13.8363879Z');
+    expect(formatTicks({ ms: Date.parse('2018-03-28T22:27:13.836Z'), sub: 7 })).toBe('2018-03-28T22:27:13.8360007Z');
   });
 });
 
@@ -32,7 +67,12 @@ describe('If-Match', () => {
   const current = `W/"datetime'2017-06-07T06%3A15%3A40.4771399Z'"`;
   it.each([
     [null, 'absent', true],
+    [undefined, 'absent', true],
     ['', 'absent', true],
+    ['   ', 'absent', true],
+    [`${current}, *`, 'any', true],
+    [' , ', 'list', false],
+    [`w/"datetime'2017-06-07T06%3A15%3A40.4771399Z'"`, 'list', true],
     ['*', 'any', true],
     [current, 'list', true],
     [current.slice(2), 'list', true],

@@ -1,9 +1,9 @@
 /** Frozen versions as other capabilities read them, and what must hold before a draft is sold. */
 import { describe, expect, it } from 'vitest';
-import type { OfferDocument } from '../../../../shared/catalog/model/offer';
+import type { OfferDefinition, OfferDocument, Plan } from '../../../../shared/catalog/model/offer';
 import { offerTypes } from '../../../../shared/catalog/model/offer-types';
 import { validateDefinition } from '../../../../shared/catalog/rules/definition';
-import { canBuy, freezeViolations, liveOffer } from '../../../../shared/catalog/rules/live';
+import { canBuy, freezeViolations, liveOffer, livePlan } from '../../../../shared/catalog/rules/live';
 import { parseEnvelope } from '../../../../shared/catalog/service/offers';
 import { SAAS, saasOffer, TENANT_A, TENANT_B, withField } from '../../../fixtures/offers';
 
@@ -143,5 +143,289 @@ describe('freezeViolations (the purchase-relevant part of spec 3.3)', () => {
     ['a transactable offer without plans', (b) => withField(b, ['definition', 'plans'], []), 'PlanRequired'],
   ])('flags %s', (_case, mutate, code) => {
     expect(freezeViolations(spec, definitionOf(mutate(saasOffer()))).map((v) => v.code)).toContain(code);
+  });
+});
+
+describe('what a live plan tells subscriptions and metering', () => {
+  const APPS = 'microsoft-azure-applications';
+  const apps = offerTypes[APPS];
+  const vm = offerTypes['microsoft-azure-virtualmachines'];
+  const def = (offer: OfferDefinition['offer'] = {}): OfferDefinition => ({ displayText: 'a', offer, plans: [] });
+  const saasPlan = (fields: Record<string, unknown>): Plan => ({ planId: 'gold', ...fields });
+
+  it('an Azure application plan is flat rate with its monthly price', () => {
+    const offer = def({ [`${APPS}.meteredDimensions`]: [{ id: 'cpu', displayName: 'CPU hours', unitOfMeasure: 'per hour' }] });
+    const plan = {
+      planId: 'gold',
+      [`${APPS}.pricing`]: { monthlyPriceUSD: 30, dimensions: [{ id: 'CPU', pricePerUnitUSD: 0.5 }] },
+    } as Plan;
+    expect(livePlan(apps, 'contoso', 'app', offer, plan).pricing).toEqual({
+      model: 'flatRate',
+      billingTerms: { monthly: { priceUSD: 30 } },
+      dimensions: [{ id: 'CPU', enabled: true, displayName: 'CPU hours', unitOfMeasure: 'per hour', pricePerUnitUSD: 0.5 }],
+    });
+  });
+
+  it('an Azure application plan without a monthly price has no billing term', () => {
+    const plan = { planId: 'gold', [`${APPS}.pricing`]: {} } as Plan;
+    expect(livePlan(apps, 'contoso', 'app', def(), plan).pricing).toEqual({ model: 'flatRate', billingTerms: {}, dimensions: [] });
+  });
+
+  it('a per-user SaaS plan carries its seat limits and only the terms with a price', () => {
+    const plan = saasPlan({
+      [`${SAAS}.pricing`]: { model: 'perUser', billingTerms: { monthly: { priceUSD: 5 }, annual: {} }, minUsers: 1, maxUsers: 100 },
+    });
+    expect(livePlan(spec, 'contoso', 'o', def(), plan).pricing).toEqual({
+      model: 'perUser',
+      billingTerms: { monthly: { priceUSD: 5 } },
+      minUsers: 1,
+      maxUsers: 100,
+      dimensions: [],
+    });
+  });
+
+  it('a plan without pricing, name or description carries none', () => {
+    const plan = livePlan(spec, 'contoso', 'o', def(), saasPlan({}));
+    expect(plan).toEqual({
+      planId: 'gold',
+      visibility: 'public',
+      privateAudience: [],
+      stopSell: false,
+      purchasable: true,
+      freeTrial: false,
+      markets: [],
+    });
+  });
+
+  it('a disabled dimension reads as disabled and keeps no definition it lacks', () => {
+    const plan = saasPlan({ [`${SAAS}.pricing`]: { model: 'flatRate', billingTerms: {}, dimensions: [{ id: 'sms', enabled: false }] } });
+    expect(livePlan(spec, 'contoso', 'o', def(), plan).pricing?.dimensions).toEqual([{ id: 'sms', enabled: false }]);
+  });
+
+  it('a plan lists its markets, free trial and audience (tenant ids in lower case)', () => {
+    const plan = saasPlan({
+      [`${SAAS}.markets`]: ['US', 'DE'],
+      [`${SAAS}.freeTrial`]: { enabled: true },
+      [`${SAAS}.visibility`]: 'private',
+      [`${SAAS}.privateAudience`]: [{ id: TENANT_B.toUpperCase() }, 'not an entry'],
+      [`${SAAS}.planName`]: '',
+      [`${SAAS}.planDescription`]: 'Gold',
+    });
+    expect(livePlan(spec, 'contoso', 'o', def(), plan)).toMatchObject({
+      markets: ['US', 'DE'],
+      freeTrial: true,
+      visibility: 'private',
+      privateAudience: [TENANT_B],
+      description: 'Gold',
+    });
+    expect(livePlan(spec, 'contoso', 'o', def(), plan)).not.toHaveProperty('name');
+  });
+
+  it('a free trial that is switched off is no free trial', () => {
+    expect(livePlan(spec, 'c', 'o', def(), saasPlan({ [`${SAAS}.freeTrial`]: { enabled: false } })).freeTrial).toBe(false);
+  });
+
+  it.each([
+    [0, false],
+    [1, true],
+  ])('a VM plan with a %i-month free trial has a free trial: %s', (months, trial) => {
+    const plan = {
+      planId: 'gold',
+      'microsoft-azure-virtualmachines.skuTitle': 'Gold',
+      virtualMachinePricing: { freeTrialDurationInMonths: months },
+    } as Plan;
+    expect(livePlan(vm, 'contoso', 'vm', def(), plan)).toMatchObject({ name: 'Gold', freeTrial: trial });
+  });
+
+  it('a D365 plan takes its SKU description', () => {
+    const d365 = offerTypes['microsoft-dynamics365-ce'];
+    const plan = { planId: 'gold', 'microsoft-dynamics365-ce.skuDescription': 'Gold SKU' } as Plan;
+    expect(livePlan(d365, 'contoso', 'crm', def(), plan).description).toBe('Gold SKU');
+  });
+
+  it('a D365 plan without license management has no Service ID', () => {
+    const d365 = offerTypes['microsoft-dynamics365-ce'];
+    const offer = def({ 'microsoft-dynamics365-ce.listingOption': 'contactMe' });
+    expect(livePlan(d365, 'contoso', 'crm', offer, { planId: 'gold' })).not.toHaveProperty('serviceId');
+  });
+});
+
+describe('what a live offer tells subscriptions and metering', () => {
+  const doc = (offerTypeId: OfferDocument['offerTypeId'], offer: OfferDefinition['offer']): OfferDocument => ({
+    schemaVersion: 1,
+    publisherId: 'contoso',
+    offerId: 'o',
+    offerTypeId,
+    offerTypeVersions: {},
+    definition: { displayText: 'alias', offer, plans: [] },
+  });
+
+  it('a listing-only SaaS offer shows only the technical fields that are set', () => {
+    const offer = liveOffer(
+      spec,
+      doc('microsoft-saas', { [`${SAAS}.landingPageUrl`]: 'https://contoso.test/', [`${SAAS}.aadAppId`]: '' }),
+      version,
+      'i',
+      false,
+    );
+    expect(offer.saas).toEqual({ sellThroughMicrosoft: false, landingPageUrl: 'https://contoso.test/' });
+    expect(offer).toMatchObject({ live: false, alias: 'alias', internalId: 'i', frozenTime: version.frozenTime, meteredDimensions: [] });
+    expect(offer).not.toHaveProperty('title');
+    expect(offer).not.toHaveProperty('licenseManagement');
+  });
+
+  it('offer-level dimensions keep only the names that are set', () => {
+    const offer = liveOffer(
+      spec,
+      doc('microsoft-saas', { [`${SAAS}.meteredDimensions`]: [{ id: 'sms', displayName: '', unitOfMeasure: 'per sms' }, { id: 'mms' }] }),
+      version,
+      'i',
+      true,
+    );
+    expect(offer.meteredDimensions).toEqual([{ id: 'sms', unitOfMeasure: 'per sms' }, { id: 'mms' }]);
+  });
+
+  it('a D365 offer without license management says so, and has no SaaS settings', () => {
+    const d365 = offerTypes['microsoft-dynamics365-ce'];
+    const offer = liveOffer(
+      d365,
+      doc('microsoft-dynamics365-ce', { 'microsoft-dynamics365-ce.listingOption': 'contactMe' }),
+      version,
+      'i',
+      true,
+    );
+    expect(offer.licenseManagement).toEqual({ enabled: false, allowInstallWithoutLicense: false });
+    expect(offer).not.toHaveProperty('saas');
+  });
+
+  it('an Azure application has neither SaaS nor license management settings', () => {
+    const offer = liveOffer(offerTypes['microsoft-azure-applications'], doc('microsoft-azure-applications', {}), version, 'i', true);
+    expect(offer).not.toHaveProperty('saas');
+    expect(offer).not.toHaveProperty('licenseManagement');
+  });
+});
+
+describe('what must hold before a draft is sold (exact fields)', () => {
+  const APPS = 'microsoft-azure-applications';
+  const apps = offerTypes[APPS];
+  const codes = (s: typeof spec, d: OfferDefinition) => freezeViolations(s, d).map((v) => [v.code, v.path]);
+  const P = (i: number) => `$.definition.plans[${i}]["${SAAS}.pricing"]`;
+
+  it('a transactable SaaS offer names each missing technical field', () => {
+    const d = definitionOf(saasOffer());
+    for (const f of ['landingPageUrl', 'connectionWebhook', 'aadTenantId', 'aadAppId']) delete d.offer[`${SAAS}.${f}`];
+    expect(codes(spec, d)).toEqual(
+      ['landingPageUrl', 'connectionWebhook', 'aadTenantId', 'aadAppId'].map((f) => [
+        'RequiredFieldMissing',
+        `$.definition.offer["${SAAS}.${f}"]`,
+      ]),
+    );
+  });
+
+  it.each<[string, (b: ReturnType<typeof saasOffer>) => unknown, string[][]]>([
+    ['a transactable offer without plans', (b) => withField(b, ['definition', 'plans'], []), [['PlanRequired', '$.definition.plans']]],
+    [
+      'a listing-only offer without plans or technical fields',
+      (b) =>
+        withField(
+          withField(withField(b, ['definition', 'plans'], []), ['definition', 'offer', `${SAAS}.sellThroughMicrosoft`], false),
+          ['definition', 'offer', `${SAAS}.aadAppId`],
+          undefined,
+        ),
+      [],
+    ],
+    [
+      'a sold plan without pricing',
+      (b) => withField(b, [...['definition', 'plans', 1], `${SAAS}.pricing`], undefined),
+      [['RequiredFieldMissing', P(1)]],
+    ],
+    [
+      'a listing-only plan without pricing',
+      (b) =>
+        withField(
+          withField(b, ['definition', 'plans', 1, `${SAAS}.pricing`], undefined),
+          ['definition', 'offer', `${SAAS}.sellThroughMicrosoft`],
+          false,
+        ),
+      [],
+    ],
+    [
+      'a plan without billing terms',
+      (b) => withField(b, ['definition', 'plans', 0, `${SAAS}.pricing`, 'billingTerms'], {}),
+      [['BillingTermRequired', `${P(0)}.billingTerms`]],
+    ],
+    [
+      'a plan dimension the offer does not define',
+      (b) => withField(b, ['definition', 'plans', 0, `${SAAS}.pricing`, 'dimensions', 1, 'id'], 'fax'),
+      [['UnknownDimension', `${P(0)}.dimensions[1].id`]],
+    ],
+    [
+      'a plan dimension in another casing',
+      (b) => withField(b, ['definition', 'plans', 0, `${SAAS}.pricing`, 'dimensions', 1, 'id'], 'TEXT'),
+      [],
+    ],
+    [
+      'a free trial on a plan with enabled dimensions (4.F 66)',
+      (b) => withField(b, ['definition', 'plans', 1, `${SAAS}.freeTrial`], { enabled: true }),
+      [['FreeTrialWithMetering', `$.definition.plans[1]["${SAAS}.freeTrial"]`]],
+    ],
+    [
+      'a free trial on a plan whose dimensions are all disabled',
+      (b) =>
+        withField(
+          withField(b, ['definition', 'plans', 1, `${SAAS}.freeTrial`], { enabled: true }),
+          ['definition', 'plans', 1, `${SAAS}.pricing`, 'dimensions', 0, 'enabled'],
+          false,
+        ),
+      [],
+    ],
+    [
+      'a private plan without an audience (4.F 67)',
+      (b) => withField(b, ['definition', 'plans', 1, `${SAAS}.privateAudience`], []),
+      [['PrivateAudienceRequired', `$.definition.plans[1]["${SAAS}.privateAudience"]`]],
+    ],
+    ['a public plan without an audience', (b) => withField(b, ['definition', 'plans', 0, `${SAAS}.privateAudience`], []), []],
+    [
+      'a landing page with a fragment (4.F 73)',
+      (b) => withField(b, ['definition', 'offer', `${SAAS}.landingPageUrl`], 'https://contoso.test/#/signup'),
+      [['LandingPageHasFragment', `$.definition.offer["${SAAS}.landingPageUrl"]`]],
+    ],
+    [
+      'one flat-rate and one per-user plan (4.F 65)',
+      (b) => withField(b, ['definition', 'plans', 1, `${SAAS}.pricing`], { model: 'perUser', billingTerms: { monthly: { priceUSD: 5 } } }),
+      [['PricingModelMismatch', '$.definition.plans']],
+    ],
+  ])('%s', (_case, mutate, expected) => {
+    expect(codes(spec, definitionOf(mutate(saasOffer())))).toEqual(expected);
+  });
+
+  it('a listing-only offer may have a landing page with a fragment', () => {
+    const d = definitionOf(withField(saasOffer(), ['definition', 'offer', `${SAAS}.sellThroughMicrosoft`], false));
+    d.offer[`${SAAS}.landingPageUrl`] = 'https://contoso.test/#/signup';
+    expect(codes(spec, d)).toEqual([]);
+  });
+
+  it('an Azure application needs a plan, and each plan a price', () => {
+    expect(codes(apps, { displayText: 'a', offer: {}, plans: [] })).toEqual([['PlanRequired', '$.definition.plans']]);
+    expect(codes(apps, { displayText: 'a', offer: {}, plans: [{ planId: 'gold' }] })).toEqual([
+      ['RequiredFieldMissing', `$.definition.plans[0]["${APPS}.pricing"]`],
+    ]);
+    expect(codes(apps, { displayText: 'a', offer: {}, plans: [{ planId: 'gold', [`${APPS}.pricing`]: {} }] })).toEqual([]);
+  });
+
+  it('a license-managed D365 offer needs a plan; another D365 offer does not', () => {
+    const d365 = offerTypes['microsoft-dynamics365-ce'];
+    const d = (listingOption: string): OfferDefinition => ({
+      displayText: 'a',
+      offer: { 'microsoft-dynamics365-ce.listingOption': listingOption },
+      plans: [],
+    });
+    expect(codes(d365, d('appLicenseManagement'))).toEqual([['PlanRequired', '$.definition.plans']]);
+    expect(codes(d365, d('contactMe'))).toEqual([]);
+  });
+
+  it('an offer type without plan pricing is not checked for it', () => {
+    const vm = offerTypes['microsoft-azure-virtualmachines'];
+    expect(codes(vm, { displayText: 'a', offer: {}, plans: [{ planId: 'gold' }] })).toEqual([]);
   });
 });

@@ -74,4 +74,112 @@ describe('write-only secrets (spec 1.3, A33; leads.md 3.0.3)', () => {
     expect(result.violations.map((v) => [v.code, v.path])).toEqual([['InvalidType', `$.definition.offer["${KEY}"].password`]]);
     expect(JSON.stringify(result.violations)).not.toContain('p4ss');
   });
+
+  it('are recognized in any casing of the field name', () => {
+    const stored = put({ [KEY]: { ConnectionString: 'mixed-case' } });
+    expect(JSON.stringify(stored)).not.toContain('mixed-case');
+    expect(openSecret(stored, [KEY, 'ConnectionString'], open, CONTEXT)).toBe('mixed-case');
+  });
+
+  it.each([
+    ['null', null],
+    ['the placeholder', SECRET_PLACEHOLDER],
+  ])('are not set by %s when none is stored', (_case, value) => {
+    const stored = put({ [KEY]: { connectionString: value, contactEmail: 'a@contoso.test' } });
+    expect(stored[KEY]).toEqual({ contactEmail: 'a@contoso.test' });
+    expect(maskSecrets(stored)[KEY]).toEqual({ contactEmail: 'a@contoso.test' });
+  });
+
+  it('keep stored values per entry of a list, and seal new entries', () => {
+    const TD_KEY = TD;
+    const stored = put({
+      [TD_KEY]: {
+        users: [
+          { name: 'a', password: 'pa' },
+          { name: 'b', password: 'pb' },
+        ],
+      },
+    });
+    const next = put(
+      { [TD_KEY]: { users: [{ name: 'a' }, { name: 'b', password: SECRET_PLACEHOLDER }, { name: 'c', password: 'pc' }] } },
+      stored,
+    );
+    expect(openSecret(next, [TD_KEY, 'users', 0, 'password'], open, CONTEXT)).toBe('pa');
+    expect(openSecret(next, [TD_KEY, 'users', 1, 'password'], open, CONTEXT)).toBe('pb');
+    expect(openSecret(next, [TD_KEY, 'users', 2, 'password'], open, CONTEXT)).toBe('pc');
+    expect(maskSecrets(next)[TD_KEY]).toEqual({
+      users: [
+        { name: 'a', password: SECRET_PLACEHOLDER, secretsSet: ['password'] },
+        { name: 'b', password: SECRET_PLACEHOLDER, secretsSet: ['password'] },
+        { name: 'c', password: SECRET_PLACEHOLDER, secretsSet: ['password'] },
+      ],
+    });
+  });
+
+  it('keep a stored secret of a nested object the client omitted', () => {
+    const stored = put({ [TD]: { deployment: { aadAppId: 'a', aadAppSecret: 'nested-secret' } } });
+    const next = put({ [TD]: { deployment: { aadAppId: 'b' } } }, stored);
+    expect(openSecret(next, [TD, 'deployment', 'aadAppSecret'], open, CONTEXT)).toBe('nested-secret');
+    expect(maskSecrets(next)[TD]).toEqual({
+      deployment: { aadAppId: 'b', aadAppSecret: SECRET_PLACEHOLDER, secretsSet: ['aadAppSecret'] },
+    });
+  });
+
+  it('do not carry over a stored value that was never sealed', () => {
+    const next = put(
+      { [KEY]: { contactEmail: 'a@contoso.test' } },
+      { [KEY]: { connectionString: 'plain', password: { $sealed: 'x', extra: 1 } } },
+    );
+    expect(next[KEY]).toEqual({ contactEmail: 'a@contoso.test' });
+  });
+
+  it('do not carry over a stored value when the placeholder replaces an unsealed one', () => {
+    const next = put({ [KEY]: { connectionString: SECRET_PLACEHOLDER } }, { [KEY]: { connectionString: 'plain' } });
+    expect(next[KEY]).toEqual({});
+  });
+
+  it('are only looked for in lead and test drive settings', () => {
+    const offer = { 'microsoft-saas.something': { password: 'not-a-lead-secret' }, [KEY]: { contactEmail: 'a@contoso.test' } };
+    const stored = put(offer);
+    expect(stored).toEqual(offer);
+    expect(maskSecrets(stored)).toEqual(offer);
+  });
+
+  it('leave settings that are not sent untouched', () => {
+    expect(put({ 'microsoft-azure-marketplace.title': 'x' }, first)).toEqual({ 'microsoft-azure-marketplace.title': 'x' });
+  });
+
+  it('do not open under another field name (bound to their path)', () => {
+    const sealed = first[KEY] as JsonObject;
+    const moved = { [KEY]: { password: sealed['connectionString'] ?? null } };
+    expect(() => openSecret(moved, [KEY, 'password'], open, CONTEXT)).toThrow();
+  });
+
+  it.each<[string, (string | number)[]]>([
+    ['a field that is not a secret', [KEY, 'contactEmail']],
+    ['a field that is not set', [KEY, 'password']],
+    ['a path through a text', [KEY, 'contactEmail', 'x']],
+    ['a list index on an object', [KEY, 0]],
+    ['a settings object that is not there', ['microsoft-azure-marketplace.blobLeadConfiguration', 'connectionString']],
+  ])('open to nothing for %s', (_case, path) => {
+    expect(openSecret(first, path, open, CONTEXT)).toBeUndefined();
+  });
+
+  it('a stored value that merely looks sealed is shown as it is', () => {
+    const lookalike = { [KEY]: { note: { $sealed: 'x', by: 'me' }, other: { $sealed: 1 } } };
+    expect(maskSecrets(lookalike)).toEqual(lookalike);
+  });
+
+  it('keep other elements of a list as they are', () => {
+    const stored = put({ [TD]: { regions: ['eu', 'us'], users: [] } });
+    expect(maskSecrets(stored)[TD]).toEqual({ regions: ['eu', 'us'], users: [] });
+  });
+
+  it('every non-string secret is refused, in a list too', () => {
+    const result = sealSecrets({ [TD]: { users: [{ password: 5 }, { password: true }] } }, undefined, seal, CONTEXT);
+    expect(result.violations.map((v) => v.path)).toEqual([
+      `$.definition.offer["${TD}"].users[0].password`,
+      `$.definition.offer["${TD}"].users[1].password`,
+    ]);
+  });
 });
