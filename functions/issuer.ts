@@ -126,6 +126,9 @@ export function makeOpenIdConfigurationHandler(deps: IssuerDeps, version: 'v1' |
     const suffix = version === 'v2' ? '/v2.0' : '';
     return ok({
       issuer: localIssuer(deps.auth.localIssuerBase, tenant, version),
+      // MSAL (and so @azure/identity) takes a document without authorization_endpoint for no OpenID configuration at
+      // all; the issuer serves client credentials only, so that endpoint is named as Entra names it but not served.
+      authorization_endpoint: `${base}/${tenant}/oauth2${suffix}/authorize`,
       token_endpoint: `${base}/${tenant}/oauth2${suffix}/token`,
       jwks_uri: `${base}/${tenant}/discovery${suffix}/keys`,
       token_endpoint_auth_methods_supported: ['client_secret_post'],
