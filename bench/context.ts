@@ -49,6 +49,7 @@ export async function createContext(): Promise<BenchContext> {
           STORAGE_PREFIX: benchPrefix(),
           LOCAL_ISSUER_KEY_FILE: keyFile,
           PORT: '0',
+          LOCAL_HTTPS_PORT: 'off',
           LOCAL_QUIET: 'true',
           TEST_CLOCK: 'true',
           ...env,

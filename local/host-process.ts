@@ -10,7 +10,8 @@ import type { DurableStorage } from './durable';
 import { config } from '../shared/config';
 import { describeOutboundPolicy } from '../shared/outbound/policy';
 import { resolveEntries, startHost } from './host';
-import type { HostSettings } from './settings';
+import { httpsListener, type HostSettings } from './settings';
+import { loadOrCreateLocalTls, localTlsDir, type LocalTls } from './tls';
 
 /** The storage Durable Functions use: the connection string, as Core Tools reads AzureWebJobsStorage. */
 function durableStorage(env: NodeJS.ProcessEnv): DurableStorage | undefined {
@@ -32,6 +33,8 @@ export async function runHost(appRoot: string, settings: HostSettings, storageNo
   const crashPoints = settings.CRASH_AT.split(',').map((p) => p.trim()).filter(Boolean);
   const extra = settings.LOCAL_APP_EXTRA_ENTRIES.split(',').map((s) => s.trim()).filter(Boolean).map((p) => path.resolve(appRoot, p));
   const ownerId = process.env['LOCAL_DURABLE_OWNER_ID'];
+  const https = httpsListener(settings);
+  const tls: LocalTls | undefined = https ? loadOrCreateLocalTls(localTlsDir()) : undefined;
   const host = await startHost({
     appRoot,
     entries: [...resolveEntries(appRoot), ...extra],
@@ -40,6 +43,7 @@ export async function runHost(appRoot: string, settings: HostSettings, storageNo
     clock: { now: () => clock.now(), onChange: (listener) => clock.onChange(listener) },
     ...(settings.LOCAL_MAX_BODY_BYTES ? { maxBodyBytes: settings.LOCAL_MAX_BODY_BYTES } : {}),
     log,
+    ...(https && tls ? { https: { port: https.port, key: tls.key, cert: tls.cert, skipIfBusy: !https.explicit } } : {}),
     ...(storage
       ? {
           durable: {
@@ -77,6 +81,7 @@ export async function runHost(appRoot: string, settings: HostSettings, storageNo
       `  storage:   ${storageNote}`,
       `  functions: ${describeFunctions(host.functions)}`,
       `  outbound:  ${describeOutboundPolicy(config().outbound)}`,
+      ...httpsLines(host.httpsUrl, https, settings, tls),
       `  health:    curl ${shown}/api/health`,
       '  token:     npm run -s token -- --publisher contoso     (also: --customer --tenant T --user U, --operator)',
       `  try:       curl -H "Authorization: Bearer $(npm run -s token -- --publisher contoso)" ${shown}/api/me`,
@@ -86,6 +91,26 @@ export async function runHost(appRoot: string, settings: HostSettings, storageNo
   );
   if (!quiet) for (const route of host.routes) console.log(`  ${route}`);
   // A machine-readable line for tests and scripts that start the host.
-  console.log(`LOCAL_HOST_READY ${JSON.stringify({ url: host.url, port: host.port, pid: process.pid })}`);
-  process.send?.({ type: 'ready', url: host.url, port: host.port, pid: process.pid });
+  const ready = {
+    url: host.url,
+    port: host.port,
+    pid: process.pid,
+    ...(host.httpsUrl && tls ? { https: { url: host.httpsUrl, port: host.httpsPort, ca: tls.caFile } } : {}),
+  };
+  console.log(`LOCAL_HOST_READY ${JSON.stringify(ready)}`);
+  process.send?.({ type: 'ready', ...ready });
+}
+
+/** The banner's HTTPS lines: where it listens, how Node code trusts the local CA, and the authority for MSAL. */
+function httpsLines(httpsUrl: string | undefined, asked: { port: number } | undefined, settings: HostSettings, tls: LocalTls | undefined): string[] {
+  if (!asked || !tls) return [];
+  if (!httpsUrl) return [`  https:     not started: port ${asked.port} is in use (LOCAL_HTTPS_PORT: another port, 0 for any free one, or off)`];
+  const shown = settings.HOST === '127.0.0.1' ? httpsUrl.replace('//127.0.0.1:', '//localhost:') : httpsUrl;
+  // Absolute: ISV code runs from its own folder.
+  const renewed = tls.outcome === 'ca-created' ? ' (new local CA)' : tls.outcome === 'server-issued' ? ' (certificate renewed)' : '';
+  return [
+    `  https:     ${shown}  certificate for localhost, 127.0.0.1, ::1 until ${tls.notAfter.toISOString().slice(0, 10)}${renewed}`,
+    `  trust:     NODE_EXTRA_CA_CERTS=${tls.caFile} node your-app.js   (Node code; the local CA signs for localhost only)`,
+    `  identity:  new ClientSecretCredential(tenantId, clientId, secret, { authorityHost: '${shown}', disableInstanceDiscovery: true })`,
+  ];
 }

@@ -39,11 +39,19 @@ export interface HostOptions {
    * `host-keys.json` beside LOCAL_ISSUER_KEY_FILE (local/host-keys.ts).
    */
   hostKeysFile?: string;
+  /**
+   * An HTTPS listener beside the HTTP one, same hostname and handler (local/tls.ts makes the certificate). With
+   * `skipIfBusy`, a port in use only leaves HTTPS off (logged); otherwise it stops the start like a busy HTTP port.
+   */
+  https?: { port: number; key: string; cert: string; skipIfBusy?: boolean };
 }
 
 export interface RunningHost {
   url: string;
   port: number;
+  /** The HTTPS listener's URL and port, when one was asked for and is listening. */
+  httpsUrl: string | undefined;
+  httpsPort: number | undefined;
   routes: string[];
   functions: RegisteredFunction[];
   timers: { name: string; schedule: string; next: string }[];
@@ -150,7 +158,22 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   const hostname = options.hostname ?? '127.0.0.1';
   const server: Server = await listen(handler, options.port ?? 7071, hostname);
   const port = boundPort(server);
-  const url = `http://${hostname === '0.0.0.0' ? 'localhost' : hostname}:${port}`;
+  const shownHost = hostname === '0.0.0.0' ? 'localhost' : hostname;
+  const url = `http://${shownHost}:${port}`;
+  let secure: Server | undefined;
+  if (options.https) {
+    try {
+      secure = await listen(handler, options.https.port, hostname, options.https);
+    } catch (error) {
+      // The default port busy (another host running): this host serves HTTP only, and its banner says why.
+      if (!(options.https.skipIfBusy && (error as NodeJS.ErrnoException).code === 'EADDRINUSE')) {
+        await closeServer(server);
+        throw error;
+      }
+    }
+  }
+  const httpsPort = secure ? boundPort(secure) : undefined;
+  const httpsUrl = secure ? `https://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${httpsPort}` : undefined;
   const clock = options.clock ?? systemClock;
   let keysFile: string | undefined;
   if (usesDurable(functions)) {
@@ -160,7 +183,8 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       const systemKey = loadOrCreateSystemKey(keysFile);
       durable = await startDurable(options, functions, hostJson, clock, url, systemKey, log);
     } catch (error) {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await closeServer(server);
+      if (secure) await closeServer(secure);
       throw error;
     }
   }
@@ -171,6 +195,8 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   return {
     url,
     port,
+    httpsUrl,
+    httpsPort,
     routes: handler.table.describe(),
     functions,
     timers: scheduler.describe(),
@@ -182,10 +208,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
         await durable?.stop();
         setInputBindingProvider('durableClient', undefined);
         setInputBindingProvider('orchestrationClient', undefined);
-        await new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeIdleConnections();
-        });
+        await Promise.all([closeServer(server), ...(secure ? [closeServer(secure)] : [])]);
         await scheduler.stop();
         for (const hook of registry.hooks.get('appTerminate') ?? []) {
           await (hook as (c: object) => unknown)({ hookData: {}, appHookData: sharedAppHookData() });
@@ -194,6 +217,13 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       return closing;
     },
   };
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    server.closeIdleConnections();
+  });
 }
 
 async function startDurable(

@@ -4,7 +4,9 @@
  * the function returned (status, headers, cookies, body) after the library's own conversion.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import type { RpcHttpCookie, RpcHttpData, RpcTypedData } from './core-types';
 import type { RegisteredFunction } from './functions-core';
 import { describeError, invokeFunction } from './invoke';
@@ -52,7 +54,9 @@ export function createHttpHandler(options: HttpTriggerOptions) {
     if (rawUrl.length > MAX_URL_LENGTH) return sendPlain(res, 414, 'URI Too Long');
     const method = (req.method ?? 'GET').toUpperCase();
     const host = req.headers.host ?? 'localhost';
-    const url = new URL(rawUrl, `http://${host}`);
+    // The function sees the scheme it was called on (the issuer's discovery documents name their endpoints by it).
+    const scheme = (req.socket as TLSSocket).encrypted === true ? 'https' : 'http';
+    const url = new URL(rawUrl, `${scheme}://${host}`);
     const path = url.pathname.toLowerCase();
     const system = options.systemRoutes?.find((r) => path === r.prefix.toLowerCase() || path.startsWith(`${r.prefix.toLowerCase()}/`));
     if (system) {
@@ -108,8 +112,17 @@ export function createHttpHandler(options: HttpTriggerOptions) {
   };
 }
 
-export async function listen(handler: ReturnType<typeof createHttpHandler>, port: number, hostname: string): Promise<Server> {
-  const server = createServer(handler.listener);
+/**
+ * Listens with the handler: over HTTP, or over HTTPS with `tls` (the local host's certificate, local/tls.ts). The
+ * same handler serves both, so every route answers on either.
+ */
+export async function listen(
+  handler: ReturnType<typeof createHttpHandler>,
+  port: number,
+  hostname: string,
+  tls?: { key: string; cert: string },
+): Promise<Server> {
+  const server: Server = tls ? createHttpsServer({ key: tls.key, cert: tls.cert }, handler.listener) : createServer(handler.listener);
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

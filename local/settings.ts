@@ -4,6 +4,12 @@ import { z } from 'zod';
 const hostSettings = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(7071),
   HOST: z.string().default('127.0.0.1'),
+  // The HTTPS listener beside the HTTP one (for MSAL and @azure/identity, which refuse http authorities): a port
+  // (`0` = any free port) or `off` (also `false`). Unset means 7443, and a busy 7443 then only skips HTTPS with a notice.
+  LOCAL_HTTPS_PORT: z.preprocess(
+    (v) => (v === '' ? undefined : v === 'false' ? 'off' : v),
+    z.union([z.literal('off'), z.coerce.number().int().min(0).max(65535)], { error: 'must be a port (0-65535, 0 = any free port) or off' }).optional(),
+  ),
   LOCAL_STORAGE_LOCATION: z.string().default('.azurite'),
   LOCAL_STORAGE_IN_MEMORY: z.enum(['true', 'false']).default('false'),
   LOCAL_APP_EXTRA_ENTRIES: z.string().default(''),
@@ -26,6 +32,16 @@ export function parseHostSettings(env: NodeJS.ProcessEnv): HostSettings {
     throw new Error(`Invalid host setting: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   }
   return parsed.data;
+}
+
+/** The HTTPS listener's port when LOCAL_HTTPS_PORT is unset. */
+export const DEFAULT_HTTPS_PORT = 7443;
+
+/** What LOCAL_HTTPS_PORT asks for: no HTTPS, or a port and whether it was asked for (then a busy port is an error). */
+export function httpsListener(settings: HostSettings): { port: number; explicit: boolean } | undefined {
+  if (settings.LOCAL_HTTPS_PORT === 'off') return undefined;
+  if (settings.LOCAL_HTTPS_PORT === undefined) return { port: DEFAULT_HTTPS_PORT, explicit: false };
+  return { port: settings.LOCAL_HTTPS_PORT, explicit: true };
 }
 
 export function storageConfigured(env: NodeJS.ProcessEnv): boolean {
