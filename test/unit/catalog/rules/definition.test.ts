@@ -358,3 +358,110 @@ describe('VM offers in the seed shape', () => {
     ).toEqual(['InvalidValue']);
   });
 });
+
+describe('what a saved draft keeps (spec 2.4)', () => {
+  const saas = offerTypes['microsoft-saas'];
+  const validate = (definition: Parameters<typeof validateDefinition>[1], spec = saas) => validateDefinition(spec, definition);
+  const pairs = (definition: Parameters<typeof validateDefinition>[1], spec = saas) =>
+    validate(definition, spec).violations.map((v) => [v.code, v.path]);
+
+  it('an empty draft is fine, and the alias is trimmed', () => {
+    expect(validate({ displayText: '  alias  ' })).toEqual({ definition: { displayText: 'alias', offer: {}, plans: [] }, violations: [] });
+  });
+
+  it('plan keys come back in canonical casing, and read-only keys of a GET body are dropped', () => {
+    const result = validate({
+      displayText: 'a',
+      plans: [{ PlanId: 'gold', 'MICROSOFT-SAAS.PLANNAME': 'Gold', serviceId: 'x.y.gold', PlanStatus: 'live' }],
+    });
+    expect(result).toEqual({
+      definition: { displayText: 'a', offer: {}, plans: [{ planId: 'gold', [`${SAAS}.planName`]: 'Gold' }] },
+      violations: [],
+    });
+  });
+
+  it('one key sent twice in different casings is refused', () => {
+    expect(pairs({ displayText: 'a', offer: { [`${MP}.title`]: 'A', [`${MP}.TITLE`]: 'B' } })).toEqual([
+      ['DuplicateProperty', `$.definition.offer["${MP}.TITLE"]`],
+    ]);
+  });
+
+  it.each<[string, Record<string, unknown>, string]>([
+    ['without a plan id', { [`${SAAS}.planName`]: 'Gold' }, 'is required and must be'],
+    ['with a numeric plan id', { planId: 7 }, 'must be'],
+  ])('a plan %s is refused (4.B 21)', (_case, plan, message) => {
+    const { violations, definition } = validate({ displayText: 'a', plans: [plan as never] });
+    expect(violations.map((v) => [v.code, v.path])).toEqual([['InvalidPlanId', '$.definition.plans[0].planId']]);
+    expect(violations[0]?.message.startsWith(message)).toBe(true);
+    expect(definition.plans).toEqual([]);
+  });
+
+  it('a plan id given twice is named once, at the second plan', () => {
+    expect(pairs({ displayText: 'a', plans: [{ planId: 'gold' }, { planId: 'gold' }, { planId: 'silver' }] })).toEqual([
+      ['DuplicatePlanId', '$.definition.plans[1].planId'],
+    ]);
+  });
+
+  it('plan names are compared without case and surrounding spaces (4.B 22)', () => {
+    expect(
+      pairs({
+        displayText: 'a',
+        plans: [
+          { planId: 'a', [`${SAAS}.planName`]: 'Gold' },
+          { planId: 'b', [`${SAAS}.planName`]: ' gold ' },
+          { planId: 'c', [`${SAAS}.planName`]: 'Silver' },
+        ],
+      }),
+    ).toEqual([['DuplicatePlanName', `$.definition.plans[1]["${SAAS}.planName"]`]]);
+  });
+
+  it.each([
+    [100, 'public', []],
+    [45, 'private', []],
+    [101, 'public', [['TooManyItems', '$.definition.plans']]],
+    [46, 'private', [['TooManyItems', '$.definition.plans']]],
+  ] as const)('%i %s plans (4.B 23)', (count, visibility, expected) => {
+    const result = validate({ displayText: 'a', plans: manyPlans(count, visibility) });
+    expect(result.violations.map((v) => [v.code, v.path])).toEqual(expected);
+    expect(result.definition.plans).toHaveLength(Math.min(count, 100));
+  });
+
+  it('the plan limits are named in the message', () => {
+    expect(validate({ displayText: 'a', plans: manyPlans(101, 'public') }).violations[0]?.message).toContain('100');
+    expect(validate({ displayText: 'a', plans: manyPlans(46, 'private') }).violations[0]?.message).toContain('45 private');
+  });
+
+  it('an offer type without plan visibility has no private plan limit', () => {
+    const vm = offerTypes['microsoft-azure-virtualmachines'];
+    const plans = Array.from({ length: 46 }, (_, i) => ({ planId: `p${i}`, 'microsoft-azure-virtualmachines.visibility': 'private' }));
+    expect(pairs({ displayText: 'a', plans }, vm).filter(([code]) => code === 'TooManyItems')).toEqual([]);
+  });
+
+  describe('offer types checked only by namespace (passthrough)', () => {
+    const OPS = 'microsoft-dynamics365-operations';
+    const ops = offerTypes[OPS];
+
+    it('accept any key of their own namespace, at offer and plan level, as given', () => {
+      const result = validate(
+        { displayText: 'a', offer: { [`${OPS}.AnyThing`]: { x: 1 } }, plans: [{ planId: 'p', [`${OPS}.price`]: 3 }] },
+        ops,
+      );
+      expect(result.violations).toEqual([]);
+      expect(result.definition.offer).toEqual({ [`${OPS}.AnyThing`]: { x: 1 } });
+      expect(result.definition.plans).toEqual([{ planId: 'p', [`${OPS}.price`]: 3 }]);
+    });
+
+    it('still refuse keys of another namespace or a look-alike prefix', () => {
+      expect(pairs({ displayText: 'a', offer: { [`${SAAS}.x`]: 1, [`${OPS}x.y`]: 1 } }, ops)).toEqual([
+        ['UnknownProperty', `$.definition.offer["${SAAS}.x"]`],
+        ['UnknownProperty', `$.definition.offer["${OPS}x.y"]`],
+      ]);
+    });
+
+    it('a typed offer type does not accept unknown keys of its namespace', () => {
+      expect(pairs({ displayText: 'a', offer: { [`${SAAS}.anything`]: 1 } })).toEqual([
+        ['UnknownProperty', `$.definition.offer["${SAAS}.anything"]`],
+      ]);
+    });
+  });
+});
