@@ -181,7 +181,11 @@ describe('what a publisher sees for each change to a live offer', () => {
     [
       'removing a published dimension',
       (b) =>
-        withField(b, ['definition', 'offer', `${SAAS}.meteredDimensions`], [b.definition.offer[`${SAAS}.meteredDimensions`]![0]!] as never),
+        withField(
+          b,
+          ['definition', 'offer', `${SAAS}.meteredDimensions`],
+          [{ id: 'email', displayName: 'email message', unitOfMeasure: 'per 100 emails' }],
+        ),
       [['ImmutablePropertyChanged', DIMS]],
     ],
     [
