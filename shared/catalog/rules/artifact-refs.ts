@@ -3,7 +3,7 @@
  * GET shows them as this service's download URL (like CPP returning its own storage URLs for artifacts [L23416]),
  * and a PUT that sends such a URL back (the CPP round trip: GET, edit, PUT) turns it into the reference again.
  */
-import { ARTIFACT_ID_PATTERN, ARTIFACT_REF_PREFIX } from '../model/ids';
+import { ARTIFACT_REF_PREFIX } from '../model/ids';
 import type { Json, JsonObject, OfferDefinition } from '../model/offer';
 
 const REF = new RegExp(`^${ARTIFACT_REF_PREFIX}([0-9a-f]{64})$`);
@@ -73,6 +73,7 @@ export function unresolveUrls(value: Record<string, Json>, publisherId: string, 
   );
   return mapStrings(value, (s) => {
     const m = pattern.exec(s);
-    return m?.[1] && ARTIFACT_ID_PATTERN.test(m[1]) ? `${ARTIFACT_REF_PREFIX}${m[1]}` : s;
+    // The pattern admits only 64 lower-case hex digits, i.e. an artifact id.
+    return m?.[1] ? `${ARTIFACT_REF_PREFIX}${m[1]}` : s;
   }) as Record<string, Json>;
 }
