@@ -21,7 +21,7 @@ const COUNT = 1000;
 
 function record(id: string): SubscriptionRecord {
   const now = new Date().toISOString();
-  const who = { emailId: 'ann@fabrikam.example', objectId: randomUUID(), tenantId: randomUUID(), pid: 'p' };
+  const who = { emailId: 'ann@fabrikam.example', objectId: randomUUID(), tenantId: randomUUID(), puid: 'p' };
   return {
     id,
     publisherId: 'contoso',

@@ -9,11 +9,15 @@ export type TermUnit = 'P1M' | 'P1Y';
 export type OperationAction = 'ChangePlan' | 'ChangeQuantity' | 'Reinstate' | 'Suspend' | 'Unsubscribe' | 'Renew';
 export type OperationStatus = 'NotStarted' | 'InProgress' | 'Succeeded' | 'Failed' | 'Conflict';
 
+/**
+ * The contract's `AadIdentifier` (saasapi.v2.json): `puid`, which the seed's samples spell `pid` [004:25402]; the
+ * contract wins (decision 0422). Rows stored before that carry `pid` (see `identityView`).
+ */
 export interface AadIdentity {
   emailId: string;
   objectId: string;
   tenantId: string;
-  pid: string;
+  puid: string;
 }
 
 /** What we store for a subscription. Plan and status history are kept for metering (plan at a given time). */

@@ -454,7 +454,7 @@ const BUYER = {
   emailId: 'ub@tb.example',
   objectId: nameGuid('user', 'ub'),
   tenantId: nameGuid('tenant', 'tb'),
-  pid: expect.stringMatching(/\S/), // "ID of the user" [004:25402]; its value is ours to choose
+  puid: expect.stringMatching(/\S/), // the contract's AadIdentifier.puid, the seed's "ID of the user" pid [004:25402]
 };
 
 /**
@@ -522,9 +522,9 @@ describe('what the ISV reads: resolve and GET, field by field (C.2-9, C.2-13, C.
     expect(Date.parse(created)).toBeLessThanOrEqual(Date.parse(after));
   });
 
-  it('C.2-9/C.4-40 resolve a purchase for someone else: purchaser and beneficiary each as given (pid kept), Read only', async () => {
-    const purchaser = { emailId: 'buyer@tb.example', objectId: randomUUID(), tenantId: nameGuid('tenant', 'tb'), pid: 'pid-buyer' };
-    const beneficiary = { emailId: 'user@te.example', objectId: randomUUID(), tenantId: randomUUID(), pid: 'pid-user' };
+  it('C.2-9/C.4-40 resolve a purchase for someone else: purchaser and beneficiary each as given (puid kept), Read only', async () => {
+    const purchaser = { emailId: 'buyer@tb.example', objectId: randomUUID(), tenantId: nameGuid('tenant', 'tb'), puid: 'pid-buyer' };
+    const beneficiary = { emailId: 'user@te.example', objectId: randomUUID(), tenantId: randomUUID(), puid: 'pid-user' };
     const bought = await purchase({ extra: { purchaser, beneficiary } });
     const res = await resolveWith(bought.purchaseToken);
     expect(res.status, JSON.stringify(res.json)).toBe(200);

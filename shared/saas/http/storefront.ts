@@ -13,6 +13,8 @@ const identitySchema = z.strictObject({
   emailId: z.email({ message: 'must be an email address' }),
   objectId: guid,
   tenantId: guid,
+  puid: z.string().max(100).optional(),
+  /** The seed's samples spell it `pid` [004:25402]; accepted as the same field. */
   pid: z.string().max(100).optional(),
 });
 
@@ -33,7 +35,7 @@ const changePlanSchema = z.strictObject({ planId: z.string().min(1).max(50) });
 const changeQuantitySchema = z.strictObject({ quantity: z.number().int({ message: 'must be a whole number' }).min(0) });
 const autoRenewSchema = z.strictObject({ autoRenew: z.boolean() });
 
-const identity = (i: z.output<typeof identitySchema>) => ({ ...i, pid: i.pid ?? '' });
+const identity = ({ pid, puid, ...i }: z.output<typeof identitySchema>) => ({ ...i, puid: puid ?? pid ?? '' });
 
 export async function readPurchase(request: HttpRequest, maxBytes: number): Promise<PurchaseRequest> {
   const body = await readJson(request, purchaseSchema, maxBytes);

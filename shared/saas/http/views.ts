@@ -3,7 +3,7 @@
  * with the contract's formats), the storefront's purchase answer, and the operator's ledger and delivery log.
  */
 import type { LiveDimension, LivePlan } from '../../catalog/ports';
-import type { LedgerEntry, OperationRecord, SubscriptionRecord } from '../model';
+import type { AadIdentity, LedgerEntry, OperationRecord, SubscriptionRecord } from '../model';
 import { isPerUser, seatRange } from '../rules/plans';
 import { currentTerm } from '../rules/lifecycle';
 import type { DeliveryLog } from '../service/webhook-delivery';
@@ -11,6 +11,12 @@ import type { Purchased } from '../service/storefront';
 
 function isoNoMillis(date: string): string {
   return `${date}T00:00:00Z`;
+}
+
+/** An `AadIdentifier`; a row stored before decision 0422 has `pid` where the contract says `puid`. */
+function identityView(identity: AadIdentity) {
+  const { emailId, objectId, tenantId } = identity;
+  return { emailId, objectId, tenantId, puid: identity.puid ?? (identity as { pid?: string }).pid ?? '' };
 }
 
 /** The Subscription resource (A1.2) with contract formats: date-time term dates, omitted while pending. */
@@ -23,8 +29,8 @@ export function subscriptionView(sub: SubscriptionRecord) {
     offerId: sub.offerId,
     planId: sub.planId,
     ...(sub.quantity !== undefined ? { quantity: sub.quantity } : {}),
-    beneficiary: sub.beneficiary,
-    purchaser: sub.purchaser,
+    beneficiary: identityView(sub.beneficiary),
+    purchaser: identityView(sub.purchaser),
     allowedCustomerOperations: sub.allowedCustomerOperations,
     sessionMode: 'None' as const,
     isFreeTrial: sub.isFreeTrial,

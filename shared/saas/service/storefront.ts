@@ -44,7 +44,7 @@ export interface Purchased {
 }
 
 function callerIdentity(c: Customer): AadIdentity {
-  return { emailId: c.email ?? `${c.userId}@${c.tenantId}.invalid`, objectId: c.userId, tenantId: c.tenantId, pid: c.userId };
+  return { emailId: c.email ?? `${c.userId}@${c.tenantId}.invalid`, objectId: c.userId, tenantId: c.tenantId, puid: c.userId };
 }
 
 export class Storefront {

@@ -64,7 +64,7 @@ export function offer2(webhookUrl = 'https://stub.test/webhook', offerId = 'offe
 }
 
 export function identity(tenantId: string, user: string) {
-  return { emailId: `${user}@example.com`, objectId: '3f1e2d3c-4b5a-4697-8877-665544332211', tenantId, pid: `pid-${user}` };
+  return { emailId: `${user}@example.com`, objectId: '3f1e2d3c-4b5a-4697-8877-665544332211', tenantId, puid: `pid-${user}` };
 }
 
 /**

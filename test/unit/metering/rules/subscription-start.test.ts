@@ -87,7 +87,7 @@ describe('usageStart and startedBy', () => {
 });
 
 describe('SaaS subscriptions start at activation', () => {
-  const identity = { emailId: 'a@b.example', objectId: 'o', tenantId: 't', pid: 'p' };
+  const identity = { emailId: 'a@b.example', objectId: 'o', tenantId: 't', puid: 'p' };
   const record: SubscriptionRecord = {
     id: ID,
     publisherId: P1,

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { SubscriptionRecord } from '../../../../shared/saas/model';
 import { convertedTrial, ledgerEntry } from '../../../../shared/saas/rules/ledger';
 
-const identity = { emailId: 'a@b.example', objectId: 'o', tenantId: 't', pid: 'p' };
+const identity = { emailId: 'a@b.example', objectId: 'o', tenantId: 't', puid: 'p' };
 const sub: SubscriptionRecord = {
   id: '7d2f0a3e-0000-4000-8000-000000000003',
   publisherId: 'contoso',

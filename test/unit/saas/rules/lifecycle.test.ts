@@ -17,7 +17,7 @@ import {
 import { inPreviewAudience } from '../../../../shared/saas/rules/plans';
 import type { LiveOffer } from '../../../../shared/catalog/ports';
 
-const identity = { emailId: 'a@b.example', objectId: 'o', tenantId: 't', pid: 'p' };
+const identity = { emailId: 'a@b.example', objectId: 'o', tenantId: 't', puid: 'p' };
 const base: SubscriptionRecord = {
   id: '7d2f0a3e-0000-4000-8000-000000000003',
   publisherId: 'contoso',
