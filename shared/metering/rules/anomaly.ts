@@ -131,15 +131,15 @@ export function checkDecision(
       message: `The 30-day window to act on this anomaly closed at ${actionExpiry(anomaly).toISOString()}.`,
     };
   }
-  if (anomaly.decision === decision) {
-    return { kind: 'conflict', code: 'AlreadyDecided', message: `The anomaly is already marked "${decisionLabel(decision)}".` };
-  }
   if (anomaly.decision === 'MarkedAsAnomaly' && decision === 'NotAnAnomaly') {
     return {
       kind: 'conflict',
       code: 'DecisionLocked',
       message: 'An anomaly marked as an anomaly cannot be changed to "Not an anomaly".',
     };
+  }
+  if (anomaly.decision === decision) {
+    return { kind: 'conflict', code: 'AlreadyDecided', message: `The anomaly is already marked "${decisionLabel(decision)}".` };
   }
   return undefined;
 }

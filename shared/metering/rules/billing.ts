@@ -23,6 +23,7 @@ export interface BillingPeriod {
   end: Date;
 }
 
+/** The day-th of a month (clamped to its last day); `month` may be -1 or 12, which Date.UTC rolls into the next year. */
 function anchored(year: number, month: number, day: number): Date {
   const last = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
   return new Date(Date.UTC(year, month, Math.min(day, last)));
@@ -31,19 +32,10 @@ function anchored(year: number, month: number, day: number): Date {
 /** The monthly billing period containing `at`, anchored on the term start's day of month (day 1 without a term). */
 export function billingPeriod(term: MeteredResource['term'], at: Date): BillingPeriod {
   const anchorDay = term ? Number(term.startDate.slice(8, 10)) : 1;
-  let year = at.getUTCFullYear();
+  const year = at.getUTCFullYear();
   let month = at.getUTCMonth();
-  let start = anchored(year, month, anchorDay);
-  if (start.getTime() > at.getTime()) {
-    month -= 1;
-    if (month < 0) {
-      month = 11;
-      year -= 1;
-    }
-    start = anchored(year, month, anchorDay);
-  }
-  const end = anchored(month === 11 ? year + 1 : year, (month + 1) % 12, anchorDay);
-  return { start, end };
+  if (anchored(year, month, anchorDay).getTime() > at.getTime()) month -= 1;
+  return { start: anchored(year, month, anchorDay), end: anchored(year, month + 1, anchorDay) };
 }
 
 export interface StatementLine {
@@ -85,7 +77,7 @@ export interface Statement {
 export type TermsLookup = (planId: string, offerVersion: number | undefined) => PlanTerms | undefined;
 
 function versionKey(planId: string, offerVersion: number | undefined, dimension: string): string {
-  return `${planId}\u0000${offerVersion ?? ''}\u0000${dimension}`;
+  return JSON.stringify([planId, offerVersion, dimension]);
 }
 
 /**

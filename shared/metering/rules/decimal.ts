@@ -20,12 +20,13 @@ export class Decimal {
 
   /** The decimal a finite double stands for (its shortest round-trip text). Throws on NaN and ±Infinity. */
   static of(value: number): Decimal {
-    const m = NUMBER_TEXT.exec(String(value));
-    if (!m || !Number.isFinite(value)) throw new RangeError(`not a finite number: ${value}`);
-    const [, sign, whole, fraction = '', exponent = '0'] = m;
+    const m = NUMBER_TEXT.exec(String(value)); // `NaN`, `Infinity` and `-Infinity` have no digits to match
+    if (!m) throw new RangeError(`not a finite number: ${value}`);
+    const [, sign, whole, fraction = '', exponent] = m;
     const units = BigInt(`${sign}${whole}${fraction}`);
-    const scale = fraction.length - Number(exponent);
-    return scale >= 0 ? new Decimal(units, scale) : new Decimal(units * pow10(-scale), 0);
+    const scale = fraction.length - Number(exponent ?? 0);
+    // A negative scale (`1e+21`: exponent 21, no fraction) is written out as trailing zeros.
+    return new Decimal(units * pow10(Math.max(0, -scale)), Math.max(0, scale));
   }
 
   /** The exact sum of the numbers. */
@@ -73,7 +74,7 @@ export class Decimal {
     const whole = digits.slice(0, digits.length - this.scale);
     const fraction = digits.slice(digits.length - this.scale).replace(/0+$/, '');
     const text = fraction ? `${whole}.${fraction}` : whole;
-    return negative && text !== '0' ? `-${text}` : text;
+    return negative ? `-${text}` : text; // units < 0 has a digit other than 0, so never `-0`
   }
 
   /**
@@ -81,7 +82,6 @@ export class Decimal {
    * 10^9 USD at the micro-dollar, every quantity below 10^6 at 9 decimals), which JSON then prints exactly.
    */
   toNumber(): number {
-    const n = Number(this.toString());
-    return Object.is(n, -0) ? 0 : n;
+    return Number(this.toString()); // never -0: BigInt has none, and toString writes no `-0`
   }
 }

@@ -24,4 +24,3 @@ export function checkReportRange(start: Date, end: Date): RangeCheck {
   if (end.getTime() - start.getTime() >= MAX_REPORT_DAYS * DAY_MS) return 'tooLong';
   return 'ok';
 }
-

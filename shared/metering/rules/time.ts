@@ -4,8 +4,8 @@
  * bucketing, the dedup bucket is the UTC date and hour, and the 24-hour window compares exact instants.
  */
 
-const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|z|[+-]\d{2}:\d{2})?$/;
-const RFC3339_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?[Zz]$/;
+/** Date, hour, minute, optional seconds and fraction, then `Z`/`z`, an offset `±hh:mm` (sign, hours, minutes), or nothing. */
+const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(?:([Zz])|([+-])(\d{2}):(\d{2}))?$/;
 
 export const HOUR_MS = 3_600_000;
 export const DAY_MS = 24 * HOUR_MS;
@@ -27,42 +27,36 @@ export interface ParsedTime {
 export function parseEffectiveTime(text: string): ParsedTime | undefined {
   const m = ISO_DATE_TIME.exec(text);
   if (!m) return undefined;
-  const [, y, mo, d, h, mi, s, fraction, zone] = m;
+  const [, y, mo, d, h, mi, s, fraction, utc, sign, oh, om] = m;
   const year = Number(y);
   const month = Number(mo);
   const day = Number(d);
   const hour = Number(h);
   const minute = Number(mi);
-  const second = Number(s ?? '0');
+  const second = Number(s ?? 0);
   if (year < 1 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
   if (hour > 23 || minute > 59 || second > 59) return undefined;
-  let offsetMinutes = 0;
-  if (zone && zone !== 'Z' && zone !== 'z') {
-    const sign = zone.startsWith('-') ? -1 : 1;
-    const oh = Number(zone.slice(1, 3));
-    const om = Number(zone.slice(4, 6));
-    if (oh > 23 || om > 59) return undefined;
-    offsetMinutes = sign * (oh * 60 + om);
-  }
+  // Without an offset (`Z`, `z` or none) `oh` and `om` are undefined, and NaN passes both checks.
+  if (Number(oh) > 23 || Number(om) > 59) return undefined;
+  const offsetMinutes = sign === undefined ? 0 : (sign === '-' ? -1 : 1) * (Number(oh) * 60 + Number(om));
   const ms = Number((fraction ?? '').padEnd(3, '0').slice(0, 3));
-  const utc = new Date(0);
-  utc.setUTCFullYear(year, month - 1, day);
-  utc.setUTCHours(hour, minute, second, ms);
-  const at = new Date(utc.getTime() - offsetMinutes * 60_000);
-  return { at, echo: echoTime(text, at, zone === undefined, fraction) };
+  const utcTime = new Date(0);
+  utcTime.setUTCFullYear(year, month - 1, day);
+  utcTime.setUTCHours(hour, minute, second, ms);
+  const at = new Date(utcTime.getTime() - offsetMinutes * 60_000);
+  return { at, echo: echoTime(text, at, { utc, sign, seconds: s, fraction }) };
 }
 
 /**
  * The seed echoes `effectiveStartTime` "as sent by the ISV" (seed 004 ~7839), but the contract types it as an
  * RFC 3339 date-time, and where the two disagree the contract wins (architecture.md, Contracts). So a UTC value
- * with `Z` is echoed verbatim; a value without an offset is the same UTC time with `Z` added (and seconds when
- * they were left out); a value with an offset is converted to UTC. Decision record 0302.
+ * with `Z` (or `z`) and seconds is echoed verbatim; a value without an offset is the same UTC time with `Z` added (and seconds when
+ * they were left out); a value with an offset, or `Z` without seconds, is converted to UTC. Decision record 0302.
  */
-function echoTime(text: string, at: Date, noZone: boolean, fraction: string | undefined): string {
-  if (RFC3339_UTC.test(text)) return text;
-  if (noZone) {
-    const base = at.toISOString().slice(0, 19);
-    return `${base}${fraction ? `.${fraction}` : ''}Z`;
+function echoTime(text: string, at: Date, parts: { utc?: string; sign?: string; seconds?: string; fraction?: string }): string {
+  if (parts.utc !== undefined && parts.seconds !== undefined) return text;
+  if (parts.utc === undefined && parts.sign === undefined) {
+    return `${at.toISOString().slice(0, 19)}${parts.fraction ? `.${parts.fraction}` : ''}Z`;
   }
   return at.toISOString();
 }

@@ -109,7 +109,7 @@ export function usageReportRows(input: ReportInput): UsageReportRow[] {
   for (const e of input.events) {
     if (!reported(input, e)) continue;
     const day = isoDate(new Date(e.effectiveAt));
-    const key = [day, e.resourceKey, e.dimension, e.planId, e.offerVersion ?? ''].join('\u0000');
+    const key = JSON.stringify([day, e.resourceKey, e.dimension, e.planId, e.offerVersion]);
     const group = groups.get(key);
     if (group) group.quantity = group.quantity.plus(Decimal.of(e.quantity));
     else groups.set(key, { first: e, day, quantity: Decimal.of(e.quantity) });
@@ -124,7 +124,7 @@ export function usageReportRows(input: ReportInput): UsageReportRow[] {
     const charge = chargeOf(exact, price).toNumber();
     const customMeters = (terms?.dimensions.length ?? 0) > 0;
     const flag = customMeters ? flags.get(anomalyKey(e.resourceKey, e.dimension, day)) : undefined;
-    const acted = flag?.decision !== undefined;
+    const decided = flag?.decision !== undefined ? flag : undefined;
     return {
       MarketplaceSubscriptionId: e.azureSubscriptionId ?? resource?.azureSubscriptionId ?? null,
       MonthStartDate: `${day.slice(0, 7)}-01`,
@@ -145,10 +145,10 @@ export function usageReportRows(input: ReportInput): UsageReportRow[] {
       EstimatedExtendedChargePC: charge,
       MeterId: e.dimension,
       PartnerCenterDetectedAnomaly: customMeters ? (flag ? 1 : 0) : null,
-      PublisherMarkedAnomaly: acted ? (flag?.decision === 'MarkedAsAnomaly' ? 1 : 0) : null,
-      NewReportedUsage: acted && flag?.decision === 'MarkedAsAnomaly' ? (flag.newReportedUsage ?? null) : null,
-      ActionTakenAt: acted ? (flag?.actionTakenAt ?? null) : null,
-      ActionTakenBy: acted ? (flag?.actionTakenBy ?? null) : null,
+      PublisherMarkedAnomaly: decided ? (decided.decision === 'MarkedAsAnomaly' ? 1 : 0) : null,
+      NewReportedUsage: decided?.decision === 'MarkedAsAnomaly' ? (decided.newReportedUsage ?? null) : null,
+      ActionTakenAt: decided?.actionTakenAt ?? null,
+      ActionTakenBy: decided?.actionTakenBy ?? null,
       EstimatedFinancialImpactUSD: flag ? financialImpactUSD(flag) : null,
       AssetId: e.resourceKey,
     };
