@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Decimal } from '../../../../shared/metering/rules/decimal';
-import { chargeOf, QUANTITY_DIGITS, roundTo, sumQuantities, sumUsd, USD_DIGITS } from '../../../../shared/metering/rules/numbers';
+import { chargeOf, median, QUANTITY_DIGITS, roundTo, sumQuantities, sumUsd, USD_DIGITS } from '../../../../shared/metering/rules/numbers';
 
 const d = (value: number) => Decimal.of(value);
 
@@ -25,8 +25,8 @@ describe('Decimal', () => {
     expect(d(value).toString()).toBe(text);
   });
 
-  it.each([NaN, Infinity, -Infinity])('refuses %s', (value) => {
-    expect(() => Decimal.of(value)).toThrow(RangeError);
+  it.each([NaN, Infinity, -Infinity])('refuses %s, naming it', (value) => {
+    expect(() => Decimal.of(value)).toThrow(new RangeError(`not a finite number: ${value}`));
   });
 
   it('adds and multiplies exactly where doubles do not', () => {
@@ -71,5 +71,18 @@ describe('rounding for display (rules/numbers.ts)', () => {
     expect(chargeOf(3, 0.1).toNumber()).toBe(0.3);
     expect(chargeOf(d(0.0000000012), 1_000_000).toNumber()).toBe(0.0012);
     expect(chargeOf(1_000_000_000, 1_000_000).toNumber()).toBe(1e15);
+  });
+});
+
+describe("median (the anomaly model's expected value)", () => {
+  it.each([
+    [[5], 5],
+    [[3, 1, 2], 2], // odd: the middle value
+    [[100, 1, 2], 2],
+    [[4, 1, 3, 2], 2.5], // even: the mean of the two middle values
+    [[1, 100], 50.5],
+    [[10, 2, 30, 4, 50, 6], 8],
+  ])('of %j is %s', (values, expected) => {
+    expect(median(values)).toBe(expected);
   });
 });
