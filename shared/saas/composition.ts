@@ -24,6 +24,7 @@ import { cachedStore } from './store/cache';
 import { TableDueIndex, withDueIndex } from './store/due-index';
 import { withOutboxHandoff } from './store/handoff';
 import { TableSubscriptionStore } from './store/table';
+import { subscriptionView } from './http/views';
 
 export const SAAS_TABLES = { subscriptions: 'SaasSubscriptions', index: 'SaasIndex', due: 'SaasDue' } as const;
 
@@ -107,6 +108,7 @@ export function buildSaas(parts: {
   const delivery = new WebhookDelivery({
     core,
     client: new OutboundClient(config.outbound),
+    subscriptionBody: subscriptionView,
     handoff: starter.handoff,
     // Shaped as the SaaS Accelerator validates it (its ValidateJwtToken.cs): issued in the ISV's tenant (v2 issuer
     // `{authority}/{tenant}/v2.0`), audience = the ISV's app, the marketplace API as the calling app.

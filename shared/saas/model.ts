@@ -97,6 +97,8 @@ export interface WebhookPayload {
   timeStamp: string;
   action: OperationAction;
   status: 'InProgress' | 'Success';
+  /** Who started the operation (Microsoft's current webhook body); absent in rows written before issue 23. */
+  operationRequestSource?: 'Azure' | 'Partner';
 }
 
 /** One webhook to deliver, written in the same transaction as the state change (the outbox). */

@@ -597,7 +597,21 @@ describe('webhooks as the ISV receives them (C.10-86, C.6-45)', () => {
   const opsOf = (id: string) => hooks.filter((x) => x.body['subscriptionId'] === id);
   const hookFor = (opId: string) => until(`webhook ${opId}`, async () => hooks.find((x) => x.body['id'] === opId), 20_000);
   const jwks = () => createRemoteJWKSet(new URL(`${h.host.url}/${nameGuid('marketplace-tenant', 'marketplace')}/discovery/keys`));
-  const PAYLOAD_KEYS = ['action', 'activityId', 'id', 'offerId', 'planId', 'publisherId', 'status', 'subscriptionId', 'timeStamp'];
+  // The seed's keys [004:26173-26184], plus who started the operation and the subscription as Microsoft's current
+  // webhooks carry them (issue 23; ISVs are told not to deserialize the body strictly). Never a purchaseToken.
+  const PAYLOAD_KEYS = [
+    'action',
+    'activityId',
+    'id',
+    'offerId',
+    'operationRequestSource',
+    'planId',
+    'publisherId',
+    'status',
+    'subscription',
+    'subscriptionId',
+    'timeStamp',
+  ];
 
   /** The request part of C.10-86: POST, JSON, a bearer JWT signed by the marketplace for the offer's app. */
   async function expectRequestShape(hook: Hook) {
@@ -625,7 +639,7 @@ describe('webhooks as the ISV receives them (C.10-86, C.6-45)', () => {
     const { subscriptionId: id } = await activated({ offerId: HOOK_OFFER });
     const { opId, hook } = await changeAndAck(id, { quantity: 25 });
     await expectRequestShape(hook);
-    // Exactly these keys: no `subscription` or `purchaseToken` (the seed's samples have none [DEC-A10]).
+    // Exactly these keys: no `purchaseToken` [DEC-A10].
     expect(Object.keys(hook.body).sort()).toEqual([...PAYLOAD_KEYS, 'quantity'].sort());
     const op = (await h.call('GET', sub(id, `/operations/${opId}`))).json;
     expect(hook.body).toEqual({
@@ -639,8 +653,12 @@ describe('webhooks as the ISV receives them (C.10-86, C.6-45)', () => {
       quantity: 25,
       timeStamp: expect.stringMatching(ISO_UTC),
       action: 'ChangeQuantity',
-      // Waits for the ISV's answer [DEC-A30].
+      // In progress until it completes [DEC-A30].
       status: 'InProgress',
+      // The ISV's own PATCH (issue 23).
+      operationRequestSource: 'Partner',
+      // The subscription when the webhook was sent: the change is not applied yet.
+      subscription: expect.objectContaining({ id, offerId: HOOK_OFFER, planId: 'silver', quantity: 20, saasSubscriptionStatus: 'Subscribed' }),
     });
     expect(String(op['activityId'])).toMatch(GUID);
   });

@@ -160,10 +160,12 @@ describe('SaaS fulfillment v2 (issue 5)', () => {
       'activityId',
       'id',
       'offerId',
+      'operationRequestSource',
       'planId',
       'publisherId',
       'quantity',
       'status',
+      'subscription',
       'subscriptionId',
       'timeStamp',
     ]);
@@ -174,6 +176,8 @@ describe('SaaS fulfillment v2 (issue 5)', () => {
       subscriptionId: id,
       publisherId: 'contoso',
       offerId: 'offer1',
+      operationRequestSource: 'Partner',
+      subscription: { ...(await call('GET', sub(id))).json, planId: 'silver' },
     });
     expect(hook.headers['x-ms-idempotency-key']).toBe(opId);
     // The ISV checks the token as the SaaS Accelerator does (ValidateJwtToken.cs), with only the authority swapped:

@@ -5,6 +5,7 @@
 import type { LiveDimension, LivePlan } from '../../catalog/ports';
 import type { AadIdentity, LedgerEntry, OperationRecord, SubscriptionRecord } from '../model';
 import { isPerUser, seatRange } from '../rules/plans';
+import { requestSource } from '../rules/delivery';
 import { currentTerm } from '../rules/lifecycle';
 import type { DeliveryLog } from '../service/webhook-delivery';
 import type { Purchased } from '../service/storefront';
@@ -55,14 +56,6 @@ export function resolveView(sub: SubscriptionRecord) {
     ...(sub.quantity !== undefined ? { quantity: sub.quantity } : {}),
     subscription: subscriptionView(sub),
   };
-}
-
-/**
- * Who started an operation, as Microsoft's current operation and webhook bodies say it: `Partner` for the ISV's own
- * changes through the fulfillment API, `Azure` for the customer's, the billing system's and the timers' (issue 23).
- */
-export function requestSource(source: OperationRecord['source']): 'Partner' | 'Azure' {
-  return source === 'Publisher' ? 'Partner' : 'Azure';
 }
 
 export function operationView(op: OperationRecord) {

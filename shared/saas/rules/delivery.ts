@@ -20,7 +20,18 @@ export const DELIVERY_ACTIVITIES = {
 /** Attempts per execution before continue-as-new, so the history (and each replay) stays small. */
 export const ATTEMPTS_PER_EXECUTION = 50;
 
-/** The webhook body [004:26173-26184]: `InProgress` for ACK-requiring actions, `Success` otherwise [DEC-A30]. */
+/**
+ * Who started an operation, as Microsoft's current operation and webhook bodies say it: `Partner` for the ISV's own
+ * changes through the fulfillment API, `Azure` for the customer's, the billing system's and the timers' (issue 23).
+ */
+export function requestSource(source: OperationRecord['source']): 'Partner' | 'Azure' {
+  return source === 'Publisher' ? 'Partner' : 'Azure';
+}
+
+/**
+ * The webhook body [004:26173-26184]: `InProgress` for ACK-requiring actions, `Success` otherwise [DEC-A30], and who
+ * started it. Delivery adds the subscription as it is when sent (decision 0411).
+ */
 export function webhookPayload(op: OperationRecord, at: string): WebhookPayload {
   return {
     id: op.id,
@@ -33,6 +44,7 @@ export function webhookPayload(op: OperationRecord, at: string): WebhookPayload 
     timeStamp: at,
     action: op.action,
     status: op.ackRequired ? 'InProgress' : 'Success',
+    operationRequestSource: requestSource(op.source),
   };
 }
 

@@ -9,7 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { ForbiddenError, NotFoundError } from '../../errors';
 import type { OutboundClient } from '../../outbound/client';
-import type { OutboxRecord, Stored } from '../model';
+import type { OutboxRecord, Stored, SubscriptionRecord } from '../model';
 import type { DeliveryAttempt } from '../ports';
 import { generationOf, type AttemptOutcome, type DeliveryRef, type OutboxRow } from '../rules/delivery';
 import { MAX_ATTEMPTS, type SaasCore } from './internal';
@@ -26,6 +26,8 @@ export interface DeliveryDeps {
    * Entra tenant, the marketplace API as the calling app (issue 23; README "Verify the webhook's token").
    */
   bearerFor: (isv: { appId: string; tenantId: string }) => Promise<string>;
+  /** The subscription as the webhook body carries it (the fulfillment API's Subscription resource). */
+  subscriptionBody?: (subscription: SubscriptionRecord) => unknown;
   /** Hands a row owed again to its orchestration (the starter's hand-over); absent = the sweeper starts it. */
   handoff?: (row: OutboxRow) => Promise<void>;
 }
@@ -86,7 +88,9 @@ export class WebhookDelivery {
     const url = offer?.saas?.connectionWebhook ?? '';
     const result = await this.#d.client.postJson({
       url,
-      body: claimed.payload,
+      // The subscription as it is now: Microsoft's current webhooks carry it, and ISVs are told not to deserialize
+      // the body strictly (issue 23).
+      body: sub && this.#d.subscriptionBody ? { ...claimed.payload, subscription: this.#d.subscriptionBody(sub.value) } : claimed.payload,
       headers: {
         authorization: `Bearer ${await this.#d.bearerFor({ appId: offer?.saas?.aadAppId ?? '', tenantId: offer?.saas?.aadTenantId ?? '' })}`,
         'x-ms-requestid': randomUUID(),

@@ -72,7 +72,13 @@ describe('the webhook body [004:26173-26184]', () => {
       timeStamp: SENT,
       action: 'ChangeQuantity',
       status: 'InProgress',
+      operationRequestSource: 'Azure',
     });
+  });
+
+  it("says who started the change: Partner for the ISV's own PATCH, Azure for the customer's or the marketplace's (issue 23)", () => {
+    expect(webhookPayload({ ...op, source: 'Publisher' }, SENT).operationRequestSource).toBe('Partner');
+    expect(webhookPayload({ ...op, source: 'Marketplace' }, SENT).operationRequestSource).toBe('Azure');
   });
 
   it('says Success for an inform-only action (Renew, Suspend, Unsubscribe)', () => {
