@@ -25,6 +25,7 @@ const same = (a: Json | undefined, b: Json | undefined) => JSON.stringify(a ?? n
 
 function pricingRules(spec: OfferTypeSpec, next: Plan, live: Plan, base: PropertyKey[], out: Violation[]): void {
   const key = spec.keys.pricing;
+  // Stryker disable next-line ConditionalExpression: without a pricing key live[undefined] is no object and the next check returns
   if (!key) return;
   const now = obj(next[key]);
   const was = obj(live[key]);
@@ -105,6 +106,7 @@ export function publishedViolations(
     if (entry) planRules(spec, entry.plan, livePlan, ['definition', 'plans', entry.index], out);
   }
   const dimsKey = spec.keys.meteredDimensions;
+  // Stryker disable next-line ConditionalExpression: without a dimensions key both lists are empty
   if (dimsKey) {
     const dims = new Map(list(next.offer[dimsKey]).map((d) => [String(d['id']).toLowerCase(), d]));
     for (const d of list(live.offer[dimsKey])) {
