@@ -1,4 +1,12 @@
-import { describe, expect, it } from 'vitest';
+import type * as Crypto from 'node:crypto';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+/** The sub-millisecond ticks of a new ETag are random; a case may fix them. */
+const ticks = vi.hoisted(() => ({ next: undefined as number | undefined }));
+vi.mock('node:crypto', async (importOriginal) => {
+  const actual = await importOriginal<typeof Crypto>();
+  return { ...actual, randomInt: (max: number) => ticks.next ?? actual.randomInt(max) };
+});
+
 import { formatTicks, ifMatchAllows, nextETag, parseIfMatch, timestamp } from '../../../../shared/catalog/rules/etag';
 
 describe('draft ETags (spec 2.0, [L23261])', () => {
@@ -42,6 +50,12 @@ describe('draft ETags (spec 2.0, [L23261])', () => {
       '2020-01-01T00:00:00.000Z',
       /^2020-01-01T00:00:00\.000\d{4}Z$/,
     ],
+    [
+      'a previous ETag with text after the time',
+      '2030-01-01T00:00:00.0001234Zulu',
+      '2020-01-01T00:00:00.000Z',
+      /^2020-01-01T00:00:00\.000\d{4}Z$/,
+    ],
     ['a previous ETag with no date in it', 'yesterday.0001234Z', '2020-01-01T00:00:00.000Z', /^2020-01-01T00:00:00\.000\d{4}Z$/],
   ])('after %s the change time is %s', (_case, previousTime, now, expected) => {
     const { changedTime, etag } = nextETag(new Date(now), etagAt(previousTime));
@@ -55,6 +69,23 @@ describe('draft ETags (spec 2.0, [L23261])', () => {
 
   it('a timestamp without sub-millisecond ticks has four zero digits', () => {
     expect(timestamp(new Date('2026-01-02T03:04:05.678Z'))).toBe('2026-01-02T03:04:05.6780000Z');
+  });
+
+  describe('two writes in one millisecond ([L22818]: a changed draft never shows an old ETag)', () => {
+    afterEach(() => {
+      ticks.next = undefined;
+    });
+    const previous = etagAt('2030-01-01T00:00:00.0000005Z');
+
+    it.each([
+      ['later ticks than the previous write keep them', '2030-01-01T00:00:00.000Z', 7, '2030-01-01T00:00:00.0000007Z'],
+      ['the same tick as the previous write moves one tick on', '2030-01-01T00:00:00.000Z', 5, '2030-01-01T00:00:00.0000006Z'],
+      ['earlier ticks than the previous write move one tick past it', '2030-01-01T00:00:00.000Z', 2, '2030-01-01T00:00:00.0000006Z'],
+      ['a later millisecond keeps its time with fewer ticks', '2030-01-01T00:00:00.001Z', 0, '2030-01-01T00:00:00.0010000Z'],
+    ])('%s', (_case, now, random, expected) => {
+      ticks.next = random;
+      expect(nextETag(new Date(now), previous).changedTime).toBe(expected);
+    });
   });
 
   it('formats ticks', () => {

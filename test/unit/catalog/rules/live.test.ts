@@ -27,15 +27,27 @@ describe('liveOffer', () => {
     offerTypeVersions: {},
     definition: definitionOf(saasOffer()),
   };
-  const offer = liveOffer(spec, document, version, 'internal', true);
+  // Built inside each test: a mutant of the rules is only active while a test runs.
+  const liveSaas = () => liveOffer(spec, document, version, 'internal', true);
 
   it('normalizes plans, pricing and metered dimensions for subscriptions and metering', () => {
+    const offer = liveSaas();
     expect(offer).toMatchObject({
       version: 3,
       live: true,
-      saas: { sellThroughMicrosoft: true, landingPageUrl: 'https://stub.test/signup', aadTenantId: TENANT_A },
+      title: 'Contoso Notification Services',
+      saas: {
+        sellThroughMicrosoft: true,
+        landingPageUrl: 'https://stub.test/signup',
+        connectionWebhook: 'https://stub.test/webhook',
+        aadTenantId: TENANT_A,
+        aadAppId: '8d5b8a4e-3c0f-4c57-9a3e-6f1f0d2b9c11',
+      },
     });
-    expect(offer.meteredDimensions.map((d) => d.id)).toEqual(['email', 'text']);
+    expect(offer.meteredDimensions).toEqual([
+      { id: 'email', displayName: 'email message', unitOfMeasure: 'per 100 emails' },
+      { id: 'text', displayName: 'text message', unitOfMeasure: 'for 1 text message' },
+    ]);
     expect(offer.plans[0]).toMatchObject({
       planId: 'basic',
       name: 'Basic plan',
@@ -61,7 +73,7 @@ describe('liveOffer', () => {
   });
 
   it('lets only the private audience buy a private plan, and nobody buy a stop-sold one', () => {
-    const [basic, enterprise] = offer.plans;
+    const [basic, enterprise] = liveSaas().plans;
     expect(canBuy(basic!, TENANT_A)).toBe(true);
     expect(canBuy(enterprise!, TENANT_A)).toBe(false);
     expect(canBuy(enterprise!, TENANT_B.toUpperCase())).toBe(true);
@@ -295,6 +307,7 @@ describe('what a live offer tells subscriptions and metering', () => {
       true,
     );
     expect(offer.licenseManagement).toEqual({ enabled: false, allowInstallWithoutLicense: false });
+    expect(offer.meteredDimensions).toEqual([]);
     expect(offer).not.toHaveProperty('saas');
   });
 
@@ -422,6 +435,54 @@ describe('what must hold before a draft is sold (exact fields)', () => {
     });
     expect(codes(d365, d('appLicenseManagement'))).toEqual([['PlanRequired', '$.definition.plans']]);
     expect(codes(d365, d('contactMe'))).toEqual([]);
+  });
+
+  it('offer types checked only by namespace are neither transactable SaaS nor license-managed', () => {
+    const BC = 'microsoft-dynamics365-businesscentral';
+    const bc = offerTypes[BC];
+    const d: OfferDefinition = {
+      displayText: 'a',
+      offer: { [`${BC}.sellThroughMicrosoft`]: true, [`${BC}.listingOption`]: 'appLicenseManagement' },
+      plans: [],
+    };
+    expect(codes(bc, d)).toEqual([]);
+    expect(livePlan(bc, 'contoso', 'bc', d, { planId: 'gold' })).not.toHaveProperty('serviceId');
+  });
+
+  it('a billing term without a price does not count (4.F)', () => {
+    const d = definitionOf(saasOffer());
+    (d.plans[0]![`${SAAS}.pricing`] as { billingTerms: unknown }).billingTerms = { monthly: {} };
+    expect(codes(spec, d)).toEqual([['BillingTermRequired', `${P(0)}.billingTerms`]]);
+  });
+
+  it('a free trial is refused when any one dimension of the plan is enabled (4.F 66)', () => {
+    let body = withField(saasOffer(), ['definition', 'plans', 0, `${SAAS}.freeTrial`], { enabled: true });
+    body = withField(body, ['definition', 'plans', 0, `${SAAS}.pricing`, 'dimensions', 0, 'enabled'], false);
+    expect(codes(spec, definitionOf(body))).toEqual([['FreeTrialWithMetering', `$.definition.plans[0]["${SAAS}.freeTrial"]`]]);
+  });
+
+  it('every violation tells the publisher what to fix', () => {
+    let body = withField(saasOffer(), ['definition', 'offer', `${SAAS}.landingPageUrl`], 'https://contoso.test/#/x');
+    body = withField(body, ['definition', 'offer', `${SAAS}.aadAppId`], undefined);
+    body = withField(body, ['definition', 'plans', 0, `${SAAS}.freeTrial`], { enabled: true });
+    body = withField(body, ['definition', 'plans', 0, `${SAAS}.pricing`, 'dimensions', 1, 'id'], 'fax');
+    body = withField(body, ['definition', 'plans', 0, `${SAAS}.pricing`, 'billingTerms'], {});
+    body = withField(body, ['definition', 'plans', 1, `${SAAS}.privateAudience`], []);
+    body = withField(body, ['definition', 'plans', 1, `${SAAS}.pricing`], { model: 'perUser', billingTerms: { monthly: { priceUSD: 5 } } });
+    const messages = Object.fromEntries(freezeViolations(spec, definitionOf(body)).map((v) => [v.code, v.message]));
+    expect(messages).toEqual({
+      RequiredFieldMissing: expect.stringContaining('[L16466]'),
+      LandingPageHasFragment: expect.stringContaining('#'),
+      BillingTermRequired: expect.stringContaining('billing term'),
+      UnknownDimension: expect.stringContaining('meteredDimensions'),
+      FreeTrialWithMetering: expect.stringContaining('[L16045]'),
+      PrivateAudienceRequired: expect.stringContaining('[L16606]'),
+      PricingModelMismatch: expect.stringContaining('[L2507]'),
+    });
+    const empty = definitionOf(withField(saasOffer(), ['definition', 'plans'], []));
+    expect(freezeViolations(spec, empty)[0]?.message).toContain('at least one plan');
+    const unpriced = definitionOf(withField(saasOffer(), ['definition', 'plans', 0, `${SAAS}.pricing`], undefined));
+    expect(freezeViolations(spec, unpriced)[0]?.message).toContain('needs pricing');
   });
 
   it('an offer type without plan pricing is not checked for it', () => {

@@ -226,8 +226,62 @@ describe('what a publisher sees for each change to a live offer', () => {
   });
 
   it('a published plan without a pricing model may set one', () => {
-    const before = definitionOf(withField(saasOffer(), [...pricing(0), 'model'], undefined));
+    const before = definitionOf(saasOffer());
+    delete (before.plans[0]![`${SAAS}.pricing`] as Record<string, unknown>)['model'];
     expect(check(saasOffer(), before)).toEqual([]);
+  });
+
+  it('a plan published without a free trial setting may add one, and one published with a trial may not drop it (F7)', () => {
+    const before = definitionOf(saasOffer());
+    delete before.plans[0]![`${SAAS}.freeTrial`];
+    expect(check(saasOffer(), before)).toEqual([]);
+    const withTrial = definitionOf(withField(saasOffer(), ['definition', 'plans', 0, `${SAAS}.freeTrial`], { enabled: true }));
+    expect(check(withField(saasOffer(), ['definition', 'plans', 0, `${SAAS}.freeTrial`], undefined), withTrial)).toEqual([
+      ['ImmutablePropertyChanged', `$.definition.plans[0]["${SAAS}.freeTrial"]`],
+    ]);
+  });
+
+  it('an offer that stays listing-only, or stays on its own terms, is fine', () => {
+    let body = withField(saasOffer(), ['definition', 'offer', `${SAAS}.sellThroughMicrosoft`], false);
+    body = withField(body, ['definition', 'offer', `${MP}.useStandardContract`], false);
+    expect(check(body, definitionOf(body))).toEqual([]);
+  });
+
+  it('every violation tells the publisher what changed', () => {
+    let body = withField(saasOffer(), [...pricing(0), 'billingTerms', 'annual'], undefined);
+    body = withField(body, [...pricing(0), 'billingTerms', 'monthly', 'priceUSD'], 1);
+    body = withField(body, [...pricing(0), 'dimensions', 1, 'pricePerUnitUSD'], 0.03);
+    body = withField(body, [...pricing(1), 'dimensions', 1], { id: 'text' });
+    body = withField(body, ['definition', 'offer', `${SAAS}.meteredDimensions`, 0, 'unitOfMeasure'], 'per email');
+    body = withField(body, ['definition', 'offer', `${SAAS}.sellThroughMicrosoft`], false);
+    body = withField(body, ['definition', 'offer', `${MP}.useStandardContract`], false);
+    body = withField(body, ['definition', 'plans', 0, `${SAAS}.visibility`], 'private');
+    let before = withField(saasOffer(), ['definition', 'plans', 0, `${SAAS}.freeTrial`], { enabled: true });
+    before = withField(
+      before,
+      ['definition', 'plans', 0, `${SAAS}.pricing`, 'dimensions'],
+      [
+        { id: 'email', enabled: true, pricePerUnitUSD: 1, includedQuantityMonthly: 10000, includedQuantityAnnual: 'unlimited' },
+        { id: 'text', enabled: true, pricePerUnitUSD: 0.02, includedQuantityMonthly: 1000, includedQuantityAnnual: 'unlimited' },
+      ],
+    );
+    const messages = publishedViolations(spec, definitionOf(body), definitionOf(before), frozenPlans).map((v) => v.message);
+    expect(messages).toEqual([
+      expect.stringContaining('from public to private'),
+      expect.stringContaining('free trial'),
+      expect.stringContaining('published price'),
+      expect.stringContaining("billing term and can't be removed (F5)"),
+      expect.stringContaining('dimension "text" of a published plan'),
+      expect.stringContaining('dimension "text" is new to a published plan'),
+      expect.stringContaining('published dimension "email"'),
+      expect.stringContaining('listing-only (F11)'),
+      expect.stringContaining('from the standard contract'),
+    ]);
+    const d365 = offerTypes['microsoft-dynamics365-ce'];
+    const lm = (o: string): OfferDefinition => ({ displayText: 'a', offer: { 'microsoft-dynamics365-ce.listingOption': o }, plans: [] });
+    expect(publishedViolations(d365, lm('contactMe'), lm('appLicenseManagement'), [])[0]?.message).toContain('(F13)');
+    const model = withField(saasOffer(), pricing(1), { model: 'perUser', billingTerms: { annual: { priceUSD: 9000 } } });
+    expect(publishedViolations(spec, definitionOf(model), live, frozenPlans)[0]?.message).toContain('pricing model');
   });
 
   it('a listing-only offer may become transactable, and own terms may become the standard contract', () => {

@@ -18,15 +18,17 @@ function put(offer: JsonObject, previous?: JsonObject) {
 }
 
 describe('write-only secrets (spec 1.3, A33; leads.md 3.0.3)', () => {
-  const first = put({ [KEY]: { connectionString: 'DefaultEndpointsProtocol=https;AccountKey=s3cr3t', contactEmail: 'a@contoso.test' } });
+  // Built inside each test: a mutant of the rules is only active while a test runs.
+  const first = () =>
+    put({ [KEY]: { connectionString: 'DefaultEndpointsProtocol=https;AccountKey=s3cr3t', contactEmail: 'a@contoso.test' } });
 
   it('are sealed at rest: the stored document does not hold the plaintext', () => {
-    expect(JSON.stringify(first)).not.toContain('s3cr3t');
-    expect(openSecret(first, [KEY, 'connectionString'], open, CONTEXT)).toBe('DefaultEndpointsProtocol=https;AccountKey=s3cr3t');
+    expect(JSON.stringify(first())).not.toContain('s3cr3t');
+    expect(openSecret(first(), [KEY, 'connectionString'], open, CONTEXT)).toBe('DefaultEndpointsProtocol=https;AccountKey=s3cr3t');
   });
 
   it('read back as a placeholder with the list of set secrets', () => {
-    expect(maskSecrets(first)[KEY]).toEqual({
+    expect(maskSecrets(first())[KEY]).toEqual({
       connectionString: SECRET_PLACEHOLDER,
       contactEmail: 'a@contoso.test',
       secretsSet: ['connectionString'],
@@ -41,18 +43,18 @@ describe('write-only secrets (spec 1.3, A33; leads.md 3.0.3)', () => {
       { connectionString: SECRET_PLACEHOLDER, contactEmail: 'b@contoso.test', secretsSet: ['connectionString'] },
     ],
   ])('keep the stored value when %s', (_case, next) => {
-    const second = put({ [KEY]: next }, first);
+    const second = put({ [KEY]: next }, first());
     expect(openSecret(second, [KEY, 'connectionString'], open, CONTEXT)).toBe('DefaultEndpointsProtocol=https;AccountKey=s3cr3t');
     expect(maskSecrets(second)[KEY]).toMatchObject({ contactEmail: 'b@contoso.test', secretsSet: ['connectionString'] });
   });
 
   it('are cleared by ""', () => {
-    const second = put({ [KEY]: { connectionString: '' } }, first);
+    const second = put({ [KEY]: { connectionString: '' } }, first());
     expect(maskSecrets(second)[KEY]).toEqual({});
   });
 
   it('are replaced by a new value', () => {
-    const second = put({ [KEY]: { connectionString: 'new-one' } }, first);
+    const second = put({ [KEY]: { connectionString: 'new-one' } }, first());
     expect(openSecret(second, [KEY, 'connectionString'], open, CONTEXT)).toBe('new-one');
   });
 
@@ -66,13 +68,14 @@ describe('write-only secrets (spec 1.3, A33; leads.md 3.0.3)', () => {
   });
 
   it('do not open in another offer or field (bound to their context)', () => {
-    expect(() => openSecret(first, [KEY, 'connectionString'], open, 'contoso/other-offer/abc')).toThrow();
+    expect(() => openSecret(first(), [KEY, 'connectionString'], open, 'contoso/other-offer/abc')).toThrow();
   });
 
   it('must be strings; the error does not echo the value', () => {
     const result = sealSecrets({ [KEY]: { password: { nested: 'p4ss' } } }, undefined, seal, CONTEXT);
     expect(result.violations.map((v) => [v.code, v.path])).toEqual([['InvalidType', `$.definition.offer["${KEY}"].password`]]);
     expect(JSON.stringify(result.violations)).not.toContain('p4ss');
+    expect(result.violations[0]?.message).toBe('is a secret and must be a string');
   });
 
   it('are recognized in any casing of the field name', () => {
@@ -146,11 +149,11 @@ describe('write-only secrets (spec 1.3, A33; leads.md 3.0.3)', () => {
   });
 
   it('leave settings that are not sent untouched', () => {
-    expect(put({ 'microsoft-azure-marketplace.title': 'x' }, first)).toEqual({ 'microsoft-azure-marketplace.title': 'x' });
+    expect(put({ 'microsoft-azure-marketplace.title': 'x' }, first())).toEqual({ 'microsoft-azure-marketplace.title': 'x' });
   });
 
   it('do not open under another field name (bound to their path)', () => {
-    const sealed = first[KEY] as JsonObject;
+    const sealed = first()[KEY] as JsonObject;
     const moved = { [KEY]: { password: sealed['connectionString'] ?? null } };
     expect(() => openSecret(moved, [KEY, 'password'], open, CONTEXT)).toThrow();
   });
@@ -162,7 +165,7 @@ describe('write-only secrets (spec 1.3, A33; leads.md 3.0.3)', () => {
     ['a list index on an object', [KEY, 0]],
     ['a settings object that is not there', ['microsoft-azure-marketplace.blobLeadConfiguration', 'connectionString']],
   ])('open to nothing for %s', (_case, path) => {
-    expect(openSecret(first, path, open, CONTEXT)).toBeUndefined();
+    expect(openSecret(first(), path, open, CONTEXT)).toBeUndefined();
   });
 
   it('a stored value that merely looks sealed is shown as it is', () => {
@@ -181,5 +184,20 @@ describe('write-only secrets (spec 1.3, A33; leads.md 3.0.3)', () => {
       `$.definition.offer["${TD}"].users[0].password`,
       `$.definition.offer["${TD}"].users[1].password`,
     ]);
+  });
+
+  it('cleared in a GET body sent back are no longer listed as set', () => {
+    const second = put({ [KEY]: { connectionString: '', contactEmail: 'a@contoso.test', secretsSet: ['connectionString'] } }, first());
+    expect(maskSecrets(second)[KEY]).toEqual({ contactEmail: 'a@contoso.test' });
+  });
+
+  it('leave unset (null) settings beside them as they are', () => {
+    const stored = put({ [KEY]: { contactEmail: null, connectionString: 'x' } });
+    expect(maskSecrets(stored)[KEY]).toEqual({
+      contactEmail: null,
+      connectionString: SECRET_PLACEHOLDER,
+      secretsSet: ['connectionString'],
+    });
+    expect(openSecret(stored, [KEY, 'contactEmail', 'x'], open, CONTEXT)).toBeUndefined();
   });
 });

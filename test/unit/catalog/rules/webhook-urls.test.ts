@@ -9,9 +9,12 @@ const KEY = 'microsoft-saas.connectionWebhook';
 const draft = (offer: OfferDefinition['offer']): OfferDefinition => ({ displayText: 'a', offer, plans: [] });
 
 describe('a SaaS connection webhook saved with a draft', () => {
-  it.each(['https://contoso.test/webhook', 'HTTPS://contoso.test/webhook', ''])('%j is accepted', (url) => {
-    expect(httpsWebhookViolations(saas, draft({ [KEY]: url }))).toEqual([]);
-  });
+  it.each(['https://contoso.test/webhook', 'HTTPS://contoso.test/webhook', 'https://contoso.test/webhook?legacy=http://old.test', ''])(
+    '%j is accepted',
+    (url) => {
+      expect(httpsWebhookViolations(saas, draft({ [KEY]: url }))).toEqual([]);
+    },
+  );
 
   it.each(['http://contoso.test/webhook', 'HTTP://contoso.test/webhook', '  http://contoso.test/webhook'])(
     '%j is refused with HttpsRequired naming the field',
@@ -25,6 +28,10 @@ describe('a SaaS connection webhook saved with a draft', () => {
 
   it('is not required on a draft', () => {
     expect(httpsWebhookViolations(saas, draft({}))).toEqual([]);
+  });
+
+  it('that is not text is left to the field schema', () => {
+    expect(httpsWebhookViolations(saas, draft({ [KEY]: 5 }))).toEqual([]);
   });
 
   it('other http URLs of a SaaS offer (listing links) are not webhooks', () => {
