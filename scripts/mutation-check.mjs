@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Reads Stryker's JSON report (reports/mutation/mutation.json) and checks each rules folder against its floor in
-// scripts/mutation-floors.json (issue 22, decision 0012). Prints a table; exits 1 when a folder is under its floor or
+// scripts/mutation-floors.json (issue 22, decision 0013). Prints a table; exits 1 when a folder is under its floor or
 // a rules folder has no floor yet (a new capability's rules are mutation-tested from their first commit).
 // Score as Stryker computes it: (killed + timeout) / (killed + timeout + survived + no coverage).
 import { readFileSync } from 'node:fs';
