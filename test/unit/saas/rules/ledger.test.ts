@@ -1,31 +1,9 @@
 /** The billing ledger (specs/saas-licensing.md A3, decision 0416) and trial conversion (decision 0415). */
 import { describe, expect, it } from 'vitest';
-import type { SubscriptionRecord } from '../../../../shared/saas/model';
 import { convertedTrial, ledgerEntry } from '../../../../shared/saas/rules/ledger';
+import { subscriptionRecord } from '../../../fixtures/saas-records';
 
-const identity = { emailId: 'a@b.example', objectId: 'o', tenantId: 't', puid: 'p' };
-const sub: SubscriptionRecord = {
-  id: '7d2f0a3e-0000-4000-8000-000000000003',
-  publisherId: 'contoso',
-  offerId: 'o1',
-  offerVersion: 1,
-  name: 'n',
-  planId: 'silver',
-  quantity: 20,
-  beneficiary: identity,
-  purchaser: identity,
-  allowedCustomerOperations: ['Read', 'Update', 'Delete'],
-  isFreeTrial: false,
-  isTest: false,
-  status: 'Subscribed',
-  termUnit: 'P1M',
-  activatedOn: '2019-05-31',
-  termIndex: 0,
-  autoRenew: true,
-  created: '2019-05-30T00:00:00.000Z',
-  statusHistory: [],
-  planHistory: [],
-};
+const sub = subscriptionRecord({ quantity: 20 });
 const AT = new Date('2019-05-31T10:00:00.000Z');
 
 describe('ledger rows', () => {

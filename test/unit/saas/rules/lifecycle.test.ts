@@ -16,30 +16,9 @@ import {
 } from '../../../../shared/saas/rules/lifecycle';
 import { inPreviewAudience } from '../../../../shared/saas/rules/plans';
 import type { LiveOffer } from '../../../../shared/catalog/ports';
+import { subscriptionRecord } from '../../../fixtures/saas-records';
 
-const identity = { emailId: 'a@b.example', objectId: 'o', tenantId: 't', puid: 'p' };
-const base: SubscriptionRecord = {
-  id: '7d2f0a3e-0000-4000-8000-000000000003',
-  publisherId: 'contoso',
-  offerId: 'o1',
-  offerVersion: 1,
-  name: 'n',
-  planId: 'silver',
-  beneficiary: identity,
-  purchaser: identity,
-  allowedCustomerOperations: ['Read', 'Update', 'Delete'],
-  isFreeTrial: false,
-  isTest: false,
-  status: 'Subscribed',
-  termUnit: 'P1M',
-  activatedOn: '2019-05-31',
-  paidSince: '2019-05-31T10:00:00.000Z',
-  termIndex: 0,
-  autoRenew: true,
-  created: '2019-05-30T00:00:00.000Z',
-  statusHistory: [],
-  planHistory: [],
-};
+const base: SubscriptionRecord = subscriptionRecord({ paidSince: '2019-05-31T10:00:00.000Z' });
 
 describe('terms with a free trial (decision 0415)', () => {
   it('shows the trial month while the trial runs, whatever the term unit', () => {
