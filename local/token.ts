@@ -22,13 +22,17 @@ const CUSTOMER_AUDIENCE = 'api://marketplace-backend';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** Tenant ids are GUIDs; a name such as "fabrikam" stands for a stable GUID derived from it. */
-function tenantGuid(value: string): string {
+/**
+ * Entra tenant and object ids are GUIDs; a name such as "fabrikam" or "ann" stands for a stable GUID derived from
+ * it (the same one the tests derive), so `beneficiary.objectId` looks like Microsoft's.
+ */
+function asGuid(kind: 'tenant' | 'user', value: string): string {
   if (GUID.test(value)) return value.toLowerCase();
-  const derived = nameGuid('tenant', value);
-  console.error(`token: tenant "${value}" is not a GUID; using ${derived}, derived from it`);
+  const derived = nameGuid(kind, value);
+  console.error(`token: ${kind} "${value}" is not a GUID; using ${derived}, derived from it`);
   return derived;
 }
+const tenantGuid = (value: string) => asGuid('tenant', value);
 
 function fail(message: string): never {
   console.error(`token: ${message}`);
@@ -79,7 +83,14 @@ async function main(): Promise<void> {
     audience = values.audience ?? MARKETPLACE_API_RESOURCE;
   } else if (values.customer) {
     if (!values.tenant || !values.user) fail('--customer needs --tenant <tenantId> and --user <userId>');
-    request = { kind: 'user', tenantId: tenantGuid(values.tenant), userId: values.user, ...(values.email ? { email: values.email } : {}) };
+    // The readable name stays in the token as `name`, beside the GUID object id (issue 23).
+    request = {
+      kind: 'user',
+      tenantId: tenantGuid(values.tenant),
+      userId: asGuid('user', values.user),
+      ...(GUID.test(values.user) ? {} : { name: values.user }),
+      ...(values.email ? { email: values.email } : {}),
+    };
     audience = values.audience ?? CUSTOMER_AUDIENCE;
   } else {
     request = {

@@ -68,6 +68,12 @@ afterAll(async () => {
 });
 
 describe('docs/examples', () => {
+  it("the customer token the files use has Entra-shaped GUID tenant and object ids, the readable name beside them (issue 23)", () => {
+    const payload = JSON.parse(Buffer.from(String(overrides['customerToken']).split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<string, unknown>;
+    const guid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+    expect(payload).toMatchObject({ tid: expect.stringMatching(guid), oid: expect.stringMatching(guid), name: 'ann', email: 'ann@fabrikam.example' });
+  });
+
   it('tells one story of every .http file, each listed in the README', () => {
     const files = readdirSync(EXAMPLES).filter((f) => f.endsWith('.http'));
     expect([...files].sort()).toEqual([...STORY].sort());
