@@ -65,8 +65,8 @@ function json(status: number, body: unknown, contentType = 'application/json; ch
   return { status, jsonBody: body, headers: { 'content-type': contentType } };
 }
 
-function meteringBody(surface: Surface, error: DomainError): HttpResponseInit {
-  if (statusOf(error) === 400) {
+function meteringBody(surface: Surface, error: DomainError, status: number): HttpResponseInit {
+  if (status === 400) {
     // The seed's request table names the query parameter `ApiVersion` (seed 004 ~7788).
     const fallback = { path: error instanceof ApiVersionError ? 'ApiVersion' : (error.target ?? 'request'), message: error.message };
     const details = (error.violations.length > 0 ? error.violations : [fallback]).map((v: Violation) => ({
@@ -77,12 +77,12 @@ function meteringBody(surface: Surface, error: DomainError): HttpResponseInit {
     const target = surface.errorTarget ?? 'usageEventRequest';
     return json(400, { message: 'One or more errors have occurred.', target, details, code: 'BadArgument' });
   }
-  return json(statusOf(error), { code: statusOf(error) === 403 ? 'Forbidden' : error.code, message: error.message });
+  return json(status, { code: status === 403 ? 'Forbidden' : error.code, message: error.message });
 }
 
-function saasBody(error: DomainError): HttpResponseInit {
+function saasBody(error: DomainError, status: number): HttpResponseInit {
   if (error instanceof ApiVersionError) return json(400, { Error: { Code: error.code, Message: error.message } });
-  return json(statusOf(error), {
+  return json(status, {
     code: error.code,
     message: error.message,
     target: error.target ?? error.violations[0]?.path ?? null,
@@ -90,13 +90,13 @@ function saasBody(error: DomainError): HttpResponseInit {
   });
 }
 
-function offersBody(error: DomainError): HttpResponseInit {
+function offersBody(error: DomainError, status: number): HttpResponseInit {
   if (error instanceof ApiVersionError) {
     return json(400, {
       error: { code: 'InvalidAPIVersion', message: `Invalid api version. Allowed values are [${error.allowed.join(', ')}]` },
     });
   }
-  return json(statusOf(error), {
+  return json(status, {
     error: {
       code: error.code,
       message: error.message,
@@ -108,9 +108,9 @@ function offersBody(error: DomainError): HttpResponseInit {
   });
 }
 
-function licensesBody(error: DomainError): HttpResponseInit {
-  return json(statusOf(error), {
-    code: Number.isInteger(Number(error.code)) ? Number(error.code) : statusOf(error),
+function licensesBody(error: DomainError, status: number): HttpResponseInit {
+  return json(status, {
+    code: Number.isInteger(Number(error.code)) ? Number(error.code) : status,
     description: error.message,
     ...(error.violations.length > 0 ? { data: error.violations.map((v) => `${v.path}: ${v.message}`) } : {}),
     source: 'PartnerFD',
@@ -135,17 +135,18 @@ export function problem(status: number, detail: string, extra: { code?: string; 
 /** Maps any error to the surface's response. Unknown errors become an opaque 500. */
 export function errorResponse(surface: Surface, error: unknown): HttpResponseInit {
   if (!(error instanceof DomainError)) return internalErrorResponse(surface);
+  const status = statusOf(error);
   switch (surface.name) {
     case 'metering':
-      return meteringBody(surface, error);
+      return meteringBody(surface, error, status);
     case 'saas':
-      return saasBody(error);
+      return saasBody(error, status);
     case 'offers':
-      return offersBody(error);
+      return offersBody(error, status);
     case 'licenses':
-      return licensesBody(error);
+      return licensesBody(error, status);
     default:
-      return problem(statusOf(error), error.message, { code: error.code, errors: error.violations });
+      return problem(status, error.message, { code: error.code, errors: error.violations });
   }
 }
 

@@ -98,23 +98,26 @@ describe('buildStatement: the period', () => {
   });
 });
 
+/** The statement line of `email1000` on the basic plan: 1,000 emails at $1, 10,000 included for reference. */
+const EMAIL_1000_LINE = {
+  dimension: 'email',
+  planId: 'basic',
+  displayName: 'email message',
+  unitOfMeasure: 'per 100 emails',
+  pricePerUnitUSD: 1,
+  includedQuantity: 10000,
+  acceptedQuantity: 1000,
+  eventCount: 1,
+  chargeUSD: 1000,
+  adjustmentQuantity: 0,
+  adjustmentUSD: 0,
+  netChargeUSD: 1000,
+};
+
 describe('buildStatement: lines', () => {
   it('names each line with its dimension, unit and price, and the included quantity for reference', () => {
     const [line] = statement([email1000]).lines;
-    expect(line).toStrictEqual({
-      dimension: 'email',
-      planId: 'basic',
-      displayName: 'email message',
-      unitOfMeasure: 'per 100 emails',
-      pricePerUnitUSD: 1,
-      includedQuantity: 10000,
-      acceptedQuantity: 1000,
-      eventCount: 1,
-      chargeUSD: 1000,
-      adjustmentQuantity: 0,
-      adjustmentUSD: 0,
-      netChargeUSD: 1000,
-    });
+    expect(line).toStrictEqual(EMAIL_1000_LINE);
   });
 
   it('keeps a line per catalog version of the plan, each at its own price', () => {
@@ -144,20 +147,7 @@ describe('buildStatement: lines', () => {
   it('lists usage under a plan the catalog no longer knows at $0, with no unit or included quantity', () => {
     const s = statement([usageRow(S1, 'retired', 'email', '2024-03-09T10:00:00Z', 7), email1000]);
     expect(s.lines).toStrictEqual([
-      {
-        dimension: 'email',
-        planId: 'basic',
-        displayName: 'email message',
-        unitOfMeasure: 'per 100 emails',
-        pricePerUnitUSD: 1,
-        includedQuantity: 10000,
-        acceptedQuantity: 1000,
-        eventCount: 1,
-        chargeUSD: 1000,
-        adjustmentQuantity: 0,
-        adjustmentUSD: 0,
-        netChargeUSD: 1000,
-      },
+      EMAIL_1000_LINE,
       {
         dimension: 'email',
         planId: 'retired',
