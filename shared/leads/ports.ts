@@ -1,0 +1,75 @@
+/**
+ * What the lead use cases need from outside: the catalog's view of an offer (its title, state, listing options and
+ * lead destination), the lead store, the target adapters, and the hand-over to the delivery workflow.
+ */
+import type { AttemptOutcome, Delivery, DeliveryState, DestinationConfig, DestinationType, Lead, Trigger } from './model';
+
+/** An offer as lead capture and delivery see it, from one catalog version. */
+export interface LeadOffer {
+  publisherId: string;
+  offerId: string;
+  offerTypeId: string;
+  /** `live`: a frozen version is in production; `draft`: never made live (409 `offer_not_published`). */
+  state: 'live' | 'draft';
+  title: string;
+  /** The triggers the offer's listing options enable (spec 2.1, listing-option gate). */
+  triggers: ReadonlySet<Trigger>;
+  /** The lead destination of that version: its type and its settings object with secrets opened, as stored. */
+  destination: { type: DestinationType; settings: Record<string, unknown> };
+}
+
+export interface LeadOffers {
+  /** The production version (where leads go), or the draft when the offer was never made live; undefined if unknown. */
+  live(publisherId: string, offerId: string): Promise<LeadOffer | undefined>;
+  /** The draft (what Validate checks and what the next publish makes live). */
+  draft(publisherId: string, offerId: string): Promise<LeadOffer | undefined>;
+}
+
+/** Dedupe keys of one capture (spec 2.7), written in the same transaction as the lead. */
+export interface CaptureKeys {
+  /** sha256 of the Idempotency-Key header and of the canonical body, kept 24 h. */
+  idempotency?: { keyHash: string; bodyHash: string; expiresAt: string };
+  /** sha256 of the natural key; a second capture before `expiresAt` is a duplicate. */
+  natural: { hash: string; expiresAt: string };
+}
+
+export type CaptureResult =
+  | { kind: 'created' }
+  /** Same Idempotency-Key and body: the first lead. */
+  | { kind: 'replay'; leadId: string }
+  /** Same Idempotency-Key, another body. */
+  | { kind: 'key-reuse' }
+  /** Same natural key within the window. */
+  | { kind: 'duplicate'; leadId: string };
+
+export interface StoredDelivery {
+  delivery: Delivery;
+  etag: string;
+}
+
+export interface LeadStore {
+  /** One atomic write: the lead, its delivery row and the dedupe rows, or nothing (spec 2.5 (1)). */
+  capture(lead: Lead, delivery: Delivery, keys: CaptureKeys): Promise<CaptureResult>;
+  getLead(publisherId: string, offerId: string, leadId: string): Promise<Lead | undefined>;
+  getDelivery(publisherId: string, offerId: string, leadId: string): Promise<StoredDelivery | undefined>;
+  /** Conditional replace (If-Match); false when the delivery changed since `etag` was read. */
+  replaceDelivery(delivery: Delivery, etag: string): Promise<boolean>;
+  /** An offer's leads with their deliveries, newest first. */
+  list(
+    publisherId: string,
+    offerId: string,
+    options: { state?: DeliveryState; limit: number; continuation?: string },
+  ): Promise<{ items: { lead: Lead; delivery: Delivery }[]; continuation?: string }>;
+}
+
+/** One CRM target's protocol (spec 3.1–3.6). Never throws for the target's answers: it classifies them. */
+export interface LeadTarget {
+  deliver(lead: Lead, config: DestinationConfig, options: { timeoutMs: number }): Promise<AttemptOutcome>;
+}
+
+export type LeadTargets = Record<DestinationConfig['type'], LeadTarget>;
+
+/** Starts (idempotently) the delivery workflow of a lead whose delivery row is committed. */
+export interface DeliveryHandoff {
+  handoff(ref: { publisherId: string; offerId: string; leadId: string; generation: number }): Promise<void>;
+}
