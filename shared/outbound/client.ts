@@ -15,6 +15,7 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest, type RequestOptions } from 'node:https';
 import { isIP } from 'node:net';
+import { rootCertificates } from 'node:tls';
 import {
   bareHost,
   checkDestination,
@@ -32,9 +33,49 @@ export interface OutboundRequest {
 }
 
 export type OutboundResult =
-  | { kind: 'response'; status: number; excerpt: string; durationMs: number }
+  | {
+      kind: 'response';
+      status: number;
+      excerpt: string;
+      durationMs: number;
+      /** The answer's Retry-After header as sent (seconds or an HTTP-date), when it had one. */
+      retryAfter?: string;
+    }
   | { kind: 'error'; message: string; durationMs: number }
   | { kind: 'refused'; message: string };
+
+/**
+ * Any exchange with a raw body (a form post, an SDK pipeline's request): the body is sent as given, with its content
+ * type; the answer keeps its headers and up to `keepBodyBytes` of its body (SDKs parse token and error answers).
+ */
+export interface OutboundSendRequest {
+  method?: string;
+  url: string;
+  headers: Record<string, string>;
+  body?: string | Buffer;
+  contentType?: string;
+  /** This call's deadline instead of the policy's. */
+  timeoutMs?: number;
+  /** Bytes of the answer's body kept whole in `body` (default: only the excerpt's bytes); at most 1 MiB. */
+  keepBodyBytes?: number;
+}
+
+export type OutboundSendResult =
+  | {
+      kind: 'response';
+      status: number;
+      /** Header names lower-cased; repeated headers joined with ", ". */
+      headers: Record<string, string>;
+      retryAfter?: string;
+      /** The body as received (not redacted): for the caller to parse, never to store. */
+      body: string;
+      excerpt: string;
+      durationMs: number;
+    }
+  | { kind: 'error'; message: string; durationMs: number; timedOut: boolean }
+  | { kind: 'refused'; message: string };
+
+const MAX_KEEP_BYTES = 1_048_576;
 
 const EXCERPT_CHARS = 512;
 /** Bytes read from a response at most: enough for EXCERPT_CHARS of UTF-8; the rest is never downloaded. */
@@ -67,6 +108,19 @@ export class OutboundClient {
   }
 
   async postJson(request: OutboundRequest): Promise<OutboundResult> {
+    const result = await this.send({
+      url: request.url,
+      headers: request.headers,
+      body: JSON.stringify(request.body) ?? 'null',
+      contentType: 'application/json',
+    });
+    if (result.kind !== 'response') return result.kind === 'error' ? { kind: 'error', message: result.message, durationMs: result.durationMs } : result;
+    const { status, excerpt, durationMs, retryAfter } = result;
+    return { kind: 'response', status, excerpt, durationMs, ...(retryAfter === undefined ? {} : { retryAfter }) };
+  }
+
+  /** One exchange under the address policy: never throws; a refusal, an error or the answer. */
+  async send(request: OutboundSendRequest): Promise<OutboundSendResult> {
     let url: URL;
     try {
       url = new URL(request.url);
@@ -78,30 +132,49 @@ export class OutboundClient {
     const started = performance.now();
     const durationMs = () => Math.round(performance.now() - started);
     try {
-      const { status, excerpt } = await this.#post(url, request);
-      return { kind: 'response', status, excerpt: redact(excerpt), durationMs: durationMs() };
+      const answer = await this.#exchange(url, request);
+      const retryAfter = answer.headers['retry-after'];
+      return {
+        kind: 'response',
+        status: answer.status,
+        headers: answer.headers,
+        ...(retryAfter === undefined ? {} : { retryAfter }),
+        body: answer.body,
+        excerpt: redact(answer.body.slice(0, EXCERPT_CHARS)),
+        durationMs: durationMs(),
+      };
     } catch (error) {
       if (error instanceof DestinationRefusedError) return { kind: 'refused', message: error.message };
-      const message = error instanceof OutboundTimeoutError ? error.message : redact(errorMessage(error));
-      return { kind: 'error', message, durationMs: durationMs() };
+      const timedOut = error instanceof OutboundTimeoutError;
+      const message = timedOut ? error.message : redact(errorMessage(error));
+      return { kind: 'error', message, durationMs: durationMs(), timedOut };
     }
   }
 
-  #post(url: URL, request: OutboundRequest): Promise<{ status: number; excerpt: string }> {
+  #exchange(url: URL, request: OutboundSendRequest): Promise<{ status: number; headers: Record<string, string>; body: string }> {
     const host = bareHost(url);
-    const body = JSON.stringify(request.body) ?? 'null';
+    const body = request.body ?? '';
     const https = url.protocol === 'https:';
+    const timeoutMs = request.timeoutMs ?? this.#policy.timeoutMs;
+    const keepBytes = Math.min(Math.max(request.keepBodyBytes ?? EXCERPT_BYTES, EXCERPT_BYTES), MAX_KEEP_BYTES);
+    const headers: Record<string, string> = {
+      ...(request.contentType ? { 'content-type': request.contentType } : {}),
+      ...request.headers,
+      'content-length': String(Buffer.byteLength(body)),
+    };
     const options: RequestOptions = {
-      method: 'POST',
+      method: request.method ?? 'POST',
       hostname: host,
       port: url.port || undefined,
       path: `${url.pathname}${url.search}`,
-      headers: { 'content-type': 'application/json', ...request.headers, 'content-length': String(Buffer.byteLength(body)) },
+      headers,
       // A fresh connection per call: a pooled socket would skip the lookup (and carry another client's policy).
       agent: false,
       lookup: guardedLookup(this.#policy, !https, this.#resolve),
       // TLS stays verified against the name in the URL (default rejectUnauthorized), SNI included; never an IP.
       ...(https && !isIP(host) ? { servername: host } : {}),
+      // Extra trusted roots (a test's local CA) add to the system's, never replace them.
+      ...(https && this.#policy.extraCa ? { ca: [...rootCertificates, this.#policy.extraCa] } : {}),
     };
     return new Promise((resolve, reject) => {
       let response: IncomingMessage | undefined;
@@ -109,22 +182,26 @@ export class OutboundClient {
       let size = 0;
       const answer = () => {
         clearTimeout(timer);
-        const text = Buffer.concat(chunks).subarray(0, EXCERPT_BYTES).toString('utf8');
-        resolve({ status: response?.statusCode ?? 0, excerpt: text.slice(0, EXCERPT_CHARS) });
+        const text = Buffer.concat(chunks).subarray(0, keepBytes).toString('utf8');
+        const received: Record<string, string> = {};
+        for (const [name, value] of Object.entries(response?.headers ?? {})) {
+          if (value !== undefined) received[name] = Array.isArray(value) ? value.join(', ') : value;
+        }
+        resolve({ status: response?.statusCode ?? 0, headers: received, body: keepBytes === EXCERPT_BYTES ? text.slice(0, EXCERPT_CHARS) : text });
         response?.destroy();
       };
       // One deadline for connect, send and body. Once the status line is in, it is the answer (as with fetch
       // before): a stalled or broken body only shortens the excerpt.
       const timer = setTimeout(() => {
         if (response) return answer();
-        req.destroy(new OutboundTimeoutError(`timed out after ${this.#policy.timeoutMs} ms`));
-      }, this.#policy.timeoutMs);
+        req.destroy(new OutboundTimeoutError(`timed out after ${timeoutMs} ms`));
+      }, timeoutMs);
       const req = (https ? httpsRequest : httpRequest)(options, (res) => {
         response = res;
         res.on('data', (chunk: Buffer) => {
           chunks.push(chunk);
           size += chunk.length;
-          if (size >= EXCERPT_BYTES) answer();
+          if (size >= keepBytes) answer();
         });
         res.on('end', answer);
         res.on('error', answer);

@@ -16,6 +16,8 @@ export interface OutboundPolicy {
   allowedHosts: string[];
   /** Refuse every plain-http URL, loopback and allow-listed hosts included (outside local mode). */
   httpsOnly?: boolean;
+  /** A PEM CA certificate trusted for https targets besides the system's roots (tests' local CA). */
+  extraCa?: string;
 }
 
 /**

@@ -106,3 +106,56 @@ describe('outbound client against a local HTTP server', () => {
     expect(result).toMatchObject({ kind: 'error', message: expect.stringMatching(/ECONNREFUSED/) });
   });
 });
+
+describe('outbound client: raw bodies and answer headers (lead targets)', () => {
+  it('posts a form body byte-exact with its content type and hands back the Retry-After header', async () => {
+    handler = (_req, res) => res.writeHead(429, { 'retry-after': '5', 'x-other': 'a' }).end('slow down');
+    const result = await new OutboundClient(local).send({
+      url: `http://127.0.0.1:${port}/servlet?encoding=UTF-8`,
+      headers: { 'user-agent': 'marketplace-leads/1' },
+      body: 'first_name=Zo%C3%AB&oid=00D',
+      contentType: 'application/x-www-form-urlencoded; charset=UTF-8',
+    });
+    expect(result).toMatchObject({ kind: 'response', status: 429, retryAfter: '5', body: 'slow down', excerpt: 'slow down' });
+    expect(result.kind === 'response' ? result.headers['x-other'] : undefined).toBe('a');
+    expect(received[0]).toMatchObject({ method: 'POST', url: '/servlet?encoding=UTF-8', body: 'first_name=Zo%C3%AB&oid=00D' });
+    expect(received[0]?.headers).toMatchObject({
+      'content-type': 'application/x-www-form-urlencoded; charset=UTF-8',
+      'user-agent': 'marketplace-leads/1',
+      'content-length': '27',
+    });
+  });
+
+  it('postJson passes Retry-After on and leaves it out when the answer has none', async () => {
+    handler = (_req, res) => res.writeHead(503, { 'retry-after': 'Wed, 21 Oct 2015 07:28:00 GMT' }).end();
+    expect(await post(new OutboundClient(local), `http://127.0.0.1:${port}/hook`)).toMatchObject({
+      kind: 'response',
+      status: 503,
+      retryAfter: 'Wed, 21 Oct 2015 07:28:00 GMT',
+    });
+    handler = (_req, res) => res.writeHead(200).end();
+    const plain = await post(new OutboundClient(local), `http://127.0.0.1:${port}/hook`);
+    expect(plain.kind === 'response' && 'retryAfter' in plain).toBe(false);
+  });
+
+  it('keeps the whole body up to keepBodyBytes for the caller and only a redacted excerpt for the log', async () => {
+    const token = `{"access_token":"${'a'.repeat(2000)}","token_type":"Bearer"}`;
+    handler = (_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(token);
+    const result = await new OutboundClient(local).send({ method: 'GET', url: `http://127.0.0.1:${port}/t`, headers: {}, keepBodyBytes: 65_536 });
+    expect(result.kind === 'response' ? result.body : '').toBe(token);
+    expect(result.kind === 'response' ? result.excerpt : '').toBe('{"access_token":"***');
+    expect(received[0]).toMatchObject({ method: 'GET', body: '' });
+  });
+
+  it('honours a per-call deadline and says it timed out', async () => {
+    handler = () => undefined;
+    const result = await new OutboundClient({ ...local, timeoutMs: 60_000 }).send({ url: `http://127.0.0.1:${port}/t`, headers: {}, timeoutMs: 150 });
+    expect(result).toEqual({ kind: 'error', message: 'timed out after 150 ms', durationMs: expect.any(Number), timedOut: true });
+  });
+
+  it('refuses a loopback target without allowLoopback, sending nothing', async () => {
+    const result = await new OutboundClient(strict).send({ url: `http://127.0.0.1:${port}/t`, headers: {}, body: 'x=1' });
+    expect(result.kind).toBe('refused');
+    expect(received).toEqual([]);
+  });
+});
