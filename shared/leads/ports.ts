@@ -73,3 +73,28 @@ export type LeadTargets = Record<DestinationConfig['type'], LeadTarget>;
 export interface DeliveryHandoff {
   handoff(ref: { publisherId: string; offerId: string; leadId: string; generation: number }): Promise<void>;
 }
+
+/** A delivery the sweeper should look at, as the cross-offer index names it (decision 0521). */
+export interface IndexedDelivery {
+  publisherId: string;
+  offerId: string;
+  leadId: string;
+  /** When the pending delivery was owed its next attempt; '' for a held one. */
+  dueAt: string;
+}
+
+/**
+ * The cross-offer index of deliveries that need the sweeper: pending ones by due time, held ones by offer. Entries
+ * only point; the delivery row decides. Written before the row (store/due-index.ts `withDeliveryIndex`), so a
+ * committed pending or held row always has its entry.
+ */
+export interface DeliveryIndex {
+  /** Upserts the entry the delivery about to be written needs (none once delivered or dead-lettered). */
+  note(delivery: Delivery): Promise<void>;
+  /** Pending entries due at or before `before`, oldest first, at most `limit`. */
+  due(before: Date, limit: number): Promise<IndexedDelivery[]>;
+  /** Held entries, at most `limit`. */
+  held(limit: number): Promise<IndexedDelivery[]>;
+  /** Drops an entry its row no longer matches (kept while its writer may not have committed yet). */
+  drop(entry: IndexedDelivery): Promise<void>;
+}

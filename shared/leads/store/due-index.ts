@@ -1,0 +1,140 @@
+/**
+ * The cross-offer index of deliveries that need the sweeper (decision 0521), table `LeadsDue`:
+ * - pending: a few shard partitions (`due0`..`due3`, FNV-1a of offer and lead), RowKey
+ *   `<dueAt ISO>|<publisher>|<offer>|<leadId>` (ids URI-escaped), so "what is overdue" is one RowKey range query per
+ *   shard that reads only overdue entries;
+ * - held: partition `held`, RowKey `<publisher>|<offer>|<leadId>`.
+ * `withDeliveryIndex` upserts a delivery's entry *before* the write that stores the row (capture's transaction, or a
+ * conditional replace), so a committed pending or held row always has its entry; a write that then fails leaves a
+ * stale entry, which the sweeper drops. An entry is dropped only once it is older than a grace period in real time:
+ * it may be read between its writer's upsert and commit.
+ */
+import type { TableClient } from '@azure/data-tables';
+import type { Delivery } from '../model';
+import type { DeliveryIndex, IndexedDelivery, LeadStore } from '../ports';
+import { dueAt } from '../rules/delivery';
+
+export const DUE_SHARDS = 4;
+export const HELD_PARTITION = 'held';
+/** Real time after which an entry its row no longer matches is dropped (writers commit well within it). */
+export const STALE_GRACE_MS = 30_000;
+
+interface Located extends IndexedDelivery {
+  partitionKey: string;
+  rowKey: string;
+  etag: string;
+  writtenAt: number;
+}
+
+const statusOf = (error: unknown) => (error as { statusCode?: number }).statusCode;
+const esc = encodeURIComponent;
+
+function fnv1a(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i += 1) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return h;
+}
+
+/** Where a delivery's entry goes, or undefined once it needs none (delivered, dead-lettered). */
+export function entryKeys(delivery: Delivery, shards = DUE_SHARDS): { partitionKey: string; rowKey: string; dueAt: string } | undefined {
+  const who = `${esc(delivery.publisherId)}|${esc(delivery.offerId)}|${delivery.leadId}`;
+  if (delivery.state === 'held') return { partitionKey: HELD_PARTITION, rowKey: who, dueAt: '' };
+  if (delivery.state !== 'pending') return undefined;
+  const at = dueAt(delivery);
+  return { partitionKey: `due${fnv1a(`${delivery.publisherId}|${delivery.offerId}|${delivery.leadId}`) % shards}`, rowKey: `${at}|${who}`, dueAt: at };
+}
+
+export class TableDeliveryIndex implements DeliveryIndex {
+  readonly #table: () => Promise<TableClient>;
+  readonly #shards: number;
+  readonly #realNow: () => number;
+  readonly #graceMs: number;
+
+  constructor(table: () => Promise<TableClient>, options: { shards?: number; realNow?: () => number; graceMs?: number } = {}) {
+    this.#table = table;
+    this.#shards = options.shards ?? DUE_SHARDS;
+    this.#realNow = options.realNow ?? Date.now;
+    this.#graceMs = options.graceMs ?? STALE_GRACE_MS;
+  }
+
+  async note(delivery: Delivery): Promise<void> {
+    const keys = entryKeys(delivery, this.#shards);
+    if (!keys) return;
+    const table = await this.#table();
+    await table.upsertEntity(
+      {
+        ...keys,
+        publisherId: delivery.publisherId,
+        offerId: delivery.offerId,
+        leadId: delivery.leadId,
+        writtenAt: this.#realNow(),
+      },
+      'Replace',
+    );
+  }
+
+  async due(before: Date, limit: number): Promise<IndexedDelivery[]> {
+    const upper = `${before.toISOString()}|~`;
+    const shards = Array.from({ length: this.#shards }, (_, i) => `due${i}`);
+    const lists = await Promise.all(shards.map((shard) => this.#list(`PartitionKey eq '${shard}' and RowKey le '${upper}'`, limit)));
+    return lists
+      .flat()
+      .sort((a, b) => a.dueAt.localeCompare(b.dueAt))
+      .slice(0, limit);
+  }
+
+  held(limit: number): Promise<IndexedDelivery[]> {
+    return this.#list(`PartitionKey eq '${HELD_PARTITION}'`, limit);
+  }
+
+  async drop(entry: IndexedDelivery): Promise<void> {
+    const located = entry as Partial<Located>;
+    if (located.partitionKey === undefined || located.rowKey === undefined) return;
+    if (this.#realNow() - (located.writtenAt ?? 0) < this.#graceMs) return;
+    const table = await this.#table();
+    try {
+      await table.deleteEntity(located.partitionKey, located.rowKey, { etag: located.etag ?? '*' });
+    } catch (error) {
+      if (statusOf(error) !== 404 && statusOf(error) !== 412) throw error;
+    }
+  }
+
+  async #list(filter: string, limit: number): Promise<Located[]> {
+    const table = await this.#table();
+    const out: Located[] = [];
+    for await (const e of table.listEntities<Record<string, unknown>>({ queryOptions: { filter } })) {
+      out.push({
+        partitionKey: e.partitionKey ?? '',
+        rowKey: e.rowKey ?? '',
+        etag: e.etag,
+        publisherId: String(e['publisherId']),
+        offerId: String(e['offerId']),
+        leadId: String(e['leadId']),
+        dueAt: typeof e['dueAt'] === 'string' ? e['dueAt'] : '',
+        writtenAt: Number(e['writtenAt'] ?? 0),
+      });
+      if (out.length >= limit) break;
+    }
+    return out;
+  }
+}
+
+/**
+ * The lead store with its deliveries indexed: capture and every delivery replace first note the entry the row
+ * will need, then write the row.
+ */
+export function withDeliveryIndex(store: LeadStore, index: DeliveryIndex): LeadStore {
+  return {
+    capture: async (lead, delivery, keys) => {
+      await index.note(delivery);
+      return store.capture(lead, delivery, keys);
+    },
+    getLead: (publisherId, offerId, leadId) => store.getLead(publisherId, offerId, leadId),
+    getDelivery: (publisherId, offerId, leadId) => store.getDelivery(publisherId, offerId, leadId),
+    replaceDelivery: async (delivery, etag) => {
+      await index.note(delivery);
+      return store.replaceDelivery(delivery, etag);
+    },
+    list: (publisherId, offerId, options) => store.list(publisherId, offerId, options),
+  };
+}

@@ -1,0 +1,222 @@
+/**
+ * One delivery attempt (service/deliver.ts; decision 0520) over in-memory ports. Each test names the wrong
+ * implementation it catches: an attempt for a row that is not owed, a destination read at capture instead of at
+ * dispatch, a blind (not If-Match) write, a lost attempt record.
+ */
+import { describe, expect, it } from 'vitest';
+import { noFaults, PausePoints } from '../../../../shared/faults';
+import { DeliverLead, FAULT_AFTER_TARGET, type ResolvedDestination } from '../../../../shared/leads/service/deliver';
+import type { LeadOffer } from '../../../../shared/leads/ports';
+import {
+  FakeClock,
+  FakeOffers,
+  httpsConfig,
+  lead,
+  leadOffer,
+  MemoryLeadStore,
+  notFound,
+  O,
+  ok,
+  P,
+  pendingDelivery,
+  ScriptedTarget,
+  targetsWith,
+  unavailable,
+} from '../../../fixtures/leads-fakes';
+
+const T0 = '2026-03-01T00:00:00.000Z';
+const H = 3_600_000;
+const REF = { publisherId: P, offerId: O, leadId: 'L1', generation: 0 };
+
+function resolveHttps(offer: LeadOffer): ResolvedDestination {
+  if (offer.destination.type === 'None') return { kind: 'held', reason: 'no_destination' };
+  if (offer.destination.type === 'AzureBlob') return { kind: 'held', reason: 'destination_deprecated' };
+  if (offer.destination.settings['broken']) return { kind: 'invalid', reason: 'invalid_destination' };
+  return { kind: 'deliverable', config: { type: 'HttpsEndpoint', contactEmails: httpsConfig.contactEmails, httpsEndpointUri: String(offer.destination.settings['uri']) } };
+}
+
+function setup(script: ConstructorParameters<typeof ScriptedTarget>[0], options: { destination?: LeadOffer['destination']; faults?: PausePoints } = {}) {
+  const store = new MemoryLeadStore();
+  const offers = new FakeOffers();
+  const clock = new FakeClock(T0);
+  const target = new ScriptedTarget(script);
+  offers.set(leadOffer(P, O, options.destination ?? { type: 'HttpsEndpoint', settings: { uri: 'https://a.contoso.com/leads' } }));
+  void store.capture(lead('L1'), pendingDelivery('L1'), { natural: { hash: 'h', expiresAt: T0 } });
+  const deliver = new DeliverLead({
+    store,
+    offers,
+    resolve: resolveHttps,
+    targets: targetsWith(target),
+    clock,
+    faults: options.faults ?? noFaults,
+    random: () => 0.5,
+    settings: { windowMs: 72 * H, timeoutMs: 30_000 },
+  });
+  return { store, offers, clock, target, deliver };
+}
+
+describe('one attempt', () => {
+  it('delivers to the live destination and records one attempt', async () => {
+    const { deliver, store, target } = setup([ok]);
+    expect(await deliver.attempt(REF)).toEqual({ kind: 'done', state: 'delivered' });
+    expect(target.calls).toEqual([{ leadId: 'L1', config: { ...httpsConfig, httpsEndpointUri: 'https://a.contoso.com/leads' }, timeoutMs: 30_000 }]);
+    const d = store.delivery(P, O, 'L1');
+    expect(d).toMatchObject({ state: 'delivered', deliveredAt: T0, attemptCount: 1, generation: 0 });
+    expect(d?.nextAttemptAt).toBeUndefined();
+    expect(d?.attempts).toEqual([{ ...ok, number: 1, at: T0, destination: 'HttpsEndpoint', latencyMs: 0 }]);
+  });
+
+  it('schedules the next attempt 30 s after a retryable failure and tells the orchestration to wait until then', async () => {
+    const { deliver, store } = setup([unavailable]);
+    expect(await deliver.attempt(REF)).toEqual({ kind: 'wait', until: '2026-03-01T00:00:30.000Z' });
+    expect(store.delivery(P, O, 'L1')).toMatchObject({ state: 'pending', attemptCount: 1, nextAttemptAt: '2026-03-01T00:00:30.000Z' });
+  });
+
+  it('does not attempt before the next attempt is due (a sweeper start or an early timer)', async () => {
+    const { deliver, store, target, clock } = setup([unavailable, ok]);
+    await deliver.attempt(REF);
+    clock.advance(29_999);
+    expect(await deliver.attempt(REF)).toEqual({ kind: 'wait', until: '2026-03-01T00:00:30.000Z' });
+    expect(target.calls).toHaveLength(1);
+    clock.advance(1);
+    expect(await deliver.attempt(REF)).toEqual({ kind: 'done', state: 'delivered' });
+    expect(store.delivery(P, O, 'L1')?.attempts.map((a) => [a.number, a.category, a.at])).toEqual([
+      [1, 'http_503', T0],
+      [2, 'delivered', '2026-03-01T00:00:30.000Z'],
+    ]);
+  });
+
+  it('dead-letters a permanent failure after one attempt, with its category', async () => {
+    const { deliver, store } = setup([notFound]);
+    expect(await deliver.attempt(REF)).toEqual({ kind: 'done', state: 'dead_lettered' });
+    expect(store.delivery(P, O, 'L1')).toMatchObject({ state: 'dead_lettered', reason: 'http_404', deadLetteredAt: T0, attemptCount: 1 });
+  });
+
+  it('dead-letters when the window runs out, keeping every attempt', async () => {
+    const { deliver, store, clock } = setup([unavailable]);
+    let result = await deliver.attempt(REF);
+    let calls = 1;
+    while (result.kind === 'wait') {
+      clock.set(result.until);
+      result = await deliver.attempt(REF);
+      calls += 1;
+    }
+    expect(result).toEqual({ kind: 'done', state: 'dead_lettered' });
+    const d = store.delivery(P, O, 'L1');
+    // 9 steps of the schedule (7 h 48 m 30 s), then every 6 h while within 72 h: 10 more, 20 attempts in all.
+    expect(calls).toBe(20);
+    expect(d).toMatchObject({ state: 'dead_lettered', reason: 'window_expired', attemptCount: 20 });
+    expect(d?.attempts).toHaveLength(20);
+    expect(Date.parse(d?.attempts.at(-1)?.at ?? '') - Date.parse(T0)).toBeLessThanOrEqual(72 * H);
+  });
+
+  it('counts an adapter that throws as a retryable failure without its message (it may hold a secret)', async () => {
+    const { deliver, store } = setup([new TypeError('AccountKey=c2VjcmV0 rejected')]);
+    expect(await deliver.attempt(REF)).toEqual({ kind: 'wait', until: '2026-03-01T00:00:30.000Z' });
+    const attempt = store.delivery(P, O, 'L1')?.attempts[0];
+    expect(attempt).toMatchObject({ outcome: 'retryable', category: 'internal_error', excerpt: 'TypeError' });
+    expect(JSON.stringify(store.delivery(P, O, 'L1'))).not.toContain('c2VjcmV0');
+  });
+});
+
+describe('what it does not attempt', () => {
+  it.each(['delivered', 'dead_lettered', 'held'] as const)('a %s lead: nothing sent, nothing written', async (state) => {
+    const { deliver, store, target } = setup([ok]);
+    store.put(pendingDelivery('L1', T0, { state }));
+    const before = await store.getDelivery(P, O, 'L1');
+    expect(await deliver.attempt(REF)).toEqual({ kind: 'done', state: 'superseded' });
+    expect(target.calls).toHaveLength(0);
+    expect(await store.getDelivery(P, O, 'L1')).toEqual(before);
+  });
+
+  it('an older generation (the lead was replayed): nothing sent', async () => {
+    const { deliver, store, target } = setup([ok]);
+    store.put(pendingDelivery('L1', T0, { generation: 1 }));
+    expect(await deliver.attempt(REF)).toEqual({ kind: 'done', state: 'superseded' });
+    expect(target.calls).toHaveLength(0);
+  });
+
+  it('an unknown lead: nothing sent', async () => {
+    const { deliver, target } = setup([ok]);
+    expect(await deliver.attempt({ ...REF, leadId: 'nope' })).toEqual({ kind: 'done', state: 'superseded' });
+    expect(target.calls).toHaveLength(0);
+  });
+});
+
+describe('the destination is the live one at dispatch (spec 2.5 (3), (7))', () => {
+  it('holds the lead while the offer has no destination, without an attempt', async () => {
+    const { deliver, store, target } = setup([ok], { destination: { type: 'None', settings: {} } });
+    expect(await deliver.attempt(REF)).toEqual({ kind: 'done', state: 'held' });
+    expect(target.calls).toHaveLength(0);
+    expect(store.delivery(P, O, 'L1')).toMatchObject({ state: 'held', reason: 'no_destination', attemptCount: 0 });
+    expect(store.delivery(P, O, 'L1')?.nextAttemptAt).toBeUndefined();
+  });
+
+  it('holds the lead of a legacy Blob destination', async () => {
+    const { deliver, store } = setup([ok], { destination: { type: 'AzureBlob', settings: {} } });
+    expect(await deliver.attempt(REF)).toEqual({ kind: 'done', state: 'held' });
+    expect(store.delivery(P, O, 'L1')?.reason).toBe('destination_deprecated');
+  });
+
+  it('holds the lead of an offer the catalog no longer knows', async () => {
+    const { deliver, store, offers } = setup([ok]);
+    offers.offers.clear();
+    expect(await deliver.attempt(REF)).toEqual({ kind: 'done', state: 'held' });
+    expect(store.delivery(P, O, 'L1')?.reason).toBe('offer_unavailable');
+  });
+
+  it('dead-letters, without an attempt, when the live settings cannot be used', async () => {
+    const { deliver, store, target } = setup([ok], { destination: { type: 'HttpsEndpoint', settings: { broken: true } } });
+    expect(await deliver.attempt(REF)).toEqual({ kind: 'done', state: 'dead_lettered' });
+    expect(target.calls).toHaveLength(0);
+    expect(store.delivery(P, O, 'L1')).toMatchObject({ state: 'dead_lettered', reason: 'invalid_destination', attemptCount: 0, deadLetteredAt: T0 });
+  });
+
+  it('sends a retry to the destination republished meanwhile', async () => {
+    const { deliver, offers, target, clock } = setup([unavailable, ok]);
+    await deliver.attempt(REF);
+    offers.set(leadOffer(P, O, { type: 'HttpsEndpoint', settings: { uri: 'https://b.contoso.com/fixed' } }));
+    clock.advance(30_000);
+    expect(await deliver.attempt(REF)).toEqual({ kind: 'done', state: 'delivered' });
+    expect(target.calls.map((c) => c.config.type === 'HttpsEndpoint' && c.config.httpsEndpointUri)).toEqual([
+      'https://a.contoso.com/leads',
+      'https://b.contoso.com/fixed',
+    ]);
+  });
+});
+
+describe('recording is conditional (If-Match)', () => {
+  it('a replay that lands while the target answers wins: the old generation records nothing', async () => {
+    const { deliver, store, target } = setup([ok]);
+    // A blind write would overwrite the replayed row (generation 1, fresh window) with the old generation's result.
+    target.during = () => store.put(pendingDelivery('L1', '2026-03-02T00:00:00.000Z', { generation: 1 }));
+    expect(await deliver.attempt(REF)).toEqual({ kind: 'done', state: 'superseded' });
+    expect(store.delivery(P, O, 'L1')).toMatchObject({ state: 'pending', generation: 1, attemptCount: 0 });
+  });
+
+  it('a change that keeps the row owed is re-read and the attempt still recorded', async () => {
+    const { deliver, store, target } = setup([unavailable]);
+    // Another writer changed the row's window (still pending, same generation): the attempt is recorded on the new row.
+    target.during = () => store.put(pendingDelivery('L1', T0, { windowStartedAt: '2026-02-28T12:00:00.000Z' }));
+    expect(await deliver.attempt(REF)).toEqual({ kind: 'wait', until: '2026-03-01T00:00:30.000Z' });
+    expect(store.delivery(P, O, 'L1')).toMatchObject({ attemptCount: 1, windowStartedAt: '2026-02-28T12:00:00.000Z' });
+  });
+
+  it('a row that never settles fails the activity (the orchestration retries it), it does not drop the attempt silently', async () => {
+    const { deliver, store } = setup([ok]);
+    store.beforeReplace = () => store.put(pendingDelivery('L1'));
+    await expect(deliver.attempt(REF)).rejects.toThrow(/kept changing/);
+  });
+
+  it('pauses after the target answered and before the attempt is recorded (the crash point)', async () => {
+    const faults = new PausePoints();
+    const gate = faults.pause(FAULT_AFTER_TARGET);
+    const { deliver, store, target } = setup([ok], { faults });
+    const running = deliver.attempt(REF);
+    await gate.arrivals(1);
+    expect(target.calls).toHaveLength(1);
+    expect(store.delivery(P, O, 'L1')).toMatchObject({ state: 'pending', attemptCount: 0 });
+    gate.release();
+    expect(await running).toEqual({ kind: 'done', state: 'delivered' });
+  });
+});
