@@ -18,6 +18,9 @@ import { secretBoxFor, type SecretBox } from './crypto/secrets';
 import { buildCatalog, type Catalog } from './catalog/composition';
 import { buildMetering, meteringSettings, type MeteringServices } from './metering/composition';
 import { buildSaas, type Saas } from './saas/composition';
+import { buildLeads, type Leads } from './leads/composition';
+import { DEFAULT_DYNAMICS_HOST_SUFFIXES } from './leads/rules/destinations';
+import { NotFoundError } from './errors';
 
 export interface Services {
   config: Config;
@@ -37,6 +40,8 @@ export interface Services {
   saas: () => Saas;
   /** Metering (shared/metering): usage events, queries, billing, anomalies; built on first use. */
   metering: () => MeteringServices;
+  /** Leads (shared/leads): capture, the lead store, the publisher's reads; built on first use. */
+  leads: () => Leads;
 }
 
 /**
@@ -76,8 +81,45 @@ export function services(): Services {
     httpsWebhooks: cfg.outbound.httpsOnly,
     maxArtifactBytes: cfg.maxArtifactBytes,
   });
+  let leads: Leads | undefined;
+  const leadsServices = () =>
+    (leads ??= buildLeads({
+      storage,
+      clock,
+      faults,
+      catalog: catalog.reader,
+      draft: async (publisherId, offerId) => {
+        try {
+          const { record, document } = await catalog.offers.getDraft({ kind: 'operator', subject: 'leads' }, publisherId, offerId);
+          return { document, internalId: record.internalId, liveVersion: record.liveVersion };
+        } catch (error) {
+          if (error instanceof NotFoundError) return undefined;
+          throw error;
+        }
+      },
+      openSecret: () => {
+        const box = secrets();
+        return (sealed, context) => box.open(sealed, context);
+      },
+      log: (message) => console.warn(message),
+      delivery: {
+        windowHours: cfg.leadDelivery.windowHours,
+        timeoutMs: cfg.leadDelivery.timeoutMs,
+        sweepGraceMs: cfg.leadDelivery.sweepGraceMs,
+        destinations: { allowDevStorage: false, allowLoopbackTargets: cfg.outbound.allowLoopback, dynamicsHostSuffixes: DEFAULT_DYNAMICS_HOST_SUFFIXES },
+      },
+    }));
   let saas: Saas | undefined;
-  const saasServices = () => (saas ??= buildSaas({ config: cfg, storage, clock, faults, keys, catalog: catalog.reader }));
+  const saasServices = () =>
+    (saas ??= buildSaas({
+      config: cfg,
+      storage,
+      clock,
+      faults,
+      keys,
+      catalog: catalog.reader,
+      leads: { purchased: async (purchase) => void (await leadsServices().purchase.purchased(purchase)) },
+    }));
   let metering: MeteringServices | undefined;
   built = {
     config: cfg,
@@ -98,6 +140,7 @@ export function services(): Services {
     secrets,
     catalog,
     saas: saasServices,
+    leads: leadsServices,
     metering: () =>
       (metering ??= buildMetering({
         storage,

@@ -5,14 +5,15 @@
  * - saas: flat `{code, message, target, details}`; api-version errors as `{"Error":{"Code","Message"}}`;
  * - offers: `{"error":{"code","message","target?","details?"}}` (specs/publish.md 2.0);
  * - licenses: Partner Center `{code, description, data, source}` (seed 003);
- * - storefront, admin, public: application/problem+json (RFC 9457) with the field violations.
+ * - storefront, admin, public: application/problem+json (RFC 9457) with the field violations;
+ * - leads: problem+json whose violations also carry their code (specs/leads.md: `path` and `code` per field).
  * 5xx bodies are opaque on every surface.
  */
 import type { HttpResponseInit } from '@azure/functions';
 import { DomainError, type Violation } from '../errors';
 import { ApiVersionError, statusOf } from './errors';
 
-export type SurfaceName = 'metering' | 'saas' | 'offers' | 'licenses' | 'storefront' | 'admin' | 'public';
+export type SurfaceName = 'metering' | 'saas' | 'offers' | 'licenses' | 'storefront' | 'admin' | 'public' | 'leads';
 
 export interface Surface {
   name: SurfaceName;
@@ -32,6 +33,7 @@ export const surfaces: Record<SurfaceName, Surface> = {
   storefront: { name: 'storefront', unauthenticatedStatus: 401 },
   admin: { name: 'admin', unauthenticatedStatus: 401 },
   public: { name: 'public', unauthenticatedStatus: 401 },
+  leads: { name: 'leads', unauthenticatedStatus: 401 },
 };
 
 const PROBLEM_TYPE_BASE = 'https://github.com/marketplace-backend/docs/errors#';
@@ -117,7 +119,11 @@ function licensesBody(error: DomainError, status: number): HttpResponseInit {
   });
 }
 
-export function problem(status: number, detail: string, extra: { code?: string; errors?: Violation[] } = {}): HttpResponseInit {
+export function problem(
+  status: number,
+  detail: string,
+  extra: { code?: string; errors?: Violation[]; errorCodes?: boolean } = {},
+): HttpResponseInit {
   return json(
     status,
     {
@@ -126,7 +132,15 @@ export function problem(status: number, detail: string, extra: { code?: string; 
       status,
       detail,
       ...(extra.code ? { code: extra.code } : {}),
-      ...(extra.errors && extra.errors.length > 0 ? { errors: extra.errors.map((v) => ({ path: v.path, message: v.message })) } : {}),
+      ...(extra.errors && extra.errors.length > 0
+        ? {
+            errors: extra.errors.map((v) => ({
+              path: v.path,
+              ...(extra.errorCodes && v.code ? { code: v.code } : {}),
+              message: v.message,
+            })),
+          }
+        : {}),
     },
     'application/problem+json; charset=utf-8',
   );
@@ -145,6 +159,8 @@ export function errorResponse(surface: Surface, error: unknown): HttpResponseIni
       return offersBody(error, status);
     case 'licenses':
       return licensesBody(error, status);
+    case 'leads':
+      return problem(status, error.message, { code: error.code, errors: error.violations, errorCodes: true });
     default:
       return problem(status, error.message, { code: error.code, errors: error.violations });
   }

@@ -11,7 +11,7 @@ import type { OfferCatalog } from '../catalog/ports';
 import { OutboundClient } from '../outbound/client';
 import type { Storage } from '../storage/clients';
 import type { SubscriptionRecord } from './model';
-import type { SubscriptionStore } from './ports';
+import type { PurchaseLeads, SubscriptionStore } from './ports';
 import { BillingEvents } from './service/billing';
 import { SubscriptionChanges } from './service/changes';
 import { DeliveryStarter } from './service/delivery-starter';
@@ -74,6 +74,8 @@ export function buildSaas(parts: {
   faults: Faults;
   keys: LocalKeyStore;
   catalog: OfferCatalog;
+  /** Where purchases' leads go (decision 0501). */
+  leads?: PurchaseLeads;
 }): Saas {
   const { config, storage, clock, faults } = parts;
   const table = new TableSubscriptionStore(
@@ -97,6 +99,7 @@ export function buildSaas(parts: {
     catalog: parts.catalog,
     clock,
     faults,
+    ...(parts.leads ? { leads: parts.leads } : {}),
     settings: {
       purchaseTokenTtlMs: config.saas.purchaseTokenTtlMs,
       ackWindowMs: config.saas.ackWindowMs,

@@ -53,3 +53,12 @@ export interface SubscriptionStore {
   /** Rows whose due time has passed: subscription timers, ACK windows, pending webhooks. */
   listDue(now: Date): Promise<DueItem[]>;
 }
+
+/**
+ * The Get-it-now lead a purchase produces (the leads capability; decision 0501). Called before the subscription is
+ * written, keyed by the subscription id, so a purchase that is answered has its lead stored; it fails only when the
+ * lead could not be stored (the purchase then fails before anything is written, and the customer retries).
+ */
+export interface PurchaseLeads {
+  purchased(purchase: { publisherId: string; offerId: string; planId: string; subscriptionId: string; email: string; at: string }): Promise<void>;
+}

@@ -12,7 +12,7 @@ import type { Faults } from '../../faults';
 import type { LiveOffer, OfferCatalog } from '../../catalog/ports';
 import type { Initiator, LedgerEvent, OperationAction, OperationRecord, Stored, SubscriptionRecord } from '../model';
 import { ACK_ACTIONS } from '../model';
-import type { SubscriptionStore, Write } from '../ports';
+import type { PurchaseLeads, SubscriptionStore, Write } from '../ports';
 import { outboxRecord } from '../rules/delivery';
 import { foreign, notFound } from '../rules/errors';
 import { ledgerEntry } from '../rules/ledger';
@@ -35,6 +35,8 @@ export interface SaasDeps {
   clock: Clock;
   faults: Faults;
   settings: SaasSettings;
+  /** Where a purchase's lead goes (decision 0501); none in tests that do not look at leads. */
+  leads?: PurchaseLeads;
 }
 
 /** A decision: the rows to write in one transaction, and what the use case answers once they are written. */
@@ -53,6 +55,7 @@ export class SaasCore {
   readonly catalog: OfferCatalog;
   readonly faults: Faults;
   readonly settings: SaasSettings;
+  readonly leads: PurchaseLeads | undefined;
   readonly #clock: Clock;
 
   constructor(deps: SaasDeps) {
@@ -60,6 +63,7 @@ export class SaasCore {
     this.catalog = deps.catalog;
     this.faults = deps.faults;
     this.settings = deps.settings;
+    this.leads = deps.leads;
     this.#clock = deps.clock;
   }
 

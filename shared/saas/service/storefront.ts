@@ -118,6 +118,16 @@ export class Storefront {
       statusHistory: [{ status: 'PendingFulfillmentStart', at: now }],
       planHistory: [{ planId: plan.planId, ...(quantity !== undefined ? { quantity } : {}), from: now }],
     };
+    // The purchase's Get-it-now lead is stored first, keyed by the subscription id (decision 0501): an answered
+    // purchase never lacks its lead, and a failure here leaves nothing written.
+    await core.leads?.purchased({
+      publisherId: sub.publisherId,
+      offerId: sub.offerId,
+      planId: sub.planId,
+      subscriptionId: sub.id,
+      email: input.purchaser.emailId,
+      at: now,
+    });
     await core.store.createSubscription(sub);
     const token = await this.mintToken(sub);
     return { subscription: sub, token, landingPageUrl: await this.landingPageUrl(sub, token) };

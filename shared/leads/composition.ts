@@ -1,0 +1,150 @@
+/**
+ * Leads' part of the composition (specs/leads.md; decision 0500): the lead store, the catalog's view of offers, the
+ * capture and read use cases, built when the one composition root asks for them (`services().leads()`); this file
+ * never imports the root. The delivery side plugs in through `LeadsDeps`: `handoff` (starts a delivery workflow),
+ * `wrapStore` (for example an index written with every delivery row), `targets`.
+ */
+import { randomBytes } from 'node:crypto';
+import type { OfferCatalog } from '../catalog/ports';
+import type { Clock } from '../clock';
+import type { Faults } from '../faults';
+import type { Storage } from '../storage/clients';
+import type { DeliveryHandoff, LeadOffers, LeadStore, LeadTargets } from './ports';
+import { CaptureLead } from './service/capture';
+import { PurchaseLead } from './service/purchase-lead';
+import { LeadQueries } from './service/read';
+import { CatalogLeadOffers, type DraftReader } from './store/catalog-offers';
+import { TableLeadStore } from './store/leads-table';
+import type { DestinationRuleOptions } from './rules/destinations';
+import { windowMs } from './rules/retry';
+import { DeliverLead } from './service/deliver';
+import { LeadDeliveryStarter } from './service/delivery-starter';
+import { liveDestination } from './service/live-destination';
+import { ReplayLeads } from './service/replay';
+import { SweepDeliveries } from './service/sweep';
+import { TableDeliveryIndex, withDeliveryIndex } from './store/due-index';
+
+export const LEADS_TABLES = { leads: 'Leads', due: 'LeadsDue' } as const;
+
+/** Lead delivery's settings (config `leadDelivery`, decisions 0520–0521) and how destinations are checked at dispatch. */
+export interface LeadDeliverySettings {
+  windowHours: number;
+  timeoutMs: number;
+  sweepGraceMs: number;
+  destinations: DestinationRuleOptions;
+}
+
+/** The delivery workflow's use cases (functions/lead-delivery.ts, lead-sweeper.ts, lead-replay.ts). */
+export interface LeadDelivery {
+  deliver: DeliverLead;
+  replay: ReplayLeads;
+  sweep: SweepDeliveries;
+  /** Starts delivery orchestrations; functions/hooks.ts attaches the host's durable client. */
+  starter: LeadDeliveryStarter;
+}
+
+export interface LeadsDeps {
+  storage: Storage;
+  clock: Clock;
+  faults: Faults;
+  catalog: OfferCatalog;
+  /** The current draft of an offer (the catalog's offers, read as the system). */
+  draft: DraftReader;
+  /** Opens a sealed secret of an offer's settings (the root's secret box). */
+  openSecret: () => (sealed: string, context: string) => string;
+  /** Starts the delivery workflow of a committed pending delivery; without one, deliveries wait for the sweeper. */
+  handoff?: DeliveryHandoff;
+  /** Wraps the table store (the delivery index the sweeper reads, a cache, ...). */
+  wrapStore?: (store: LeadStore) => LeadStore;
+  targets?: LeadTargets;
+  /** Logs a hand-over that failed after the commit. */
+  log?: (message: string) => void;
+  /** With targets: the delivery workflow (one orchestration per lead, the due index, the sweeper, replay). */
+  delivery?: LeadDeliverySettings;
+}
+
+export interface Leads {
+  capture: CaptureLead;
+  /** A SaaS purchase's lead (the SaaS capability's `PurchaseLeads` port). */
+  purchase: PurchaseLead;
+  queries: LeadQueries;
+  offers: LeadOffers;
+  store: LeadStore;
+  /** The table store itself (its writes are the capture's and the delivery's). */
+  table: TableLeadStore;
+  targets?: LeadTargets;
+  /** Present when built with delivery settings and targets. */
+  delivery?: LeadDelivery;
+}
+
+const noHandoff: DeliveryHandoff = { handoff: async () => undefined };
+
+export function buildLeads(deps: LeadsDeps): Leads {
+  const table = new TableLeadStore(() => deps.storage.table(LEADS_TABLES.leads), () => deps.clock.now().getTime());
+  // Delivery (decisions 0520, 0521): every delivery row is indexed before it is written, and handed to its orchestration.
+  const wired = deps.delivery && deps.targets ? { settings: deps.delivery, targets: deps.targets } : undefined;
+  const index = new TableDeliveryIndex(() => deps.storage.table(LEADS_TABLES.due));
+  const starter = new LeadDeliveryStarter(deps.faults, deps.log);
+  const indexed = wired ? withDeliveryIndex(table, index) : table;
+  const store = deps.wrapStore ? deps.wrapStore(indexed) : indexed;
+  const offers = new CatalogLeadOffers(deps.catalog, deps.draft, deps.openSecret);
+  const handoff = deps.handoff ?? (wired ? starter : noHandoff);
+  const capture = new CaptureLead({
+      offers,
+      store,
+      handoff,
+      clock: deps.clock,
+      faults: deps.faults,
+      random: (n) => randomBytes(n),
+      onHandoffError: (error, leadId) =>
+        deps.log?.(`Lead ${leadId}: the delivery hand-over failed (the sweeper will start it): ${String(error)}`),
+  });
+  return {
+    capture,
+    purchase: new PurchaseLead(capture, (message) => deps.log?.(message)),
+    queries: new LeadQueries({ offers, store }),
+    offers,
+    store,
+    table,
+    ...(deps.targets ? { targets: deps.targets } : {}),
+    ...(wired ? { delivery: leadDelivery({ ...wired, store, offers, index, starter, handoff, clock: deps.clock, faults: deps.faults }) } : {}),
+  };
+}
+
+function leadDelivery(parts: {
+  settings: LeadDeliverySettings;
+  targets: LeadTargets;
+  store: LeadStore;
+  offers: LeadOffers;
+  index: TableDeliveryIndex;
+  starter: LeadDeliveryStarter;
+  handoff: DeliveryHandoff;
+  clock: Clock;
+  faults: Faults;
+}): LeadDelivery {
+  const { settings, store, offers, clock, starter } = parts;
+  const resolve = liveDestination(settings.destinations);
+  return {
+    deliver: new DeliverLead({
+      store,
+      offers,
+      resolve,
+      targets: parts.targets,
+      clock,
+      faults: parts.faults,
+      random: Math.random,
+      settings: { windowMs: windowMs(settings.windowHours), timeoutMs: settings.timeoutMs },
+    }),
+    replay: new ReplayLeads({ store, offers, handoff: parts.handoff, clock }),
+    sweep: new SweepDeliveries({
+      store,
+      index: parts.index,
+      offers,
+      resolve,
+      start: (ref) => starter.start(ref),
+      clock,
+      settings: { graceMs: settings.sweepGraceMs, batch: 500 },
+    }),
+    starter,
+  };
+}

@@ -1,0 +1,198 @@
+/**
+ * Leads in Azure Table storage (specs/leads.md 2.5 (1), 2.7; decision 0500). One partition per offer
+ * (`publisherId.offerId`), four kinds of row written in ONE entity-group transaction:
+ * - `lead|{leadId}`: the lead, immutable;
+ * - `dlv|{inverted leadId}`: the delivery (state, attempts) with a copy of the lead, so an offer's leads list newest
+ *   first from one range query (ULIDs sort by time; the inverted id sorts the other way);
+ * - `idem|{sha256(Idempotency-Key)}`: the first lead of a key and the body hash a replay must match, kept 24 h;
+ * - `nat|{sha256(natural key)}`: the lead a keyless duplicate answers, kept 10 minutes.
+ * Dedupe rows are insert-only: a concurrent second capture loses the insert (409) and answers the winner's lead; it
+ * never reads before it writes. An expired dedupe row is replaced with If-Match on the ETag it was read with.
+ */
+import type { TableClient, TableEntityResult, TransactionAction } from '@azure/data-tables';
+import { offerKey, type Delivery, type DeliveryState, type Lead } from '../model';
+import type { CaptureKeys, CaptureResult, LeadStore, StoredDelivery } from '../ports';
+import { stillValid } from '../rules/dedupe';
+import { invertId } from '../rules/lead-source';
+
+const statusOf = (error: unknown) => (error as { statusCode?: number }).statusCode;
+
+export const ROW = {
+  lead: (leadId: string) => `lead|${leadId}`,
+  delivery: (leadId: string) => `dlv|${invertId(leadId)}`,
+  idempotency: (hash: string) => `idem|${hash}`,
+  natural: (hash: string) => `nat|${hash}`,
+} as const;
+
+/** How many times a capture retries after losing to an expired row's replacement. */
+const CAPTURE_ROUNDS = 5;
+
+type Row = TableEntityResult<Record<string, unknown>>;
+
+interface DedupeRow {
+  leadId: string;
+  expiresAt: string;
+  bodyHash?: string;
+  etag: string;
+}
+
+function deliveryColumns(delivery: Delivery): Record<string, unknown> {
+  return { state: delivery.state, generation: delivery.generation, delivery: JSON.stringify(delivery) };
+}
+
+function encodeContinuation(rowKey: string): string {
+  return Buffer.from(rowKey, 'utf8').toString('base64url');
+}
+
+/** The row key a page ended at; a token that is not one of ours just bounds the range (the partition stays fixed). */
+function decodeContinuation(token: string): string {
+  return Buffer.from(token, 'base64url').toString('utf8');
+}
+
+/** OData string literal. */
+const literal = (value: string) => `'${value.replace(/'/g, "''")}'`;
+
+export class TableLeadStore implements LeadStore {
+  readonly #table: () => Promise<TableClient>;
+  readonly #nowMs: () => number;
+
+  constructor(table: () => Promise<TableClient>, nowMs: () => number) {
+    this.#table = table;
+    this.#nowMs = nowMs;
+  }
+
+  async capture(lead: Lead, delivery: Delivery, keys: CaptureKeys): Promise<CaptureResult> {
+    const table = await this.#table();
+    const pk = offerKey(lead.publisherId, lead.offerId);
+    const leadRow = { partitionKey: pk, rowKey: ROW.lead(lead.leadId), leadId: lead.leadId, createdAt: lead.createdAt, lead: JSON.stringify(lead) };
+    const deliveryRow = {
+      partitionKey: pk,
+      rowKey: ROW.delivery(lead.leadId),
+      leadId: lead.leadId,
+      createdAt: lead.createdAt,
+      lead: JSON.stringify(lead),
+      ...deliveryColumns(delivery),
+    };
+    const idem = keys.idempotency;
+    const idemRow = idem && {
+      partitionKey: pk,
+      rowKey: ROW.idempotency(idem.keyHash),
+      leadId: lead.leadId,
+      bodyHash: idem.bodyHash,
+      expiresAt: idem.expiresAt,
+    };
+    const natRow = { partitionKey: pk, rowKey: ROW.natural(keys.natural.hash), leadId: lead.leadId, expiresAt: keys.natural.expiresAt };
+    // ETags of expired dedupe rows this capture replaces (If-Match), learnt after a lost insert.
+    let idemEtag: string | undefined;
+    let natEtag: string | undefined;
+    for (let round = 0; round < CAPTURE_ROUNDS; round += 1) {
+      const actions: TransactionAction[] = [
+        ['create', leadRow],
+        ['create', deliveryRow],
+        natEtag ? ['update', natRow, 'Replace', { etag: natEtag }] : ['create', natRow],
+      ];
+      if (idemRow) actions.push(idemEtag ? ['update', idemRow, 'Replace', { etag: idemEtag }] : ['create', idemRow]);
+      try {
+        await table.submitTransaction(actions);
+        return { kind: 'created' };
+      } catch (error) {
+        const status = statusOf(error);
+        if (status !== 409 && status !== 412 && status !== 404) throw error;
+      }
+      // Lost an insert or a conditional replace: see which row is in the way (never read-then-write: the writes above
+      // are the decision; this read only explains the loss).
+      const now = this.#nowMs();
+      if (idem) {
+        const existing = await this.#dedupeRow(table, pk, ROW.idempotency(idem.keyHash));
+        if (existing && stillValid(existing.expiresAt, now)) {
+          return existing.bodyHash === idem.bodyHash ? { kind: 'replay', leadId: existing.leadId } : { kind: 'key-reuse' };
+        }
+        idemEtag = existing?.etag;
+      }
+      const natural = await this.#dedupeRow(table, pk, ROW.natural(keys.natural.hash));
+      if (natural && stillValid(natural.expiresAt, now) && !idem) return { kind: 'duplicate', leadId: natural.leadId };
+      // An expired row, or (with an Idempotency-Key, which says "a new submission") a live natural row: replace it.
+      natEtag = natural?.etag;
+    }
+    throw new Error(`Capturing lead ${lead.leadId} lost ${CAPTURE_ROUNDS} times in a row to concurrent captures.`);
+  }
+
+  async #dedupeRow(table: TableClient, pk: string, rowKey: string): Promise<DedupeRow | undefined> {
+    const row = await this.#get(table, pk, rowKey);
+    if (!row) return undefined;
+    return {
+      leadId: String(row['leadId']),
+      expiresAt: String(row['expiresAt']),
+      ...(typeof row['bodyHash'] === 'string' ? { bodyHash: row['bodyHash'] } : {}),
+      etag: row.etag,
+    };
+  }
+
+  async #get(table: TableClient, pk: string, rowKey: string): Promise<Row | undefined> {
+    try {
+      return await table.getEntity<Record<string, unknown>>(pk, rowKey);
+    } catch (error) {
+      if (statusOf(error) === 404) return undefined;
+      throw error;
+    }
+  }
+
+  async getLead(publisherId: string, offerId: string, leadId: string): Promise<Lead | undefined> {
+    const row = await this.#get(await this.#table(), offerKey(publisherId, offerId), ROW.lead(leadId));
+    return row ? (JSON.parse(String(row['lead'])) as Lead) : undefined;
+  }
+
+  async getDelivery(publisherId: string, offerId: string, leadId: string): Promise<StoredDelivery | undefined> {
+    const row = await this.#get(await this.#table(), offerKey(publisherId, offerId), ROW.delivery(leadId));
+    return row ? { delivery: JSON.parse(String(row['delivery'])) as Delivery, etag: row.etag } : undefined;
+  }
+
+  /** Merge with If-Match: only the delivery columns change; the lead copy stays as captured. */
+  async replaceDelivery(delivery: Delivery, etag: string): Promise<boolean> {
+    const table = await this.#table();
+    const entity = {
+      partitionKey: offerKey(delivery.publisherId, delivery.offerId),
+      rowKey: ROW.delivery(delivery.leadId),
+      ...deliveryColumns(delivery),
+    };
+    try {
+      await table.updateEntity(entity, 'Merge', { etag });
+      return true;
+    } catch (error) {
+      const status = statusOf(error);
+      if (status === 412 || status === 404) return false;
+      throw error;
+    }
+  }
+
+  /** Newest first; `continuation` is the opaque token a previous page returned. */
+  async list(
+    publisherId: string,
+    offerId: string,
+    options: { state?: DeliveryState; limit: number; continuation?: string },
+  ): Promise<{ items: { lead: Lead; delivery: Delivery }[]; continuation?: string }> {
+    const table = await this.#table();
+    const after = options.continuation === undefined ? undefined : decodeContinuation(options.continuation);
+    const filter = [
+      `PartitionKey eq ${literal(offerKey(publisherId, offerId))}`,
+      `RowKey ge 'dlv|'`,
+      ...(after ? [`RowKey gt ${literal(after)}`] : []),
+      `RowKey lt 'dlv}'`,
+      ...(options.state ? [`state eq ${literal(options.state)}`] : []),
+    ].join(' and ');
+    const items: { lead: Lead; delivery: Delivery }[] = [];
+    let last: string | undefined;
+    let more = false;
+    for await (const row of table.listEntities<Record<string, unknown>>({
+      queryOptions: { filter, select: ['RowKey', 'lead', 'delivery'] },
+    })) {
+      if (items.length === options.limit) {
+        more = true;
+        break;
+      }
+      items.push({ lead: JSON.parse(String(row['lead'])) as Lead, delivery: JSON.parse(String(row['delivery'])) as Delivery });
+      last = row.rowKey;
+    }
+    return { items, ...(more && last ? { continuation: encodeContinuation(last) } : {}) };
+  }
+}
