@@ -59,5 +59,8 @@ app.hook.postInvocation((context) => {
 app.hook.preInvocation((context) => {
   const invocation = context.invocationContext;
   if (!invocation.options.extraInputs.some((input) => input.type === durableClientInput.type)) return;
-  services().saas().starter.attach(df.getClient(invocation));
+  const client = df.getClient(invocation);
+  services().saas().starter.attach(client);
+  // Lead captures and replays hand their delivery to its orchestration the same way (decision 0520).
+  services().leads().delivery?.starter.attach(client);
 });

@@ -33,6 +33,9 @@ const schedule = z
 /** How often the SaaS due work runs (renewals, grace and trial ends, pending expiry, the webhook sweeper). */
 const SAAS_DUE_WORK_SCHEDULE = schedule.default('*/2 * * * * *');
 
+/** How often the lead sweeper runs (overdue and held lead deliveries; decision 0521): every minute. */
+const LEADS_SWEEP_SCHEDULE = schedule.default('0 * * * * *');
+
 /** Where the local issuer keeps its signing keys; the local host keeps its own keys in the same folder. */
 export const DEFAULT_LOCAL_ISSUER_KEY_FILE = '.local/issuer-keys.json';
 
@@ -86,6 +89,11 @@ const settingsSchema = z
     METERING_CACHE_TTL_MS: z.coerce.number().int().min(0).default(5_000),
     METERING_ACCEPT_USAGE_BEFORE_CANCELLATION: booleanSetting.default(true),
     METERING_FUTURE_SKEW_MS: z.coerce.number().int().min(0).max(3_600_000).default(0),
+    /** Lead delivery (decision 0520): how long a lead is retried, per attempt time-out, the sweeper's schedule and grace. */
+    LEADS_DELIVERY_WINDOW_HOURS: z.coerce.number().positive().max(8760).default(72),
+    LEADS_TARGET_TIMEOUT_MS: z.coerce.number().int().positive().max(300_000).default(30_000),
+    LEADS_SWEEP_SCHEDULE,
+    LEADS_SWEEP_GRACE_MS: z.coerce.number().int().min(0).default(120_000),
   })
   .superRefine((s, ctx) => {
     const connection = s.STORAGE_CONNECTION_STRING ?? s.AzureWebJobsStorage;
@@ -162,6 +170,12 @@ export interface Config {
    * effectiveStartTime may lie (A4, 0 by default so tests are deterministic).
    */
   metering: { cacheTtlMs: number; acceptUsageBeforeCancellation: boolean; futureSkewMs: number };
+  /**
+   * Lead delivery (shared/leads, decisions 0520–0521): the retry window in hours (spec 2.5 (5): 72), the time-out of
+   * one attempt, the sweeper's NCRONTAB schedule and how long past its due time a delivery is left to its
+   * orchestration before the sweeper starts it again (spec 2.5 (2): 2 minutes).
+   */
+  leadDelivery: { windowHours: number; timeoutMs: number; sweepSchedule: string; sweepGraceMs: number };
 }
 
 export class ConfigError extends Error {
@@ -229,6 +243,12 @@ export function parseConfig(env: Record<string, string | undefined>, cwd: string
       acceptUsageBeforeCancellation: s.METERING_ACCEPT_USAGE_BEFORE_CANCELLATION,
       futureSkewMs: s.METERING_FUTURE_SKEW_MS,
     },
+    leadDelivery: {
+      windowHours: s.LEADS_DELIVERY_WINDOW_HOURS,
+      timeoutMs: s.LEADS_TARGET_TIMEOUT_MS,
+      sweepSchedule: s.LEADS_SWEEP_SCHEDULE,
+      sweepGraceMs: s.LEADS_SWEEP_GRACE_MS,
+    },
   };
 }
 
@@ -255,6 +275,14 @@ export function dueWorkSchedule(env: Record<string, string | undefined> = proces
   const result = SAAS_DUE_WORK_SCHEDULE.safeParse(value === '' ? undefined : value);
   if (!result.success)
     throw new ConfigError(`Invalid configuration: SAAS_DUE_WORK_SCHEDULE: ${result.error.issues[0]?.message ?? 'invalid'}`);
+  return result.data;
+}
+
+/** `LEADS_SWEEP_SCHEDULE` on its own, for the lead sweeper's registration (as `dueWorkSchedule`). */
+export function leadSweepSchedule(env: Record<string, string | undefined> = process.env): string {
+  const value = env['LEADS_SWEEP_SCHEDULE'];
+  const result = LEADS_SWEEP_SCHEDULE.safeParse(value === '' ? undefined : value);
+  if (!result.success) throw new ConfigError(`Invalid configuration: LEADS_SWEEP_SCHEDULE: ${result.error.issues[0]?.message ?? 'invalid'}`);
   return result.data;
 }
 

@@ -6,13 +6,17 @@
  * held one waits for a destination (409).
  */
 import type { Clock } from '../../clock';
-import { ConflictError, NotFoundError } from '../../errors';
+import { ConflictError, ForbiddenError, NotFoundError } from '../../errors';
 import type { Delivery } from '../model';
-import type { DeliveryHandoff, LeadStore } from '../ports';
+import type { DeliveryHandoff, LeadOffers, LeadStore } from '../ports';
 import { refOf, reopened } from '../rules/delivery';
+
+/** Who replays: a publisher replays only its own offers' leads; an operator any. */
+export type Replayer = { kind: 'publisher'; publisherId: string } | { kind: 'operator' };
 
 export interface ReplayDeps {
   store: LeadStore;
+  offers: LeadOffers;
   handoff: DeliveryHandoff;
   clock: Clock;
 }
@@ -28,15 +32,18 @@ export class ReplayLeads {
   }
 
   /** Replays one dead-lettered lead; 404 when the offer has no such lead, 409 when it is not dead-lettered. */
-  async one(publisherId: string, offerId: string, leadId: string): Promise<Delivery> {
+  async one(who: Replayer, publisherId: string, offerId: string, leadId: string): Promise<Delivery> {
+    await this.#offer(who, publisherId, offerId);
     const result = await this.#reopen(publisherId, offerId, leadId);
-    if (result === 'missing') throw new NotFoundError(`The offer has no lead ${leadId}.`, 'LeadNotFound');
-    if (result === 'not-dead-lettered') throw new ConflictError(`Lead ${leadId} is not dead-lettered: only a dead-lettered lead can be replayed.`, 'LeadNotDeadLettered');
+    if (result === 'missing') throw new NotFoundError(`The lead ${leadId} does not exist for offer ${publisherId}.${offerId}.`, 'lead_not_found');
+    if (result === 'not-dead-lettered')
+      throw new ConflictError(`The lead ${leadId} is not dead-lettered: only a dead-lettered lead can be replayed.`, 'lead_not_dead_lettered');
     return result;
   }
 
   /** Replays every dead-lettered lead of the offer; returns the lead ids replayed (a lead replayed meanwhile is skipped). */
-  async all(publisherId: string, offerId: string): Promise<string[]> {
+  async all(who: Replayer, publisherId: string, offerId: string): Promise<string[]> {
+    await this.#offer(who, publisherId, offerId);
     // Collect first, then reopen: a reopened lead leaves the dead-lettered list, which would shift the pages.
     const ids: string[] = [];
     let continuation: string | undefined;
@@ -53,6 +60,16 @@ export class ReplayLeads {
     return replayed;
   }
 
+  /** As the publisher's reads: another publisher's namespace → 403, an unknown offer → 404. */
+  async #offer(who: Replayer, publisherId: string, offerId: string): Promise<void> {
+    if (who.kind === 'publisher' && who.publisherId.toLowerCase() !== publisherId.toLowerCase()) {
+      throw new ForbiddenError("The client doesn't have access to the specified namespace.");
+    }
+    if (!(await this.#d.offers.draft(publisherId, offerId))) {
+      throw new NotFoundError(`The offer ${publisherId}.${offerId} does not exist.`, 'offer_not_found');
+    }
+  }
+
   async #reopen(publisherId: string, offerId: string, leadId: string): Promise<Delivery | 'missing' | 'not-dead-lettered'> {
     const { store, clock } = this.#d;
     for (let i = 0; i < CAS_TRIES; i += 1) {
@@ -66,6 +83,6 @@ export class ReplayLeads {
         return next;
       }
     }
-    throw new ConflictError(`Lead ${leadId} kept changing while it was replayed; retry.`, 'LeadChanged');
+    throw new ConflictError(`The lead ${leadId} kept changing while it was replayed; retry.`, 'lead_changed');
   }
 }

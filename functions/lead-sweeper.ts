@@ -1,0 +1,21 @@
+/**
+ * The `lead-sweeper` timer on the project clock (decision 0521): starts the delivery orchestration of every lead
+ * whose attempt is overdue by more than the grace (a crash between capture and hand-over, a host that died with
+ * its orchestration), and releases held leads whose offer now has a deliverable destination.
+ */
+import { app, type InvocationContext, type Timer } from '@azure/functions';
+import { durableClientInput, services } from '../shared/composition';
+import { leadSweepSchedule } from '../shared/config';
+
+/** `LEADS_SWEEP_SCHEDULE` (default every minute on the project clock; a clock jump fires it at once). */
+export const LEADS_SWEEP_SCHEDULE = leadSweepSchedule();
+
+/** The durable client is bound (durableClientInput) and handed to the starter by functions/hooks.ts. */
+export async function leadSweeper(_timer: Timer, context: InvocationContext): Promise<void> {
+  const delivery = services().leads().delivery;
+  if (!delivery) return;
+  const { started, released } = await delivery.sweep.run();
+  if (started + released > 0) context.log(`lead sweeper: ${started} deliveries started again, ${released} held leads released`);
+}
+
+app.timer('lead-sweeper', { schedule: LEADS_SWEEP_SCHEDULE, extraInputs: [durableClientInput], handler: leadSweeper });
