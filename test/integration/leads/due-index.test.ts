@@ -1,0 +1,129 @@
+/**
+ * The lead delivery index (store/due-index.ts; decision 0521) against Azurite, over the real lead store:
+ * - the entry is written before the row, so a committed pending row always has one (a store that wrote the row
+ *   first would, on a crash in between, leave a pending lead the sweeper never finds: the first test fails then);
+ * - "overdue" is a RowKey range over the shards; held entries are listed apart;
+ * - an entry is dropped only after the grace and only if unchanged since it was read (If-Match);
+ * - the sweeper over the real store starts a lead whose hand-over was lost.
+ */
+import { describe, expect, it } from 'vitest';
+import type { Delivery, Lead } from '../../../shared/leads/model';
+import type { LeadStore } from '../../../shared/leads/ports';
+import type { LeadDeliveryRef } from '../../../shared/leads/rules/delivery';
+import { SweepDeliveries } from '../../../shared/leads/service/sweep';
+import { entryKeys, TableDeliveryIndex, withDeliveryIndex } from '../../../shared/leads/store/due-index';
+import { TableLeadStore } from '../../../shared/leads/store/leads-table';
+import { FakeClock, FakeOffers, httpsConfig, lead, leadOffer, O, P, pendingDelivery } from '../../fixtures/leads-fakes';
+import { testStorage } from '../../fixtures/storage';
+
+const T0 = '2026-03-01T00:00:00.000Z';
+let seq = 0;
+
+function ids(): string {
+  seq += 1;
+  return `01J${String(seq).padStart(23, '0')}`;
+}
+
+function setup(realNow: () => number = Date.now) {
+  const storage = testStorage();
+  const table = new TableLeadStore(() => storage.table('Leads'), () => Date.parse(T0));
+  const index = new TableDeliveryIndex(() => storage.table('LeadsDue'), { realNow, graceMs: 30_000 });
+  return { storage, table, index, store: withDeliveryIndex(table, index) };
+}
+
+const keys = (id: string) => ({ natural: { hash: id, expiresAt: T0 } });
+
+describe('TableDeliveryIndex', () => {
+  it('has the entry of a captured pending lead before its row is committed', async () => {
+    const { table, index } = setup();
+    const id = ids();
+    let seenAtCommit: string[] = [];
+    const checking: LeadStore = {
+      ...table,
+      capture: async (l: Lead, d: Delivery, k) => {
+        seenAtCommit = (await index.due(new Date(T0), 100)).map((e) => e.leadId);
+        return table.capture(l, d, k);
+      },
+      getLead: (...a) => table.getLead(...a),
+      getDelivery: (...a) => table.getDelivery(...a),
+      replaceDelivery: (...a) => table.replaceDelivery(...a),
+      list: (...a) => table.list(...a),
+    };
+    await withDeliveryIndex(checking, index).capture(lead(id), pendingDelivery(id), keys(id));
+    expect(seenAtCommit).toEqual([id]);
+  });
+
+  it('lists pending entries due by a time across shards, oldest first, and held entries apart', async () => {
+    const { store, index } = setup();
+    const a = ids();
+    const b = ids();
+    const c = ids();
+    const h = ids();
+    await store.capture(lead(a), pendingDelivery(a, T0, { nextAttemptAt: '2026-03-01T00:05:00.000Z' }), keys(a));
+    await store.capture(lead(b), pendingDelivery(b, T0, { nextAttemptAt: '2026-03-01T00:01:00.000Z' }), keys(b));
+    await store.capture(lead(c), pendingDelivery(c, T0, { nextAttemptAt: '2026-03-01T01:00:00.000Z' }), keys(c));
+    await store.capture(lead(h), pendingDelivery(h, T0, { state: 'held', reason: 'no_destination' }), keys(h));
+    expect((await index.due(new Date('2026-03-01T00:05:00.000Z'), 100)).map((e) => [e.leadId, e.dueAt])).toEqual([
+      [b, '2026-03-01T00:01:00.000Z'],
+      [a, '2026-03-01T00:05:00.000Z'],
+    ]);
+    expect((await index.due(new Date('2026-03-01T00:04:59.999Z'), 100)).map((e) => e.leadId)).toEqual([b]);
+    expect((await index.due(new Date('2026-03-01T00:05:00.000Z'), 1)).map((e) => e.leadId)).toEqual([b]);
+    expect((await index.held(100)).map((e) => [e.leadId, e.dueAt])).toEqual([[h, '']]);
+  });
+
+  it('writes no entry for a delivered or dead-lettered row', async () => {
+    expect(entryKeys(pendingDelivery('x', T0, { state: 'delivered' }))).toBeUndefined();
+    expect(entryKeys(pendingDelivery('x', T0, { state: 'dead_lettered' }))).toBeUndefined();
+    expect(entryKeys(pendingDelivery('x', T0, { state: 'held' }))).toEqual({ partitionKey: 'held', rowKey: `${P}|${O}|x`, dueAt: '' });
+    expect(entryKeys(pendingDelivery('x', T0))?.rowKey).toBe(`${T0}|${P}|${O}|x`);
+  });
+
+  it('drops an entry only after the grace, and not one rewritten since it was read', async () => {
+    let now = 1_000_000;
+    const { index } = setup(() => now);
+    const id = ids();
+    await index.note(pendingDelivery(id));
+    const [entry] = await index.due(new Date(T0), 10);
+    now += 29_999;
+    await index.drop(entry as never);
+    expect((await index.due(new Date(T0), 10)).map((e) => e.leadId)).toEqual([id]);
+    await index.note(pendingDelivery(id)); // rewritten after it was read: new ETag
+    now += 60_000;
+    await index.drop(entry as never);
+    const [again] = await index.due(new Date(T0), 10);
+    expect(again?.leadId).toBe(id);
+    await index.drop(again as never);
+    expect(await index.due(new Date(T0), 10)).toEqual([]);
+  });
+});
+
+describe('the sweeper over the real store', () => {
+  it('starts a lead whose hand-over was lost, once overdue, and drops the entry of a delivered one', async () => {
+    let now = 1_000_000;
+    const { store, index } = setup(() => now);
+    const lost = ids();
+    const done = ids();
+    await store.capture(lead(lost), pendingDelivery(lost), keys(lost));
+    await store.capture(lead(done), pendingDelivery(done), keys(done));
+    const stored = await store.getDelivery(P, O, done);
+    await store.replaceDelivery({ ...(stored?.delivery as Delivery), state: 'delivered', deliveredAt: T0 }, stored?.etag ?? '');
+    const offers = new FakeOffers();
+    offers.set(leadOffer(P, O, { type: 'HttpsEndpoint', settings: {} }));
+    const starts: LeadDeliveryRef[] = [];
+    const clock = new FakeClock('2026-03-01T00:02:00.001Z');
+    const sweep = new SweepDeliveries({
+      store,
+      index,
+      offers,
+      resolve: () => ({ kind: 'deliverable', config: httpsConfig }),
+      start: async (ref) => (starts.push(ref), 'started'),
+      clock,
+      settings: { graceMs: 120_000, batch: 100 },
+    });
+    now += 30_000; // the entries are past the grace in real time
+    expect(await sweep.run()).toEqual({ started: 1, released: 0 });
+    expect(starts).toEqual([{ publisherId: P, offerId: O, leadId: lost, generation: 0 }]);
+    expect((await index.due(clock.now(), 100)).map((e) => e.leadId)).toEqual([lost]);
+  });
+});
