@@ -57,19 +57,31 @@ export function forbiddenKeys(value: unknown, path: string[] = []): Violation[] 
   );
 }
 
-function schemaViolations(error: z.ZodError): Violation[] {
+/** The value at a path of the body (zod's issues do not carry the input). */
+function valueAt(body: unknown, path: readonly PropertyKey[]): unknown {
+  let node = body;
+  for (const key of path) {
+    if (node === null || typeof node !== 'object' || !Object.hasOwn(node, key)) return undefined;
+    node = (node as Record<PropertyKey, unknown>)[key];
+  }
+  return node;
+}
+
+function schemaViolations(error: z.ZodError, body: unknown): Violation[] {
   return error.issues.flatMap((issue): Violation[] => {
     switch (issue.code) {
       case 'unrecognized_keys':
         return issue.keys.map((key) => ({ path: wirePath([...issue.path, key]), code: 'unknown_property', message: 'is not a known property' }));
-      case 'invalid_type':
+      case 'invalid_type': {
+        const missing = valueAt(body, issue.path) === undefined;
         return [
           {
             path: wirePath(issue.path),
-            code: issue.input === undefined ? 'field_required' : 'invalid_type',
-            message: issue.input === undefined ? 'is required' : `must be a ${issue.expected}`,
+            code: missing ? 'field_required' : 'invalid_type',
+            message: missing ? 'is required' : `must be a ${issue.expected}`,
           },
         ];
+      }
       case 'too_big':
         return [{ path: wirePath(issue.path), code: 'field_too_long', message: issue.message }];
       case 'too_small':
@@ -108,7 +120,7 @@ export async function readCapture(request: HttpRequest): Promise<CaptureInput> {
   if (forbidden.length > 0) throw new ValidationError('The request body is not valid.', forbidden, 'forbidden_property');
   const result = captureSchema.safeParse(body);
   if (!result.success) {
-    const violations = schemaViolations(result.error);
+    const violations = schemaViolations(result.error, body);
     throw new ValidationError('The request body is not valid.', violations, violations[0]?.code ?? 'invalid_value');
   }
   const key = request.headers.get('idempotency-key');
