@@ -54,7 +54,7 @@ export interface EdmValue {
 }
 
 /** The ISV's `MarketplaceLeads` row (spec 3.1): PK `publisher.offer`, RK the lead id. */
-export function tableEntity(lead: Lead): Record<string, string | boolean | EdmValue> {
+export function tableEntity(lead: Lead): { partitionKey: string; rowKey: string } & Record<string, string | boolean | EdmValue> {
   const u = lead.userDetails;
   return {
     partitionKey: `${lead.publisherId}.${lead.offerId}`,
