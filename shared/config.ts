@@ -94,6 +94,16 @@ const settingsSchema = z
     LEADS_TARGET_TIMEOUT_MS: z.coerce.number().int().positive().max(300_000).default(30_000),
     LEADS_SWEEP_SCHEDULE,
     LEADS_SWEEP_GRACE_MS: z.coerce.number().int().min(0).default(120_000),
+    /** Lead targets (decision 0510): Azurite / UseDevelopmentStorage=true as an ISV Table destination; the Entra host of Dynamics tokens; more Dynamics host suffixes; the Office365 mode's public client; the Marketo and Salesforce endpoints. */
+    LEADS_ALLOW_DEV_STORAGE: booleanSetting.default(false),
+    LEADS_ENTRA_AUTHORITY_HOST: z.url().default('https://login.microsoftonline.com'),
+    LEADS_DYNAMICS_HOST_SUFFIXES: list.optional(),
+    LEADS_DYNAMICS_PUBLIC_CLIENT_ID: z.uuid().default('51f81489-12ee-4a9e-aaae-a2591f45987d'),
+    LEADS_MARKETO_BASE_URL: z
+      .string()
+      .regex(/^https?:\/\/\S*\{serverId\}\S*$/, 'must be a URL containing {serverId}, for example https://app-{serverId}.marketo.com')
+      .default('https://app-{serverId}.marketo.com'),
+    LEADS_SALESFORCE_URL: z.url().default('https://webto.salesforce.com/servlet/servlet.WebToLead?encoding=UTF-8'),
   })
   .superRefine((s, ctx) => {
     const connection = s.STORAGE_CONNECTION_STRING ?? s.AzureWebJobsStorage;
@@ -176,6 +186,19 @@ export interface Config {
    * orchestration before the sweeper starts it again (spec 2.5 (2): 2 minutes).
    */
   leadDelivery: { windowHours: number; timeoutMs: number; sweepSchedule: string; sweepGraceMs: number };
+  /**
+   * Lead targets (shared/leads/store/targets, decision 0510): development storage allowed as an ISV's Table, the Entra
+   * authority host for Dynamics tokens, extra Dynamics host suffixes (sovereign clouds; the built-in list when unset),
+   * the public client of the Office365 password mode, the Marketo base URL (with `{serverId}`) and the Web-to-Lead URL.
+   */
+  leadTargets: {
+    allowDevStorage: boolean;
+    entraAuthorityHost: string;
+    dynamicsHostSuffixes?: string[];
+    dynamicsPublicClientId: string;
+    marketoBaseUrl: string;
+    salesforceUrl: string;
+  };
 }
 
 export class ConfigError extends Error {
@@ -248,6 +271,14 @@ export function parseConfig(env: Record<string, string | undefined>, cwd: string
       timeoutMs: s.LEADS_TARGET_TIMEOUT_MS,
       sweepSchedule: s.LEADS_SWEEP_SCHEDULE,
       sweepGraceMs: s.LEADS_SWEEP_GRACE_MS,
+    },
+    leadTargets: {
+      allowDevStorage: s.LEADS_ALLOW_DEV_STORAGE,
+      entraAuthorityHost: s.LEADS_ENTRA_AUTHORITY_HOST.replace(/\/$/, ''),
+      ...(s.LEADS_DYNAMICS_HOST_SUFFIXES ? { dynamicsHostSuffixes: s.LEADS_DYNAMICS_HOST_SUFFIXES } : {}),
+      dynamicsPublicClientId: s.LEADS_DYNAMICS_PUBLIC_CLIENT_ID,
+      marketoBaseUrl: s.LEADS_MARKETO_BASE_URL,
+      salesforceUrl: s.LEADS_SALESFORCE_URL,
     },
   };
 }
