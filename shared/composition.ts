@@ -20,6 +20,8 @@ import { buildMetering, meteringSettings, type MeteringServices } from './meteri
 import { buildSaas, type Saas } from './saas/composition';
 import { buildLeads, type Leads } from './leads/composition';
 import { DEFAULT_DYNAMICS_HOST_SUFFIXES } from './leads/rules/destinations';
+import { leadTargets } from './leads/store/targets';
+import { OutboundClient } from './outbound/client';
 import { NotFoundError } from './errors';
 
 export interface Services {
@@ -102,6 +104,8 @@ export function services(): Services {
         return (sealed, context) => box.open(sealed, context);
       },
       log: (message) => console.warn(message),
+      // Every request to a CRM target goes through the one outbound client (address policy, time-outs, redaction).
+      targets: leadTargets({ client: new OutboundClient(cfg.outbound), now: () => clock.now() }),
       delivery: {
         windowHours: cfg.leadDelivery.windowHours,
         timeoutMs: cfg.leadDelivery.timeoutMs,
