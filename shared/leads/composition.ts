@@ -23,6 +23,7 @@ import { liveDestination } from './service/live-destination';
 import { ReplayLeads } from './service/replay';
 import { SweepDeliveries } from './service/sweep';
 import { TableDeliveryIndex, withDeliveryIndex } from './store/due-index';
+import { ValidateDestination } from './service/validate';
 
 export const LEADS_TABLES = { leads: 'Leads', due: 'LeadsDue' } as const;
 
@@ -75,6 +76,8 @@ export interface Leads {
   targets?: LeadTargets;
   /** Present when built with delivery settings and targets. */
   delivery?: LeadDelivery;
+  /** Validate of a draft's lead destination (a test lead through the real target); present with targets and delivery settings. */
+  validate?: ValidateDestination;
 }
 
 const noHandoff: DeliveryHandoff = { handoff: async () => undefined };
@@ -108,6 +111,18 @@ export function buildLeads(deps: LeadsDeps): Leads {
     table,
     ...(deps.targets ? { targets: deps.targets } : {}),
     ...(wired ? { delivery: leadDelivery({ ...wired, store, offers, index, starter, handoff, clock: deps.clock, faults: deps.faults }) } : {}),
+    ...(wired
+      ? {
+          validate: new ValidateDestination({
+            offers,
+            targets: wired.targets,
+            clock: deps.clock,
+            random: (n) => randomBytes(n),
+            rules: wired.settings.destinations,
+            elapsed: () => performance.now(),
+          }),
+        }
+      : {}),
   };
 }
 
