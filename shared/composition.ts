@@ -105,12 +105,23 @@ export function services(): Services {
       },
       log: (message) => console.warn(message),
       // Every request to a CRM target goes through the one outbound client (address policy, time-outs, redaction).
-      targets: leadTargets({ client: new OutboundClient(cfg.outbound), now: () => clock.now() }),
+      targets: leadTargets({
+        client: new OutboundClient(cfg.outbound),
+        now: () => clock.now(),
+        entraAuthorityHost: cfg.leadTargets.entraAuthorityHost,
+        dynamicsPublicClientId: cfg.leadTargets.dynamicsPublicClientId,
+        marketoBaseUrl: cfg.leadTargets.marketoBaseUrl,
+        salesforceUrl: cfg.leadTargets.salesforceUrl,
+      }),
       delivery: {
         windowHours: cfg.leadDelivery.windowHours,
         timeoutMs: cfg.leadDelivery.timeoutMs,
         sweepGraceMs: cfg.leadDelivery.sweepGraceMs,
-        destinations: { allowDevStorage: false, allowLoopbackTargets: cfg.outbound.allowLoopback, dynamicsHostSuffixes: DEFAULT_DYNAMICS_HOST_SUFFIXES },
+        destinations: {
+          allowDevStorage: cfg.leadTargets.allowDevStorage,
+          allowLoopbackTargets: cfg.outbound.allowLoopback,
+          dynamicsHostSuffixes: [...DEFAULT_DYNAMICS_HOST_SUFFIXES, ...(cfg.leadTargets.dynamicsHostSuffixes ?? [])],
+        },
       },
     }));
   let saas: Saas | undefined;
