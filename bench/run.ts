@@ -13,6 +13,7 @@ const suites: Record<string, () => Promise<Suite>> = {
   saas: () => import('./saas.js'),
   metering: () => import('./metering.js'),
   durability: () => import('./durability.js'),
+  leads: () => import('./leads.js'),
 };
 
 async function main(): Promise<void> {

@@ -104,6 +104,8 @@ const settingsSchema = z
       .regex(/^https?:\/\/\S*\{serverId\}\S*$/, 'must be a URL containing {serverId}, for example https://app-{serverId}.marketo.com')
       .default('https://app-{serverId}.marketo.com'),
     LEADS_SALESFORCE_URL: z.url().default('https://webto.salesforce.com/servlet/servlet.WebToLead?encoding=UTF-8'),
+    /** Benchmarks only: `POST /api/bench/floor`, an authenticated route doing one Table insert (decision 0523). */
+    BENCH_FLOOR_ROUTE: booleanSetting.default(false),
   })
   .superRefine((s, ctx) => {
     const connection = s.STORAGE_CONNECTION_STRING ?? s.AzureWebJobsStorage;
@@ -199,6 +201,8 @@ export interface Config {
     marketoBaseUrl: string;
     salesforceUrl: string;
   };
+  /** Benchmarks only: the host's floor route (one authenticated Table insert), 404 unless enabled (decision 0523). */
+  benchFloorRoute: boolean;
 }
 
 export class ConfigError extends Error {
@@ -280,6 +284,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd: string
       marketoBaseUrl: s.LEADS_MARKETO_BASE_URL,
       salesforceUrl: s.LEADS_SALESFORCE_URL,
     },
+    benchFloorRoute: s.BENCH_FLOOR_ROUTE,
   };
 }
 
