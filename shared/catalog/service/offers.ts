@@ -26,6 +26,7 @@ import { freezeViolations } from '../rules/live';
 import { publishedViolations } from '../rules/published';
 import { sealSecrets } from '../rules/secrets';
 import { violation, violationsOf } from '../rules/violations';
+import { deprecatedLeadDestination } from '../rules/lead-destination';
 import { httpsWebhookViolations } from '../rules/webhook-urls';
 import { authorize, describeCaller, type Caller } from './access';
 
@@ -183,6 +184,8 @@ export class OffersService {
 
     const internalId = existing?.internalId ?? randomUUID();
     const previous = existing ? await this.#document(existing, existing.draftRevision) : undefined;
+    const deprecated = deprecatedLeadDestination(definition.offer, previous?.definition.offer);
+    if (deprecated.length > 0) throw invalid('The offer definition is not valid.', deprecated);
     const box = this.#deps.secrets();
     const sealed = sealSecrets(
       definition.offer,
