@@ -430,3 +430,124 @@ describe('unexpectedConfigurations', () => {
     ]);
   });
 });
+
+describe('parseDestination: address and value boundaries', () => {
+  const https = (httpsEndpointUri: string, allowLoopbackTargets = false) =>
+    parseDestination('HttpsEndpoint', { contactEmail: 'a@x.com', httpsEndpointUri }, options({ allowLoopbackTargets })).kind;
+
+  it.each([
+    ['https://172.15.255.255/x', 'valid'],
+    ['https://172.16.0.0/x', 'invalid'],
+    ['https://172.31.255.255/x', 'invalid'],
+    ['https://172.32.0.0/x', 'valid'],
+    ['https://192.167.1.1/x', 'valid'],
+    ['https://192.169.1.1/x', 'valid'],
+    ['https://169.253.1.1/x', 'valid'],
+    ['https://169.255.1.1/x', 'valid'],
+    ['https://100.63.255.255/x', 'valid'],
+    ['https://100.127.255.255/x', 'invalid'],
+    ['https://223.255.255.255/x', 'valid'],
+    ['https://11.0.0.1/x', 'valid'],
+    ['https://9.255.255.255/x', 'valid'],
+    ['https://1.0.0.1/x', 'valid'],
+    ['https://[fc00::1]/x', 'invalid'],
+    ['https://[::]/x', 'invalid'],
+    ['https://[2001:db8::1]/x', 'valid'],
+    ['https://api.localhost/x', 'invalid'],
+    ['https://LOCALHOST/x', 'invalid'],
+    ['https://127.8.9.10/x', 'invalid'],
+    ['https://localhost.contoso.com/x', 'valid'],
+  ])('%s is %s by default', (url, kind) => {
+    expect(https(url)).toBe(kind);
+  });
+
+  it('allows every loopback spelling with allowLoopbackTargets, and nothing private', () => {
+    for (const url of ['https://api.localhost/x', 'http://localhost:1/x', 'http://127.8.9.10/x', 'http://[::1]:8080/x'])
+      expect(https(url, true)).toBe('valid');
+    for (const url of ['http://10.1.1.1/x', 'https://192.168.0.1/x', 'http://api.contoso.com/x']) expect(https(url, true)).toBe('invalid');
+  });
+
+  it('keeps secrets exactly as given and trims the other fields', () => {
+    const result = parseDestination(
+      'Dynamics',
+      {
+        contactEmail: ' a@x.com ',
+        uri: ' https://contoso.crm.dynamics.com ',
+        authentication: 'AzureActiveDirectory',
+        applicationId: ` ${APP} `,
+        directoryId: TENANT,
+        applicationKey: ' key with spaces ',
+      },
+      options(),
+    );
+    expect(result).toMatchObject({
+      kind: 'valid',
+      config: {
+        uri: 'https://contoso.crm.dynamics.com',
+        applicationId: APP,
+        applicationKey: ' key with spaces ',
+        contactEmails: ['a@x.com'],
+      },
+    });
+  });
+
+  it('treats null and whitespace values as absent, and names a wrong type', () => {
+    expect(parseDestination('Salesforce', { contactEmail: 'a@x.com', objectIdentifier: null }, options())).toEqual({
+      kind: 'invalid',
+      violations: [violation(path('Salesforce', 'objectIdentifier'), 'required')],
+    });
+    expect(parseDestination('Salesforce', { contactEmail: 'a@x.com', objectIdentifier: ' \t ' }, options())).toMatchObject({
+      violations: [{ code: 'required' }],
+    });
+    expect(parseDestination('Salesforce', { contactEmail: 'a@x.com', objectIdentifier: ['00D4P000000zIbO'] }, options())).toMatchObject({
+      violations: [{ code: 'invalid_type' }],
+    });
+    expect(parseDestination('Salesforce', { contactEmail: 'a@x.com', objectIdentifier: '  00D4P000000zIbO ' }, options())).toMatchObject({
+      config: { objectIdentifier: '00D4P000000zIbO' },
+    });
+  });
+
+  it('reads the first non-empty spelling of a field', () => {
+    expect(
+      parseDestination(
+        'Marketo',
+        { contactEmail: 'a@x.com', serverId: '', serverID: 'ys12', munchkinId: '123-abc-456', formId: 5 },
+        options(),
+      ),
+    ).toEqual({
+      kind: 'valid',
+      config: { type: 'Marketo', serverId: 'ys12', munchkinAccountId: '123-ABC-456', formId: 5, contactEmails: ['a@x.com'] },
+    });
+  });
+
+  it('checks lead source codes at the int32 bounds', () => {
+    const aad = {
+      contactEmail: 'a@x.com',
+      uri: 'https://c.crm.dynamics.com',
+      authentication: 'AzureActiveDirectory',
+      applicationId: APP,
+      directoryId: TENANT,
+      applicationKey: 'k',
+    };
+    expect(parseDestination('Dynamics', { ...aad, leadSourceCode: -2_147_483_648 }, options())).toMatchObject({
+      config: { leadSourceCode: -2_147_483_648 },
+    });
+    expect(parseDestination('Dynamics', { ...aad, leadSourceCode: 2_147_483_647 }, options())).toMatchObject({
+      config: { leadSourceCode: 2_147_483_647 },
+    });
+    expect(parseDestination('Dynamics', { ...aad, leadSourceCode: -2_147_483_649 }, options()).kind).toBe('invalid');
+    expect(parseDestination('Dynamics', { ...aad, leadSourceCode: 2_147_483_648 }, options()).kind).toBe('invalid');
+    expect(parseDestination('Dynamics', { ...aad, leadSourceCode: ' -7 ' }, options())).toMatchObject({ config: { leadSourceCode: -7 } });
+  });
+
+  it('Office365 lower-cases the user name domain, and AAD lower-cases GUIDs', () => {
+    const o365 = {
+      contactEmail: 'a@x.com',
+      uri: 'https://c.crm.dynamics.com',
+      authentication: 'Office365',
+      userName: 'Svc@Contoso.OnMicrosoft.com',
+      password: 'p',
+    };
+    expect(parseDestination('Dynamics', o365, options())).toMatchObject({ config: { userName: 'Svc@contoso.onmicrosoft.com' } });
+  });
+});
