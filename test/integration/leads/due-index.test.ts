@@ -98,6 +98,56 @@ describe('TableDeliveryIndex', () => {
   });
 });
 
+describe('group commit of index entries', () => {
+  it('stores every entry of 60 concurrent notes, each before its note resolves, in fewer writes than entries', async () => {
+    const storage = testStorage();
+    let writes = 0;
+    const counted = async () => {
+      const table = await storage.table('LeadsDue');
+      return new Proxy(table, {
+        get(target, name, receiver) {
+          const value = Reflect.get(target, name, receiver) as unknown;
+          if (name === 'upsertEntity' || name === 'submitTransaction') writes += 1;
+          return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+        },
+      });
+    };
+    const index = new TableDeliveryIndex(counted);
+    const leads = Array.from({ length: 60 }, () => ids());
+    const seenWhenResolved = await Promise.all(
+      leads.map(async (id, i) => {
+        await index.note(pendingDelivery(id, T0, { nextAttemptAt: new Date(Date.parse(T0) + i).toISOString() }));
+        return (await index.due(new Date(Date.parse(T0) + 60), 1000)).some((e) => e.leadId === id);
+      }),
+    );
+    expect(seenWhenResolved.every(Boolean)).toBe(true);
+    expect((await index.due(new Date(Date.parse(T0) + 60), 1000)).map((e) => e.leadId).sort()).toEqual([...leads].sort());
+    expect(writes).toBeLessThan(60);
+  });
+
+  it('rejects the notes of a batch whose write fails (nothing is captured after a failed note)', async () => {
+    const storage = testStorage();
+    let fail = true;
+    const flaky = async () => {
+      const table = await storage.table('LeadsDue');
+      return new Proxy(table, {
+        get(target, name, receiver) {
+          const value = Reflect.get(target, name, receiver) as unknown;
+          if (fail && (name === 'upsertEntity' || name === 'submitTransaction')) return () => Promise.reject(new Error('ServerBusy'));
+          return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+        },
+      });
+    };
+    const index = new TableDeliveryIndex(flaky);
+    const a = ids();
+    await expect(index.note(pendingDelivery(a))).rejects.toThrow('ServerBusy');
+    fail = false;
+    const b = ids();
+    await index.note(pendingDelivery(b)); // the next batch is not held up by the failed one
+    expect((await index.due(new Date(T0), 10)).map((e) => e.leadId)).toEqual([b]);
+  });
+});
+
 describe('the sweeper over the real store', () => {
   it('starts a lead whose hand-over was lost, once overdue, and drops the entry of a delivered one', async () => {
     let now = 1_000_000;
