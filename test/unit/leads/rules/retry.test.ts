@@ -90,6 +90,7 @@ describe('parseRetryAfter', () => {
   it('reads an HTTP-date as the time until then', () => {
     expect(parseRetryAfter('Sun, 01 Mar 2026 12:01:30 GMT', now)).toBe(90_000);
     expect(parseRetryAfter('Sunday, 01-Mar-26 13:00:00 GMT', now)).toBe(H);
+    expect(parseRetryAfter('Sun 01 Mar 2026 12:00:05 GMT', now)).toBe(5000);
   });
 
   it('reads an HTTP-date in the past as "now"', () => {
