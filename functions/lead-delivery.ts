@@ -30,7 +30,8 @@ export type AttemptActivity = (input: LeadDeliveryRef) => Task;
 
 type Df = Pick<DurableOrchestrationContext, 'getInput' | 'createTimer' | 'continueAsNew' | 'currentUtcDateTime'>;
 
-export type LeadDeliveryResult = AttemptResult extends infer R ? (R extends { kind: 'done'; state: infer S } ? S : never) | 'continued' : never;
+/** How an execution ended: the delivery's end state, or `continued` (continue-as-new). */
+export type LeadDeliveryResult = Extract<AttemptResult, { kind: 'done' }>['state'] | 'continued';
 
 /** The orchestrator over its activity (tests pass a fake that records what it yields). */
 export function leadDeliveryOrchestrator(attempt: AttemptActivity) {
