@@ -1,0 +1,72 @@
+/**
+ * License management (specs/saas-licensing.md part B; issue 15): a license pool per (customer tenant, plan), its
+ * seats coming from SaaS subscriptions (the Teams flavour) and from deal lines (the Dynamics flavour), and the
+ * assignments of its seats to the tenant's users. Seats are counted on the pool row itself, which every
+ * assignment change updates with If-Match in the same transaction as the assignment row (decision 0801).
+ */
+
+/** A plan's identity in license management: the Service ID the app checks and the SKU GUID the API uses. */
+export interface LicensePlanRef {
+  publisherId: string;
+  offerId: string;
+  planId: string;
+  serviceId: string;
+  skuId: string;
+}
+
+/** The pool of one (tenant, plan): where its seats come from and how many are taken. */
+export interface LicensePool extends LicensePlanRef {
+  tenantId: string;
+  /** SaaS subscriptions whose quantity provides seats (linked once, decision 0800). */
+  subscriptionIds: string[];
+  /** Seats from registered deal lines (sum of the lines). */
+  dealSeats: number;
+  /** Users holding a seat (Active, PendingRemoval, FailedRemoval). */
+  assigned: number;
+  /** Seats held for queued or failed assignments (PendingAssign, FailedAssign). */
+  reserved: number;
+  /** Bumped when every source was released (all subscriptions Unsubscribed): older assignments grant nothing. */
+  epoch: number;
+  firstActivatedAt: string;
+}
+
+export type AssignmentState = 'PendingAssign' | 'Active' | 'PendingRemoval' | 'FailedAssign' | 'FailedRemoval';
+
+export interface LicenseAssignment {
+  tenantId: string;
+  skuId: string;
+  userId: string;
+  state: AssignmentState;
+  /** The pool epoch the assignment belongs to; an assignment of an older epoch is void. */
+  epoch: number;
+  updatedAt: string;
+  batchId?: string;
+  lastError?: string;
+}
+
+/** What a seat source reports (the subscription's state, read through a port at the time of the decision). */
+export interface SeatSubscription {
+  id: string;
+  status: 'PendingFulfillmentStart' | 'Subscribed' | 'Suspended' | 'Unsubscribed';
+  quantity?: number;
+}
+
+/** A row read with its ETag. */
+export interface Stored<T> {
+  value: T;
+  etag: string;
+}
+
+export type PoolState = 'Active' | 'Suspended' | 'Inactive' | 'Unsubscribed' | 'Pending';
+
+export interface LicenseWarning {
+  code: string;
+  message: string;
+  servicePlans: string[];
+}
+
+/** Who calls, as license management needs to know it (the trigger maps the authenticated principal). */
+export type LicenseCaller =
+  | { kind: 'publisher'; publisherId: string }
+  | { kind: 'customer'; tenantId: string; userId: string; roles: string[] }
+  | { kind: 'operator' };

@@ -1,0 +1,19 @@
+/**
+ * Who may manage a customer's licenses (seed 003 [003:7-11]; seed 002 [002:129]): the GDAP roles License
+ * Administrator, User Administrator and Directory Writers, and the tenant's Global and Billing administrators.
+ * Role names are compared without case and spaces, so `LicenseAdministrator` and `License Administrator` match.
+ */
+export const LICENSE_ADMIN_ROLES = [
+  'License Administrator',
+  'User Administrator',
+  'Directory Writers',
+  'Global Administrator',
+  'Billing Administrator',
+] as const;
+
+const squash = (role: string) => role.replace(/\s+/g, '').toLowerCase();
+
+export function isLicenseAdmin(roles: readonly string[]): boolean {
+  const allowed = LICENSE_ADMIN_ROLES.map(squash);
+  return roles.some((role) => allowed.includes(squash(role)));
+}
