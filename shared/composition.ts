@@ -117,6 +117,7 @@ export function services(): Services {
         windowHours: cfg.leadDelivery.windowHours,
         timeoutMs: cfg.leadDelivery.timeoutMs,
         sweepGraceMs: cfg.leadDelivery.sweepGraceMs,
+        offerConcurrency: cfg.leadDelivery.offerConcurrency,
         destinations: {
           allowDevStorage: cfg.leadTargets.allowDevStorage,
           allowLoopbackTargets: cfg.outbound.allowLoopback,

@@ -94,6 +94,7 @@ const settingsSchema = z
     LEADS_TARGET_TIMEOUT_MS: z.coerce.number().int().positive().max(300_000).default(30_000),
     LEADS_SWEEP_SCHEDULE,
     LEADS_SWEEP_GRACE_MS: z.coerce.number().int().min(0).default(120_000),
+    LEADS_OFFER_CONCURRENCY: z.coerce.number().int().positive().max(1000).default(5),
     /** Lead targets (decision 0510): Azurite / UseDevelopmentStorage=true as an ISV Table destination; the Entra host of Dynamics tokens; more Dynamics host suffixes; the Office365 mode's public client; the Marketo and Salesforce endpoints. */
     LEADS_ALLOW_DEV_STORAGE: booleanSetting.default(false),
     LEADS_ENTRA_AUTHORITY_HOST: z.url().default('https://login.microsoftonline.com'),
@@ -185,9 +186,10 @@ export interface Config {
   /**
    * Lead delivery (shared/leads, decisions 0520–0521): the retry window in hours (spec 2.5 (5): 72), the time-out of
    * one attempt, the sweeper's NCRONTAB schedule and how long past its due time a delivery is left to its
-   * orchestration before the sweeper starts it again (spec 2.5 (2): 2 minutes).
+   * orchestration before the sweeper starts it again (spec 2.5 (2): 2 minutes), and how many attempts to one offer's
+   * destination run at once in one process (the rest wait a second, so a hanging CRM cannot take every activity slot).
    */
-  leadDelivery: { windowHours: number; timeoutMs: number; sweepSchedule: string; sweepGraceMs: number };
+  leadDelivery: { windowHours: number; timeoutMs: number; sweepSchedule: string; sweepGraceMs: number; offerConcurrency: number };
   /**
    * Lead targets (shared/leads/store/targets, decision 0510): development storage allowed as an ISV's Table, the Entra
    * authority host for Dynamics tokens, extra Dynamics host suffixes (sovereign clouds; the built-in list when unset),
@@ -275,6 +277,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd: string
       timeoutMs: s.LEADS_TARGET_TIMEOUT_MS,
       sweepSchedule: s.LEADS_SWEEP_SCHEDULE,
       sweepGraceMs: s.LEADS_SWEEP_GRACE_MS,
+      offerConcurrency: s.LEADS_OFFER_CONCURRENCY,
     },
     leadTargets: {
       allowDevStorage: s.LEADS_ALLOW_DEV_STORAGE,

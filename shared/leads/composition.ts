@@ -32,6 +32,8 @@ export interface LeadDeliverySettings {
   windowHours: number;
   timeoutMs: number;
   sweepGraceMs: number;
+  /** Attempts to one offer's destination at a time in one process (decision 0520). */
+  offerConcurrency?: number;
   destinations: DestinationRuleOptions;
 }
 
@@ -148,7 +150,11 @@ function leadDelivery(parts: {
       clock,
       faults: parts.faults,
       random: Math.random,
-      settings: { windowMs: windowMs(settings.windowHours), timeoutMs: settings.timeoutMs },
+      settings: {
+        windowMs: windowMs(settings.windowHours),
+        timeoutMs: settings.timeoutMs,
+        ...(settings.offerConcurrency ? { offerConcurrency: settings.offerConcurrency } : {}),
+      },
     }),
     replay: new ReplayLeads({ store, offers, handoff: parts.handoff, clock }),
     sweep: new SweepDeliveries({

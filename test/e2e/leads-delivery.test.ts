@@ -8,7 +8,7 @@
  * destination at capture (the held lead would never move).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLeadReceiver, seeded, type LeadReceiver } from '../fixtures/lead-receiver';
+import { gate, startLeadReceiver, seeded, type LeadReceiver } from '../fixtures/lead-receiver';
 import { MP, SAAS, saasOffer, withField } from '../fixtures/offers';
 import { startSaasHarness, until, type SaasHarness, type Who } from '../fixtures/saas-harness';
 
@@ -91,8 +91,9 @@ const delayOf = (d: DeliveryView) => Date.parse(d.nextAttemptAt ?? '') - Date.pa
 
 beforeAll(async () => {
   rx = await startLeadReceiver();
-  h = await startSaasHarness({ STORAGE_PREFIX: `ld${Date.now().toString(36)}`, LEADS_SWEEP_SCHEDULE: '*/2 * * * * *' });
-  for (const id of ['ld-healthy', 'ld-retry', 'ld-throttle', 'ld-permanent', 'ld-down', 'ld-flaky']) await publish(id);
+  // A target time-out longer than any poll deadline here: a hanging target holds its activity slot for the whole test.
+  h = await startSaasHarness({ STORAGE_PREFIX: `ld${Date.now().toString(36)}`, LEADS_SWEEP_SCHEDULE: '*/2 * * * * *', LEADS_TARGET_TIMEOUT_MS: '120000' });
+  for (const id of ['ld-healthy', 'ld-retry', 'ld-throttle', 'ld-permanent', 'ld-down', 'ld-flaky', 'ld-hang']) await publish(id);
   await publish('ld-held', 'None');
 }, 120_000);
 
@@ -237,6 +238,24 @@ describe('no lead lost', () => {
       expect(final.get(id)?.attemptCount).toBe(posts.length);
     }
     expect(rx.received.filter((r) => r.path === '/o/ld-flaky' && r.status === 503).length).toBeGreaterThan(0);
+  });
+});
+
+describe('per-destination isolation (spec 4 case 43)', () => {
+  it('a destination that hangs does not delay another offer’s leads; its own leads are delivered once it answers', async () => {
+    const hang = gate();
+    rx.on('/o/ld-hang', async () => (await hang.wait(), 200));
+    const hanging: string[] = [];
+    // More leads than the host's activity slots (10): without a per-offer limit they would take every slot.
+    for (let i = 0; i < 12; i += 1) hanging.push(await capture('ld-hang'));
+    await until('the hanging target holding requests', async () => (hang.held >= 5 ? true : undefined));
+    const other = await capture('ld-healthy');
+    await whenDelivery('ld-healthy', other, 'delivered while the other destination hangs', (x) => x.state === 'delivered');
+    expect(hang.held).toBe(5); // LEADS_OFFER_CONCURRENCY: the rest wait, unrecorded
+    for (const id of hanging) expect((await delivery('ld-hang', id)).attemptCount).toBe(0);
+    hang.open();
+    for (const id of hanging) await whenDelivery('ld-hang', id, 'delivered after the target answered', (x) => x.state === 'delivered');
+    for (const id of hanging) expect(rx.forKey(id).map((r) => r.status)).toEqual([200]);
   });
 });
 

@@ -11,7 +11,13 @@ const base = { STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true' };
 
 describe('lead delivery settings', () => {
   it('default to a 72 h window, 30 s per attempt, a sweep every minute with a 2-minute grace, and no floor route', () => {
-    expect(parseConfig(base).leadDelivery).toEqual({ windowHours: 72, timeoutMs: 30_000, sweepSchedule: '0 * * * * *', sweepGraceMs: 120_000 });
+    expect(parseConfig(base).leadDelivery).toEqual({
+      windowHours: 72,
+      timeoutMs: 30_000,
+      sweepSchedule: '0 * * * * *',
+      sweepGraceMs: 120_000,
+      offerConcurrency: 5,
+    });
     expect(parseConfig(base).benchFloorRoute).toBe(false);
     expect(leadSweepSchedule({})).toBe('0 * * * * *');
     const schedule = parseSchedule(leadSweepSchedule({}));
@@ -26,9 +32,16 @@ describe('lead delivery settings', () => {
       LEADS_TARGET_TIMEOUT_MS: '120000',
       LEADS_SWEEP_SCHEDULE: '*/2 * * * * *',
       LEADS_SWEEP_GRACE_MS: '0',
+      LEADS_OFFER_CONCURRENCY: '1',
       BENCH_FLOOR_ROUTE: 'true',
     };
-    expect(parseConfig(env).leadDelivery).toEqual({ windowHours: 1.5, timeoutMs: 120_000, sweepSchedule: '*/2 * * * * *', sweepGraceMs: 0 });
+    expect(parseConfig(env).leadDelivery).toEqual({
+      windowHours: 1.5,
+      timeoutMs: 120_000,
+      sweepSchedule: '*/2 * * * * *',
+      sweepGraceMs: 0,
+      offerConcurrency: 1,
+    });
     expect(parseConfig(env).benchFloorRoute).toBe(true);
     expect(leadSweepSchedule(env)).toBe('*/2 * * * * *');
   });
@@ -41,6 +54,8 @@ describe('lead delivery settings', () => {
     ['LEADS_TARGET_TIMEOUT_MS', '0'],
     ['LEADS_TARGET_TIMEOUT_MS', '300001'],
     ['LEADS_SWEEP_GRACE_MS', '-1'],
+    ['LEADS_OFFER_CONCURRENCY', '0'],
+    ['LEADS_OFFER_CONCURRENCY', '1.5'],
     ['LEADS_SWEEP_SCHEDULE', '* * * * *'],
     ['BENCH_FLOOR_ROUTE', 'maybe'],
   ])('refuses %s=%j, naming it', (name, value) => {

@@ -36,16 +36,29 @@ export interface DeliverDeps {
   faults: Faults;
   /** In [0, 1); the jitter of the schedule. */
   random: () => number;
-  settings: { windowMs: number; timeoutMs: number };
+  /**
+   * `offerConcurrency`: attempts to one offer's destination at a time in this process; one more waits `busyRetryMs`
+   * (no attempt recorded), so a destination that hangs cannot take every activity slot (spec 4 case 43).
+   */
+  settings: { windowMs: number; timeoutMs: number; offerConcurrency?: number; busyRetryMs?: number };
 }
 
 const CAS_TRIES = 5;
+export const DEFAULT_OFFER_CONCURRENCY = 5;
+export const DEFAULT_BUSY_RETRY_MS = 1000;
 
 export class DeliverLead {
   readonly #d: DeliverDeps;
+  /** Attempts in flight per offer (`publisher.offer`: one destination each) in this process. */
+  readonly #inFlight = new Map<string, number>();
 
   constructor(deps: DeliverDeps) {
     this.#d = deps;
+  }
+
+  /** Attempts in flight to an offer's destination in this process (tests). */
+  inFlight(publisherId: string, offerId: string): number {
+    return this.#inFlight.get(`${publisherId}.${offerId}`) ?? 0;
   }
 
   async attempt(ref: LeadDeliveryRef): Promise<AttemptResult> {
@@ -64,8 +77,21 @@ export class DeliverLead {
     if (destination.kind === 'invalid') return this.#record(ref, stored, (d) => deadLettered(d, clock.now().toISOString(), destination.reason));
 
     const { config } = destination;
+    const key = `${ref.publisherId}.${ref.offerId}`;
+    const busy = this.#inFlight.get(key) ?? 0;
+    if (busy >= (this.#d.settings.offerConcurrency ?? DEFAULT_OFFER_CONCURRENCY)) {
+      return { kind: 'wait', until: new Date(clock.now().getTime() + (this.#d.settings.busyRetryMs ?? DEFAULT_BUSY_RETRY_MS)).toISOString() };
+    }
+    this.#inFlight.set(key, busy + 1);
     const startedAt = clock.now();
-    const outcome = await this.#call(lead, config);
+    let outcome: AttemptOutcome;
+    try {
+      outcome = await this.#call(lead, config);
+    } finally {
+      const left = (this.#inFlight.get(key) ?? 1) - 1;
+      if (left > 0) this.#inFlight.set(key, left);
+      else this.#inFlight.delete(key);
+    }
     const endedAt = clock.now();
     await this.#d.faults.reach(FAULT_AFTER_TARGET);
     const random = this.#d.random();

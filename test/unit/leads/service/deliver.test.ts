@@ -185,6 +185,56 @@ describe('the destination is the live one at dispatch (spec 2.5 (3), (7))', () =
   });
 });
 
+describe('one offer cannot take every activity slot (spec 4 case 43)', () => {
+  it('lets `offerConcurrency` attempts to one offer run at once; one more waits a second, unrecorded, and another offer is not held up', async () => {
+    const { store, offers, clock } = setup([ok]);
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const target = new ScriptedTarget([ok]);
+    target.during = () => held;
+    offers.set(leadOffer(P, 'other-app', { type: 'HttpsEndpoint', settings: { uri: 'https://b.contoso.com/leads' } }));
+    const deliver = new DeliverLead({
+      store,
+      offers,
+      resolve: resolveHttps,
+      targets: targetsWith(target),
+      clock,
+      faults: noFaults,
+      random: () => 0.5,
+      settings: { windowMs: 72 * H, timeoutMs: 30_000, offerConcurrency: 2, busyRetryMs: 1000 },
+    });
+    for (const id of ['A1', 'A2', 'A3']) await store.capture(lead(id), pendingDelivery(id), { natural: { hash: id, expiresAt: T0 } });
+    await store.capture({ ...lead('B1'), offerId: 'other-app' }, { ...pendingDelivery('B1'), offerId: 'other-app' }, { natural: { hash: 'B1', expiresAt: T0 } });
+    const a1 = deliver.attempt({ ...REF, leadId: 'A1' });
+    const a2 = deliver.attempt({ ...REF, leadId: 'A2' });
+    await until(() => target.calls.length === 2);
+    expect(deliver.inFlight(P, O)).toBe(2);
+    expect(await deliver.attempt({ ...REF, leadId: 'A3' })).toEqual({ kind: 'wait', until: '2026-03-01T00:00:01.000Z' });
+    expect(store.delivery(P, O, 'A3')).toMatchObject({ state: 'pending', attemptCount: 0 });
+    const b1 = deliver.attempt({ ...REF, offerId: 'other-app', leadId: 'B1' });
+    await until(() => target.calls.length === 3);
+    release();
+    expect(await Promise.all([a1, a2, b1])).toEqual([
+      { kind: 'done', state: 'delivered' },
+      { kind: 'done', state: 'delivered' },
+      { kind: 'done', state: 'delivered' },
+    ]);
+    expect(deliver.inFlight(P, O)).toBe(0);
+    expect(await deliver.attempt({ ...REF, leadId: 'A3' })).toEqual({ kind: 'done', state: 'delivered' });
+  });
+
+  it('frees the slot when the adapter throws', async () => {
+    const { deliver } = setup([new Error('boom')]);
+    await deliver.attempt(REF);
+    expect(deliver.inFlight(P, O)).toBe(0);
+  });
+});
+
+async function until(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !condition(); i += 1) await new Promise((r) => setImmediate(r));
+  expect(condition()).toBe(true);
+}
+
 describe('recording is conditional (If-Match)', () => {
   it('a replay that lands while the target answers wins: the old generation records nothing', async () => {
     const { deliver, store, target } = setup([ok]);
