@@ -19,6 +19,7 @@ import { buildCatalog, type Catalog } from './catalog/composition';
 import { buildMetering, meteringSettings, type MeteringServices } from './metering/composition';
 import { buildSaas, type Saas } from './saas/composition';
 import { buildLeads, type Leads } from './leads/composition';
+import { buildLicensing, type Licensing } from './licensing/composition';
 import { DEFAULT_DYNAMICS_HOST_SUFFIXES } from './leads/rules/destinations';
 import { leadTargets } from './leads/store/targets';
 import { OutboundClient } from './outbound/client';
@@ -44,6 +45,8 @@ export interface Services {
   metering: () => MeteringServices;
   /** Leads (shared/leads): capture, the lead store, the publisher's reads; built on first use. */
   leads: () => Leads;
+  /** License management (shared/licensing): pools, assignments, the license check; built on first use. */
+  licensing: () => Licensing;
 }
 
 /**
@@ -136,6 +139,7 @@ export function services(): Services {
       catalog: catalog.reader,
       leads: { purchased: async (purchase) => void (await leadsServices().purchase.purchased(purchase)) },
     }));
+  let licensing: Licensing | undefined;
   let metering: MeteringServices | undefined;
   built = {
     config: cfg,
@@ -157,6 +161,15 @@ export function services(): Services {
     catalog,
     saas: saasServices,
     leads: leadsServices,
+    licensing: () =>
+      (licensing ??= buildLicensing({
+        storage,
+        clock,
+        faults,
+        catalog: catalog.reader,
+        subscriptions: (id) => saasServices().subscriptionRecord(id),
+        blockedTenants: cfg.licensing.blockedTenants,
+      })),
     metering: () =>
       (metering ??= buildMetering({
         storage,

@@ -107,6 +107,8 @@ const settingsSchema = z
     LEADS_SALESFORCE_URL: z.url().default('https://webto.salesforce.com/servlet/servlet.WebToLead?encoding=UTF-8'),
     /** Benchmarks only: `POST /api/bench/floor`, an authenticated route doing one Table insert (decision 0523). */
     BENCH_FLOOR_ROUTE: booleanSetting.default(false),
+    /** License management (decision 0802): tenants whose simulated conditional-access policy blocks license calls (403 900309). */
+    LICENSING_BLOCKED_TENANTS: list.optional(),
   })
   .superRefine((s, ctx) => {
     const connection = s.STORAGE_CONNECTION_STRING ?? s.AzureWebJobsStorage;
@@ -205,6 +207,8 @@ export interface Config {
   };
   /** Benchmarks only: the host's floor route (one authenticated Table insert), 404 unless enabled (decision 0523). */
   benchFloorRoute: boolean;
+  /** License management (shared/licensing, decision 0802): customer tenants whose conditional access blocks license calls. */
+  licensing: { blockedTenants: string[] };
 }
 
 export class ConfigError extends Error {
@@ -288,6 +292,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd: string
       salesforceUrl: s.LEADS_SALESFORCE_URL,
     },
     benchFloorRoute: s.BENCH_FLOOR_ROUTE,
+    licensing: { blockedTenants: (s.LICENSING_BLOCKED_TENANTS ?? []).map((t) => t.toLowerCase()) },
   };
 }
 

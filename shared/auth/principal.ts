@@ -9,7 +9,7 @@ import type { PublisherRegistry } from './publishers';
 
 export type Principal =
   | { kind: 'publisher'; publisherId: string; tenantId: string; appId: string }
-  | { kind: 'customer'; tenantId: string; userId: string; email?: string; name?: string }
+  | { kind: 'customer'; tenantId: string; userId: string; email?: string; name?: string; roles?: string[] }
   | { kind: 'operator'; tenantId: string; subject: string };
 
 export type PrincipalKind = Principal['kind'];
@@ -85,6 +85,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
         userId: String(claims.oid ?? claims.sub ?? '').toLowerCase(),
         ...(claims.email || claims.preferred_username ? { email: String(claims.email ?? claims.preferred_username) } : {}),
         ...(claims.name ? { name: claims.name } : {}),
+        ...(claims.roles && claims.roles.length > 0 ? { roles: claims.roles } : {}),
       };
     },
   };

@@ -1,0 +1,82 @@
+/**
+ * License management's part of the composition (specs/saas-licensing.md part B; issue 15): the pool store, the
+ * SaaS subscriptions and the catalog as seen through ports, and the use cases; built when the one composition
+ * root asks for them (`services().licensing()`). This file never imports the root.
+ */
+import type { OfferCatalog } from '../catalog/ports';
+import type { Clock } from '../clock';
+import type { Faults } from '../faults';
+import type { SubscriptionRecord } from '../saas/model';
+import type { Storage } from '../storage/clients';
+import type { LicensePlans, LicenseStore, SeatSources } from './ports';
+import { LicenseCheck } from './service/check';
+import { UpdateLicenses } from './service/license-update';
+import { LinkSubscription } from './service/link-subscription';
+import { ListPools } from './service/pools';
+import { catalogPlans } from './store/catalog-plans';
+import { TableLicenseStore } from './store/table';
+
+export const LICENSING_TABLES = { licenses: 'Licensing' } as const;
+
+export interface Licensing {
+  store: LicenseStore;
+  update: UpdateLicenses;
+  link: LinkSubscription;
+  check: LicenseCheck;
+  pools: ListPools;
+}
+
+/** A SaaS subscription record as a seat source. */
+export function seatSourcesOf(record: (id: string) => Promise<SubscriptionRecord | undefined>): SeatSources {
+  return {
+    async subscription(id) {
+      const sub = await record(id);
+      if (!sub) return undefined;
+      return {
+        id: sub.id,
+        status: sub.status,
+        ...(sub.quantity !== undefined ? { quantity: sub.quantity } : {}),
+        publisherId: sub.publisherId,
+        offerId: sub.offerId,
+        planId: sub.planId,
+        beneficiaryTenantId: sub.beneficiary.tenantId.toLowerCase(),
+      };
+    },
+  };
+}
+
+export function licensingUseCases(parts: {
+  store: LicenseStore;
+  sources: SeatSources;
+  plans: LicensePlans;
+  faults: Faults;
+  now: () => Date;
+  blockedTenants: readonly string[];
+}): Licensing {
+  const { store, sources, plans, faults, now } = parts;
+  return {
+    store,
+    update: new UpdateLicenses({ store, sources, faults, now, blockedTenants: parts.blockedTenants.map((t) => t.toLowerCase()) }),
+    link: new LinkSubscription({ store, sources, plans, now }),
+    check: new LicenseCheck({ store, sources, plans }),
+    pools: new ListPools({ store, sources }),
+  };
+}
+
+export function buildLicensing(parts: {
+  storage: Storage;
+  clock: Clock;
+  faults: Faults;
+  catalog: OfferCatalog;
+  subscriptions: (id: string) => Promise<SubscriptionRecord | undefined>;
+  blockedTenants: readonly string[];
+}): Licensing {
+  return licensingUseCases({
+    store: new TableLicenseStore(() => parts.storage.table(LICENSING_TABLES.licenses)),
+    sources: seatSourcesOf(parts.subscriptions),
+    plans: catalogPlans(parts.catalog),
+    faults: parts.faults,
+    now: () => parts.clock.now(),
+    blockedTenants: parts.blockedTenants,
+  });
+}

@@ -1,0 +1,37 @@
+/**
+ * Request parsing of the license routes. The `licenseupdates` body is read as raw JSON and checked by the rule
+ * (case-insensitive names); malformed JSON is the surface's 960002, not a generic 400.
+ */
+import type { HttpRequest } from '@azure/functions';
+import { z } from 'zod';
+import type { Principal } from '../../auth/principal';
+import { PayloadTooLargeError } from '../../errors';
+import type { LicenseCaller } from '../model';
+import { invalidUpdate } from '../rules/errors';
+
+export const MAX_LICENSE_UPDATE_BYTES = 64 * 1024;
+
+export async function readLicenseUpdate(request: HttpRequest): Promise<unknown> {
+  const bytes = Buffer.from(await request.arrayBuffer());
+  if (bytes.length > MAX_LICENSE_UPDATE_BYTES) throw new PayloadTooLargeError(MAX_LICENSE_UPDATE_BYTES);
+  try {
+    return JSON.parse(bytes.toString('utf8')) as unknown;
+  } catch {
+    throw invalidUpdate(['The body is not valid JSON.']);
+  }
+}
+
+export function callerOf(principal: Principal): LicenseCaller {
+  if (principal.kind === 'publisher') return { kind: 'publisher', publisherId: principal.publisherId };
+  if (principal.kind === 'operator') return { kind: 'operator' };
+  return { kind: 'customer', tenantId: principal.tenantId, userId: principal.userId, roles: principal.roles ?? [] };
+}
+
+export const updateParams = z.object({ customerId: z.string().min(1), userId: z.string().min(1) });
+export const tenantParams = z.object({ tenantId: z.string().min(1).max(100) });
+export const linkParams = z.object({ tenantId: z.string().min(1).max(100), subscriptionId: z.string().min(1).max(100) });
+export const checkQuery = z.object({
+  tenantId: z.string().min(1, 'tenantId is required').max(100),
+  userId: z.string().min(1, 'userId is required').max(100),
+  serviceId: z.string().min(1, 'serviceId is required').max(200),
+});

@@ -1,0 +1,26 @@
+/**
+ * A pool with its live seat count: the linked subscriptions are read through the SaaS port at the time of the
+ * decision, so a quantity change, a suspension or a cancellation is seen by the next request (DEC-L7). A
+ * subscription now on another plan provides no seats to this pool.
+ */
+import type { LicensePool, PoolState, SeatSubscription } from '../model';
+import type { SeatSources } from '../ports';
+import { availableOf, poolStateOf, provisionedOf } from '../rules/seats';
+
+export interface PoolStatus {
+  provisioned: number;
+  available: number;
+  state: PoolState;
+}
+
+export async function poolStatus(pool: LicensePool, sources: SeatSources): Promise<PoolStatus> {
+  const subscriptions: SeatSubscription[] = [];
+  for (const id of pool.subscriptionIds) {
+    const sub = await sources.subscription(id);
+    if (!sub) continue;
+    const samePlan = sub.publisherId === pool.publisherId && sub.offerId === pool.offerId && sub.planId === pool.planId;
+    subscriptions.push(samePlan ? sub : { id: sub.id, status: 'Unsubscribed' });
+  }
+  const provisioned = provisionedOf(pool, subscriptions);
+  return { provisioned, available: availableOf(provisioned, pool), state: poolStateOf(pool, subscriptions) };
+}

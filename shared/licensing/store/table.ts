@@ -1,0 +1,94 @@
+/**
+ * License pools and assignments in one Table (decision 0801): partition = customer tenant, so every change of one
+ * tenant's licenses is one entity-group transaction. Row keys: `pool|{skuId}` (the pool and its seat counters) and
+ * `user|{skuId}|{userId}` (one assignment). Writes are insert-only or If-Match; a lost race answers 'conflict'.
+ */
+import type { TableClient, TransactionAction } from '@azure/data-tables';
+import type { LicenseAssignment, LicensePool, Stored } from '../model';
+import type { LicenseStore, LicenseWrite } from '../ports';
+
+const statusOf = (error: unknown) => (error as { statusCode?: number }).statusCode;
+const esc = (value: string) => value.replace(/'/g, "''");
+
+export const rowKey = {
+  pool: (skuId: string) => `pool|${skuId}`,
+  assignment: (skuId: string, userId: string) => `user|${skuId}|${userId}`,
+};
+
+function toRow(tenantId: string, write: LicenseWrite) {
+  const key = write.kind === 'pool' ? rowKey.pool(write.value.skuId) : rowKey.assignment(write.value.skuId, write.value.userId);
+  return { partitionKey: tenantId, rowKey: key, data: JSON.stringify(write.value) };
+}
+
+export class TableLicenseStore implements LicenseStore {
+  readonly #table: () => Promise<TableClient>;
+
+  constructor(table: () => Promise<TableClient>) {
+    this.#table = table;
+  }
+
+  async #get<T>(tenantId: string, key: string): Promise<Stored<T> | undefined> {
+    const table = await this.#table();
+    try {
+      const row = await table.getEntity<{ data: string }>(tenantId, key);
+      return { value: JSON.parse(row.data) as T, etag: row.etag };
+    } catch (error) {
+      if (statusOf(error) === 404) return undefined;
+      throw error;
+    }
+  }
+
+  async #query<T>(filter: string): Promise<Stored<T>[]> {
+    const table = await this.#table();
+    const out: Stored<T>[] = [];
+    for await (const row of table.listEntities<{ data: string }>({ queryOptions: { filter } })) {
+      out.push({ value: JSON.parse(row.data) as T, etag: row.etag });
+    }
+    return out;
+  }
+
+  getPool(tenantId: string, skuId: string) {
+    return this.#get<LicensePool>(tenantId, rowKey.pool(skuId));
+  }
+
+  listPools(tenantId: string) {
+    return this.#query<LicensePool>(`PartitionKey eq '${esc(tenantId)}' and RowKey ge 'pool|' and RowKey lt 'pool}'`);
+  }
+
+  getAssignment(tenantId: string, skuId: string, userId: string) {
+    return this.#get<LicenseAssignment>(tenantId, rowKey.assignment(skuId, userId));
+  }
+
+  listAssignments(tenantId: string, skuId: string) {
+    const prefix = `user|${skuId}|`;
+    return this.#query<LicenseAssignment>(
+      `PartitionKey eq '${esc(tenantId)}' and RowKey ge '${esc(prefix)}' and RowKey lt '${esc(prefix)}~'`,
+    );
+  }
+
+  async commit(tenantId: string, writes: LicenseWrite[]): Promise<'ok' | 'conflict'> {
+    const table = await this.#table();
+    const actions: TransactionAction[] = writes.map((w) => {
+      const row = toRow(tenantId, w);
+      // A transaction's delete carries no If-Match (the SDK's action has no options): the removal is guarded by the
+      // pool row's If-Match in the same transaction, since every removal changes the pool's counters.
+      if (w.kind === 'delete-assignment') return ['delete', row];
+      return w.etag ? ['update', row, 'Replace', { etag: w.etag }] : ['create', row];
+    });
+    try {
+      if (actions.length === 1) {
+        const [w] = writes as [LicenseWrite];
+        const row = toRow(tenantId, w);
+        if (w.kind === 'delete-assignment') await table.deleteEntity(row.partitionKey, row.rowKey, { etag: w.etag });
+        else if (w.etag) await table.updateEntity(row, 'Replace', { etag: w.etag });
+        else await table.createEntity(row);
+      } else {
+        await table.submitTransaction(actions);
+      }
+      return 'ok';
+    } catch (error) {
+      if ([404, 409, 412].includes(statusOf(error) ?? 0)) return 'conflict';
+      throw error;
+    }
+  }
+}

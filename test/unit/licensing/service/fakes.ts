@@ -1,0 +1,87 @@
+/** In-memory license store with ETags and all-or-nothing commits, and a SaaS seat source, for the service tests. */
+import type { LicenseAssignment, LicensePool, Stored } from '../../../../shared/licensing/model';
+import type { LicensePlans, LicenseStore, LicenseWrite, LinkedSubscription, SeatSources } from '../../../../shared/licensing/ports';
+
+export class MemoryLicenseStore implements LicenseStore {
+  readonly rows = new Map<string, { data: string; etag: string }>();
+  #seq = 0;
+  commits = 0;
+
+  static key(tenantId: string, w: LicenseWrite | { kind: 'pool' | 'assignment'; value: { skuId: string; userId?: string } }) {
+    return w.kind === 'pool'
+      ? `${tenantId}/pool|${w.value.skuId}`
+      : `${tenantId}/user|${w.value.skuId}|${(w.value as LicenseAssignment).userId}`;
+  }
+
+  #get<T>(key: string): Stored<T> | undefined {
+    const row = this.rows.get(key);
+    return row ? { value: JSON.parse(row.data) as T, etag: row.etag } : undefined;
+  }
+
+  async getPool(tenantId: string, skuId: string) {
+    return this.#get<LicensePool>(`${tenantId}/pool|${skuId}`);
+  }
+
+  async listPools(tenantId: string) {
+    return [...this.rows.keys()]
+      .filter((k) => k.startsWith(`${tenantId}/pool|`))
+      .map((k) => this.#get<LicensePool>(k) as Stored<LicensePool>);
+  }
+
+  async getAssignment(tenantId: string, skuId: string, userId: string) {
+    return this.#get<LicenseAssignment>(`${tenantId}/user|${skuId}|${userId}`);
+  }
+
+  async listAssignments(tenantId: string, skuId: string) {
+    return [...this.rows.keys()]
+      .filter((k) => k.startsWith(`${tenantId}/user|${skuId}|`))
+      .map((k) => this.#get<LicenseAssignment>(k) as Stored<LicenseAssignment>);
+  }
+
+  async commit(tenantId: string, writes: LicenseWrite[]): Promise<'ok' | 'conflict'> {
+    for (const w of writes) {
+      const current = this.rows.get(MemoryLicenseStore.key(tenantId, w));
+      if (w.kind === 'delete-assignment' ? !current : w.etag ? current?.etag !== w.etag : current !== undefined) return 'conflict';
+    }
+    this.commits += 1;
+    for (const w of writes) {
+      const key = MemoryLicenseStore.key(tenantId, w);
+      if (w.kind === 'delete-assignment') this.rows.delete(key);
+      else this.rows.set(key, { data: JSON.stringify(w.value), etag: `e${++this.#seq}` });
+    }
+    return 'ok';
+  }
+}
+
+export class FakeSources implements SeatSources {
+  readonly subs = new Map<string, LinkedSubscription>();
+  async subscription(id: string) {
+    const sub = this.subs.get(id);
+    return sub ? { ...sub } : undefined;
+  }
+  add(sub: Partial<LinkedSubscription> & { id: string }): LinkedSubscription {
+    const full: LinkedSubscription = {
+      status: 'Subscribed',
+      quantity: 5,
+      publisherId: 'contoso',
+      offerId: 'teamsapp',
+      planId: 'std',
+      beneficiaryTenantId: TENANT,
+      ...sub,
+    };
+    this.subs.set(full.id, full);
+    return full;
+  }
+}
+
+export const TENANT = '11111111-1111-4111-8111-111111111111';
+export const user = (n: number) => `22222222-2222-4222-8222-${String(n).padStart(12, '0')}`;
+
+export const plans = (perUser = true): LicensePlans => ({
+  plan: async (publisherId, offerId, planId) =>
+    publisherId === 'contoso' && offerId === 'teamsapp' && ['std', 'pro'].includes(planId)
+      ? { licenseManaged: false, perUser, allowInstallWithoutLicense: false }
+      : undefined,
+});
+
+export const admin = { kind: 'customer' as const, tenantId: TENANT, userId: user(999), roles: ['License Administrator'] };
