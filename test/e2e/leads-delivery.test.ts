@@ -33,12 +33,12 @@ interface DeliveryView {
   attempts: Attempt[];
 }
 
-function offer(id: string, destination: 'HttpsEndpoint' | 'None') {
+function offer(id: string, destination: 'HttpsEndpoint' | 'None', path = `/o/${id}`) {
   let o = withField(saasOffer(id), ['definition', 'offer', `${SAAS}.listingOption`], 'contactMe');
   o = withField(o, ['definition', 'offer', `${MP}.leadDestination`], destination as never);
   if (destination === 'HttpsEndpoint') {
     o = withField(o, ['definition', 'offer', `${MP}.httpsEndpointLeadConfiguration`], {
-      httpsEndpointUrl: `${rx.url}/o/${id}`,
+      httpsEndpointUrl: `${rx.url}${path}`,
       contactEmail: 'leads@contoso.test',
     });
   } else {
@@ -47,8 +47,8 @@ function offer(id: string, destination: 'HttpsEndpoint' | 'None') {
   return o;
 }
 
-async function publish(id: string, destination: 'HttpsEndpoint' | 'None' = 'HttpsEndpoint') {
-  const o = offer(id, destination);
+async function publish(id: string, destination: 'HttpsEndpoint' | 'None' = 'HttpsEndpoint', path?: string) {
+  const o = offer(id, destination, path);
   // If-Match *: a republish replaces the draft (last one wins).
   const put = await h.call('PUT', `/api/publishers/contoso/offers/${id}?api-version=2017-10-31`, 'contoso', { body: o, headers: { 'if-match': '*' } });
   expect([200, 201], JSON.stringify(put.json)).toContain(put.status);
@@ -93,7 +93,7 @@ beforeAll(async () => {
   rx = await startLeadReceiver();
   // A target time-out longer than any poll deadline here: a hanging target holds its activity slot for the whole test.
   h = await startSaasHarness({ STORAGE_PREFIX: `ld${Date.now().toString(36)}`, LEADS_SWEEP_SCHEDULE: '*/2 * * * * *', LEADS_TARGET_TIMEOUT_MS: '120000' });
-  for (const id of ['ld-healthy', 'ld-retry', 'ld-throttle', 'ld-permanent', 'ld-down', 'ld-flaky', 'ld-hang']) await publish(id);
+  for (const id of ['ld-healthy', 'ld-retry', 'ld-throttle', 'ld-permanent', 'ld-down', 'ld-flaky', 'ld-hang', 'ld-moved']) await publish(id);
   await publish('ld-held', 'None');
 }, 120_000);
 
@@ -207,6 +207,23 @@ async function drain(offerId: string, ids: string[], rounds: number, between?: (
   }
   return views;
 }
+
+describe('the destination is read when the lead is sent (spec 4 case 42)', () => {
+  it('a lead retrying against a broken URL goes to the URL republished meanwhile', async () => {
+    rx.on('/o/ld-moved', () => 503);
+    rx.on('/o/ld-moved-fixed', () => 200);
+    const leadId = await capture('ld-moved');
+    const first = await whenDelivery('ld-moved', leadId, 'a failed attempt', (x) => x.attemptCount === 1);
+    expect(first.state).toBe('pending');
+    await publish('ld-moved', 'HttpsEndpoint', '/o/ld-moved-fixed');
+    await h.setNow(new Date(Date.parse(first.nextAttemptAt ?? '') + 1000).toISOString());
+    await whenDelivery('ld-moved', leadId, 'delivered to the new URL', (x) => x.state === 'delivered');
+    expect(rx.forKey(leadId).map((r) => [r.path, r.status])).toEqual([
+      ['/o/ld-moved', 503],
+      ['/o/ld-moved-fixed', 200],
+    ]);
+  });
+});
 
 describe('no lead lost', () => {
   it('a target down for a while (503 for the first three rounds of retries) that comes back: every lead delivered once', async () => {
