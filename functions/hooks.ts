@@ -63,4 +63,6 @@ app.hook.preInvocation((context) => {
   services().saas().starter.attach(client);
   // Lead captures and replays hand their delivery to its orchestration the same way (decision 0520).
   services().leads().delivery?.starter.attach(client);
+  // Publish submissions, go-lives, cancels and certification decisions drive the publish pipeline (decision 0600).
+  services().publish().durable.attach(client);
 });

@@ -23,7 +23,8 @@ import { buildLicensing, type Licensing } from './licensing/composition';
 import { DEFAULT_DYNAMICS_HOST_SUFFIXES } from './leads/rules/destinations';
 import { leadTargets } from './leads/store/targets';
 import { OutboundClient } from './outbound/client';
-import { NotFoundError } from './errors';
+import { NotFoundError, ValidationError } from './errors';
+import { buildPublishing, type Publishing } from './publish/composition';
 
 export interface Services {
   config: Config;
@@ -45,6 +46,8 @@ export interface Services {
   metering: () => MeteringServices;
   /** Leads (shared/leads): capture, the lead store, the publisher's reads; built on first use. */
   leads: () => Leads;
+  /** The publish pipeline (shared/publish): submit, status, go-live, cancel, certification; built on first use. */
+  publish: () => Publishing;
   /** License management (shared/licensing): pools, assignments, the license check; built on first use. */
   licensing: () => Licensing;
 }
@@ -140,6 +143,29 @@ export function services(): Services {
       leads: { purchased: async (purchase) => void (await leadsServices().purchase.purchased(purchase)) },
     }));
   let licensing: Licensing | undefined;
+  let publishing: Publishing | undefined;
+  const publishServices = () =>
+    (publishing ??= buildPublishing({
+      storage,
+      clock,
+      faults,
+      catalog: catalog.publishing,
+      timeScale: cfg.publish.timeScale,
+      certificationMode: cfg.publish.certificationMode,
+      // Lead management validation (spec 3.2 step 7): one test lead through the leads capability's Validate.
+      leadCheck: async (publisherId, offerId) => {
+        const validate = leadsServices().validate;
+        if (!validate) return [{ code: 'LeadCheckUnavailable', message: 'Lead destinations are not checked by this deployment.', level: 'warning' }];
+        try {
+          const answer = await validate.validate({ kind: 'publisher', publisherId }, publisherId, offerId);
+          if (answer.kind === 'rate-limited') throw new Error('lead Validate is rate-limited; the activity is retried');
+          return answer.result.ok ? [] : [{ code: 'LeadDestinationFailed', message: answer.result.error.message, target: 'leadDestination' }];
+        } catch (error) {
+          if (error instanceof ValidationError) return [{ code: error.code, message: error.message, target: 'leadDestination' }];
+          throw error;
+        }
+      },
+    }));
   let metering: MeteringServices | undefined;
   built = {
     config: cfg,
@@ -161,6 +187,7 @@ export function services(): Services {
     catalog,
     saas: saasServices,
     leads: leadsServices,
+    publish: publishServices,
     licensing: () =>
       (licensing ??= buildLicensing({
         storage,

@@ -107,6 +107,9 @@ const settingsSchema = z
     LEADS_SALESFORCE_URL: z.url().default('https://webto.salesforce.com/servlet/servlet.WebToLead?encoding=UTF-8'),
     /** Benchmarks only: `POST /api/bench/floor`, an authenticated route doing one Table insert (decision 0523). */
     BENCH_FLOOR_ROUTE: booleanSetting.default(false),
+    /** The publish pipeline (shared/publish, decisions 0600–0601): the simulated step durations' scale on the project clock (0 = instantaneous, 1 = the documented times) and the certification mode (manual: an operator approves or rejects). */
+    PUBLISH_TIME_SCALE: z.coerce.number().min(0).max(1000).default(0),
+    PUBLISH_CERTIFICATION_MODE: z.enum(['auto', 'manual']).default('auto'),
     /** License management (decision 0802): tenants whose simulated conditional-access policy blocks license calls (403 900309). */
     LICENSING_BLOCKED_TENANTS: list.optional(),
   })
@@ -192,6 +195,8 @@ export interface Config {
    * destination run at once in one process (the rest wait a second, so a hanging CRM cannot take every activity slot).
    */
   leadDelivery: { windowHours: number; timeoutMs: number; sweepSchedule: string; sweepGraceMs: number; offerConcurrency: number };
+  /** The publish pipeline (shared/publish, decisions 0600–0601): time scale of the simulated steps, certification mode. */
+  publish: { timeScale: number; certificationMode: 'auto' | 'manual' };
   /**
    * Lead targets (shared/leads/store/targets, decision 0510): development storage allowed as an ISV's Table, the Entra
    * authority host for Dynamics tokens, extra Dynamics host suffixes (sovereign clouds; the built-in list when unset),
@@ -275,6 +280,10 @@ export function parseConfig(env: Record<string, string | undefined>, cwd: string
       cacheTtlMs: s.METERING_CACHE_TTL_MS,
       acceptUsageBeforeCancellation: s.METERING_ACCEPT_USAGE_BEFORE_CANCELLATION,
       futureSkewMs: s.METERING_FUTURE_SKEW_MS,
+    },
+    publish: {
+      timeScale: s.PUBLISH_TIME_SCALE,
+      certificationMode: s.PUBLISH_CERTIFICATION_MODE,
     },
     leadDelivery: {
       windowHours: s.LEADS_DELIVERY_WINDOW_HOURS,

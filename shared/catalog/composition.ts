@@ -7,6 +7,7 @@ import type { OfferCatalog } from './ports';
 import { ArtifactsService } from './service/artifacts';
 import { CatalogReader } from './service/catalog';
 import { OffersService } from './service/offers';
+import { CatalogPublishing } from './service/publishing';
 import { BlobArtifacts } from './store/blob-artifacts';
 import { TableOfferStore } from './store/table-offer-store';
 
@@ -15,6 +16,8 @@ export interface Catalog {
   artifacts: ArtifactsService;
   /** The frozen versions, the port other capabilities read (shared/catalog/ports.ts). */
   reader: OfferCatalog;
+  /** Freezing a submission, checking a frozen version's artifacts and the go-live step (the publish pipeline's port). */
+  publishing: CatalogPublishing;
 }
 
 export function buildCatalog(parts: {
@@ -40,5 +43,6 @@ export function buildCatalog(parts: {
     }),
     artifacts: new ArtifactsService({ store, blobs, clock, faults, maxArtifactBytes: parts.maxArtifactBytes }),
     reader: new CatalogReader(store),
+    publishing: new CatalogPublishing({ store, blobs, clock }),
   };
 }
