@@ -1,0 +1,105 @@
+/**
+ * What the test drive use cases need from outside: the live offer's test drive, the pool store (one partition per
+ * offer: instances, slots, drives and customers' active drives, changed by conditional updates and transactions),
+ * the instance provider, the lead capability and the hand-over to a drive's orchestration.
+ */
+import type { Drive, Instance, OfferTestDrive, TestDriveConfig, UserDetails } from './model';
+
+export interface Stored<T> {
+  value: T;
+  etag: string;
+}
+
+export interface TestDriveOffers {
+  /** The production version's test drive (its configuration validated, secrets opened). */
+  live(publisherId: string, offerId: string): Promise<OfferTestDrive>;
+  /** The test drive configuration of a frozen version (instances and drives keep the version they started on). */
+  configAt(publisherId: string, offerId: string, version: number): Promise<TestDriveConfig | undefined>;
+}
+
+export interface PoolRef {
+  publisherId: string;
+  offerId: string;
+}
+
+/** Outcomes of a claim: the drive was committed with the instance, another request won it, or this customer already has a drive. */
+export type ClaimOutcome = 'claimed' | 'lost' | { existing: string };
+
+export interface TestDriveStore {
+  /** Pools the pool manager and the cleanup visit (registered when the capability first sees the offer). */
+  registerPool(pool: PoolRef): Promise<void>;
+  pools(): Promise<PoolRef[]>;
+  instances(pool: PoolRef): Promise<Stored<Instance>[]>;
+  drives(pool: PoolRef): Promise<Stored<Drive>[]>;
+  getInstance(pool: PoolRef, instanceId: string): Promise<Stored<Instance> | undefined>;
+  getDrive(pool: PoolRef, driveId: string): Promise<Stored<Drive> | undefined>;
+  /** The drive a customer holds on the offer (until it ends), if any. */
+  activeDriveOf(pool: PoolRef, customerKey: string): Promise<string | undefined>;
+  /** Inserts a new standby instance with its capacity and standby slots; false when a slot is taken. */
+  createInstance(instance: Instance): Promise<boolean>;
+  /**
+   * One transaction: the instance updated to `claimed` if it still has `etag` (its standby slot released), the
+   * drive inserted and the customer's active-drive row inserted. A cold claim (`etag` undefined) inserts the
+   * instance with its capacity slot instead.
+   */
+  claim(claimed: Instance, etag: string | undefined, drive: Drive, customerKey: string): Promise<ClaimOutcome>;
+  /** Conditional replace; the new ETag, or undefined when the row changed. */
+  updateInstance(instance: Instance, etag: string): Promise<string | undefined>;
+  /** One transaction: drive and instance, both conditional. */
+  updateBoth(drive: Drive, driveEtag: string, instance: Instance, instanceEtag: string): Promise<boolean>;
+  /** Conditional replace of a drive. */
+  updateDrive(drive: Drive, etag: string): Promise<boolean>;
+  /** One transaction: the drive ended, the customer's active-drive row removed, the instance (if any) updated. */
+  endDrive(drive: Drive, driveEtag: string, customerKey: string, instance?: { value: Instance; etag: string }): Promise<boolean>;
+  /** One transaction: an unbound standby instance updated (drained) and its standby slot released. */
+  leaveStandby(instance: Instance, etag: string, slot: string): Promise<boolean>;
+  /** One transaction: the instance Deleted (conditional) and its capacity slot released. */
+  markDeleted(instance: Instance, etag: string): Promise<boolean>;
+  /** The cleanup's last report (operators read it on the admin route). */
+  saveReport(report: object): Promise<void>;
+  lastReport(): Promise<object | undefined>;
+}
+
+export type OpStatus = { state: 'running' } | { state: 'succeeded'; outputs?: Record<string, unknown> } | { state: 'failed'; error: string };
+
+export interface DeployRequest {
+  resourceGroup: string;
+  region: string;
+  subscriptionId?: string;
+  template: Record<string, unknown>;
+  parameters: Record<string, { value: string }>;
+  /** Tags that make the resource group ours (orphans are recognised by them; untagged groups are never touched). */
+  tags: Record<string, string>;
+}
+
+/** A resource group the provider holds with our tags. */
+export interface OwnedGroup {
+  resourceGroup: string;
+  instanceId: string;
+  publisherId: string;
+  offerId: string;
+}
+
+/**
+ * Instances' infrastructure. Every call is idempotent for its resource group: it begins the operation if it is not
+ * under way and reports where it stands (long-running operations are polled by calling again).
+ */
+export interface InstanceProvider {
+  /** `retry`: begin a new deployment when the last one failed. */
+  deploy(request: DeployRequest, options?: { retry?: boolean }): Promise<OpStatus>;
+  stop(resourceGroup: string): Promise<OpStatus>;
+  start(resourceGroup: string): Promise<OpStatus>;
+  /** Deletes the resource group; `succeeded` once it is gone (also when it never existed). */
+  delete(resourceGroup: string): Promise<OpStatus>;
+  listOwned(): Promise<OwnedGroup[]>;
+}
+
+/** The lead of an accepted drive, captured through the leads capability (one per drive: keyed by the drive id). */
+export interface DriveLeads {
+  capture(drive: Drive, details: { userDetails: UserDetails; description: string }): Promise<string>;
+}
+
+/** Starts a drive's orchestration (its durable timer ends the drive); best effort, the cleanup covers a miss. */
+export interface SessionStarter {
+  start(driveId: string): Promise<void>;
+}

@@ -1,0 +1,116 @@
+/**
+ * The operators' scheduled cleanup (spec 3.5; functions/testdrive-cleanup.ts): for every pool, ends the drives
+ * whose expiry has come (their own timer may have been lost in a crash), fails drives and instances stuck past
+ * their time-outs, finishes deletes, captures missing leads and reconciles the pool; then deletes orphaned
+ * resource groups (ours by their tags, with no live instance). Every step is a conditional update or an idempotent
+ * provider call, so two cleanups and the drives' own timers can run at once: each instance is deleted once.
+ * Its report is kept for operators (the admin route) and logged.
+ */
+import type { Clock } from '../../clock';
+import type { InstanceProvider, PoolRef, TestDriveStore } from '../ports';
+import { isExpired, isStuck, type Timeouts } from '../rules/lifetime';
+import { customerKeyOf, type InstanceLifecycle } from './lifecycle';
+import type { ReconcilePool } from './reconcile';
+import type { RequestDrive } from './request-drive';
+
+export interface CleanupReport {
+  ranAt: string;
+  pools: number;
+  expiredDrives: string[];
+  failedDrives: string[];
+  stuckInstances: string[];
+  orphanGroups: string[];
+  leadsCaptured: number;
+  created: number;
+  drained: number;
+  progressed: number;
+  errors: string[];
+}
+
+export interface CleanupDeps {
+  store: TestDriveStore;
+  provider: InstanceProvider;
+  lifecycle: InstanceLifecycle;
+  reconcile: ReconcilePool;
+  requests: RequestDrive;
+  clock: Clock;
+  timeouts: Timeouts;
+}
+
+export class Cleanup {
+  readonly #deps: CleanupDeps;
+
+  constructor(deps: CleanupDeps) {
+    this.#deps = deps;
+  }
+
+  async run(): Promise<CleanupReport> {
+    const { store, clock } = this.#deps;
+    const now = clock.now();
+    const report: CleanupReport = {
+      ranAt: now.toISOString(), pools: 0, expiredDrives: [], failedDrives: [], stuckInstances: [], orphanGroups: [],
+      leadsCaptured: 0, created: 0, drained: 0, progressed: 0, errors: [],
+    };
+    const pools = await store.pools();
+    report.pools = pools.length;
+    for (const pool of pools) {
+      try {
+        await this.#pool(pool, now, report);
+      } catch (error) {
+        report.errors.push(`${pool.publisherId}.${pool.offerId}: ${String(error)}`);
+      }
+    }
+    try {
+      await this.#orphans(report);
+    } catch (error) {
+      report.errors.push(`orphans: ${String(error)}`);
+    }
+    await store.saveReport(report);
+    return report;
+  }
+
+  async #pool(pool: PoolRef, now: Date, report: CleanupReport): Promise<void> {
+    const { store, lifecycle, timeouts } = this.#deps;
+    for (const drive of await store.drives(pool)) {
+      const d = drive.value;
+      if (d.state === 'Ended') continue;
+      if (!d.leadId) {
+        await this.#deps.requests.ensureLead(drive);
+        if ((await store.getDrive(pool, d.driveId))?.value.leadId) report.leadsCaptured += 1;
+      }
+      const fresh = (await store.getDrive(pool, d.driveId)) ?? drive;
+      if (d.state === 'Active' && isExpired(d.expiresAt, now)) {
+        if (await lifecycle.endDrive(fresh, 'expired', customerKeyOf(d))) report.expiredDrives.push(d.driveId);
+        continue;
+      }
+      const instance = await store.getInstance(pool, d.instanceId);
+      if (!instance || instance.value.state === 'Deleted' || instance.value.state === 'Deprovisioning') {
+        if (await lifecycle.endDrive(fresh, 'failed', customerKeyOf(d), 'its instance is gone')) report.failedDrives.push(d.driveId);
+      }
+    }
+    for (const instance of await store.instances(pool)) {
+      const i = instance.value;
+      if (!isStuck(i.state, i.stateAt, now, timeouts) || i.state === 'Deprovisioning') continue;
+      report.stuckInstances.push(i.instanceId);
+      const drive = i.driveId ? await store.getDrive(pool, i.driveId) : undefined;
+      if (drive && drive.value.state !== 'Ended') {
+        if (await lifecycle.endDrive(drive, 'failed', customerKeyOf(drive.value), `stuck in ${i.state}`)) report.failedDrives.push(i.driveId);
+      } else await lifecycle.deprovision(instance, `stuck in ${i.state}`);
+    }
+    const reconciled = await this.#deps.reconcile.reconcile(pool);
+    report.created += reconciled.created;
+    report.drained += reconciled.drained;
+    report.progressed += reconciled.progressed;
+  }
+
+  /** Resource groups with our tags whose instance is unknown or deleted; untagged groups are never touched. */
+  async #orphans(report: CleanupReport): Promise<void> {
+    const { store, provider } = this.#deps;
+    for (const group of await provider.listOwned()) {
+      const instance = group.publisherId && group.offerId ? await store.getInstance(group, group.instanceId) : undefined;
+      if (instance && instance.value.state !== 'Deleted') continue;
+      const status = await provider.delete(group.resourceGroup);
+      if (status.state !== 'failed') report.orphanGroups.push(group.resourceGroup);
+    }
+  }
+}

@@ -1,0 +1,97 @@
+/**
+ * The pool manager (decision 0700): a reconciler, run after every drive taken and by the cleanup timer, that
+ * brings one offer's pool to what its live version asks. It moves every instance waiting on the provider on
+ * (provisions, stops, starts, deletes), drains unbound standby instances that are no longer wanted (another
+ * version, a dropped region, a lowered target, the test drive disabled) and creates instances for empty standby
+ * slots (hot first) while the region has a free capacity slot. Creating is an insert of the instance with its
+ * slots in one transaction, so two reconcilers running at once never create more than the targets.
+ */
+import type { Clock } from '../../clock';
+import type { Instance, TestDriveConfig } from '../model';
+import type { PoolRef, Stored, TestDriveOffers, TestDriveStore } from '../ports';
+import { resourceGroupOf } from '../rules/ids';
+import { planPool } from '../rules/pool';
+import type { InstanceLifecycle } from './lifecycle';
+
+export interface ReconcileReport {
+  created: number;
+  drained: number;
+  progressed: number;
+}
+
+export interface ReconcileDeps {
+  store: TestDriveStore;
+  offers: TestDriveOffers;
+  lifecycle: InstanceLifecycle;
+  clock: Clock;
+  newId: () => string;
+  credentials: () => { username: string; password: string; sessionId: string };
+}
+
+const WAITING = new Set(['Provisioning', 'Stopping', 'Starting', 'Deprovisioning']);
+
+export class ReconcilePool {
+  readonly #deps: ReconcileDeps;
+
+  constructor(deps: ReconcileDeps) {
+    this.#deps = deps;
+  }
+
+  async reconcile(pool: PoolRef): Promise<ReconcileReport> {
+    const { store, offers, lifecycle } = this.#deps;
+    const report: ReconcileReport = { created: 0, drained: 0, progressed: 0 };
+    await store.registerPool(pool);
+    const offer = await offers.live(pool.publisherId, pool.offerId);
+    const live = offer.state === 'enabled' ? offer : undefined;
+    const configs = new Map<number, TestDriveConfig | undefined>();
+    const configAt = async (version: number) => {
+      if (live && version === live.version) return live.config;
+      if (!configs.has(version)) configs.set(version, await offers.configAt(pool.publisherId, pool.offerId, version));
+      return configs.get(version);
+    };
+    for (const stored of await store.instances(pool)) {
+      if (!WAITING.has(stored.value.state)) continue;
+      const after = await lifecycle.progress(stored, await configAt(stored.value.version));
+      if (after.value.state !== stored.value.state) report.progressed += 1;
+    }
+    const instances = await store.instances(pool);
+    const plan = planPool(
+      instances.map((s) => s.value),
+      live?.config,
+      live?.version ?? 0,
+    );
+    const byId = new Map(instances.map((s) => [s.value.instanceId, s]));
+    for (const id of plan.drain) {
+      const after = await lifecycle.deprovision(byId.get(id) as Stored<Instance>);
+      if (after.value.state === 'Deprovisioning' || after.value.state === 'Deleted') report.drained += 1;
+    }
+    if (!live) return report;
+    // Drained instances deleted at once free their capacity slots for this round's refills.
+    const create = plan.drain.length > 0 ? planPool((await store.instances(pool)).map((s) => s.value), live.config, live.version).create : plan.create;
+    const now = this.#deps.clock.now().toISOString();
+    for (const planned of create) {
+      const instanceId = this.#deps.newId();
+      const instance: Instance = {
+        instanceId,
+        ...pool,
+        version: live.version,
+        region: planned.region,
+        purpose: planned.purpose,
+        state: 'Provisioning',
+        driveId: '',
+        capacitySlot: planned.capacitySlot,
+        standbySlot: planned.standbySlot,
+        resourceGroup: resourceGroupOf(pool.offerId, instanceId),
+        createdAt: now,
+        stateAt: now,
+        attempts: 0,
+        ...this.#deps.credentials(),
+      };
+      if (!(await store.createInstance(instance))) continue;
+      report.created += 1;
+      const created = await store.getInstance(pool, instanceId);
+      if (created) await lifecycle.progress(created, live.config);
+    }
+    return report;
+  }
+}

@@ -1,0 +1,182 @@
+/**
+ * A customer asks for a test drive (spec 2.3–2.4), in this order: the offer's live version has a valid, enabled
+ * test drive (404 / 409 `TestDriveNotAvailable`); a customer who already holds a drive of the offer gets it back
+ * (a retried request, G16); otherwise the drive is committed together with its instance: a ready hot instance
+ * (Active at once), else a ready warm one (started), else an unbound provision still under way (adopted), else a
+ * fresh cold deploy in a region with a free capacity slot, else 409 `TestDriveCapacityExhausted` (no lead, G6).
+ * Each candidate is claimed by one conditional transaction; a lost race moves on. After the commit: the provider
+ * is asked to start or deploy, the lead is captured (keyed by the drive id) and the drive's orchestration started;
+ * all three are repeated by the cleanup if a crash interrupts them.
+ */
+import type { Clock } from '../../clock';
+import { ConflictError, NotFoundError } from '../../errors';
+import type { Faults } from '../../faults';
+import type { Customer, Drive, Instance, OfferTestDrive, Tier, UserDetails } from '../model';
+import type { DriveLeads, SessionStarter, Stored, TestDriveOffers, TestDriveStore } from '../ports';
+import { capacityPerRegion } from '../rules/config';
+import { driveIdOf, resourceGroupOf } from '../rules/ids';
+import { expiresAt } from '../rules/lifetime';
+import { candidates, freeCapacitySlots } from '../rules/selection';
+import { customerKeyOf, type InstanceLifecycle } from './lifecycle';
+
+/** Interleaving point: the candidates are read, the claim not written yet (a read-then-write design breaks here). */
+export const FAULT_BEFORE_CLAIM = 'testdrive.acquire.before-claim';
+/** Crash point: the drive is committed; the lead, the provider call and the orchestration start are not done yet. */
+export const FAULT_AFTER_CLAIM = 'testdrive.acquire.after-claim';
+
+export interface DriveRequest {
+  publisherId: string;
+  offerId: string;
+  preferredRegion?: string;
+  storefront: 'AzureMarketplace' | 'AppSource';
+  userDetails: UserDetails;
+  consentAt: string;
+}
+
+export interface RequestDeps {
+  offers: TestDriveOffers;
+  store: TestDriveStore;
+  lifecycle: InstanceLifecycle;
+  leads: DriveLeads;
+  starter: SessionStarter;
+  clock: Clock;
+  faults: Faults;
+  /** A new unique id (ULID) for drives and instances. */
+  newId: () => string;
+  /** Fresh credentials and session id of a new instance. */
+  credentials: () => { username: string; password: string; sessionId: string };
+  log: (message: string) => void;
+}
+
+export function availableTestDrive(offer: OfferTestDrive, publisherId: string, offerId: string): Extract<OfferTestDrive, { state: 'enabled' }> {
+  if (offer.state === 'not-found') throw new NotFoundError(`The offer ${publisherId}.${offerId} does not exist.`, 'OfferNotFound');
+  if (offer.state !== 'enabled') {
+    const why = offer.state === 'invalid' ? 'its test drive configuration is not valid' : offer.state === 'disabled' ? 'its test drive is not enabled' : 'it is not live';
+    throw new ConflictError(`The offer ${publisherId}.${offerId} has no test drive available: ${why}.`, 'TestDriveNotAvailable');
+  }
+  return offer;
+}
+
+export class RequestDrive {
+  readonly #deps: RequestDeps;
+
+  constructor(deps: RequestDeps) {
+    this.#deps = deps;
+  }
+
+  /** The committed drive, and whether this request created it (false: the customer's existing drive). */
+  async request(customer: Customer, input: DriveRequest): Promise<{ drive: Drive; created: boolean }> {
+    const { store, clock, faults } = this.#deps;
+    const offer = availableTestDrive(await this.#deps.offers.live(input.publisherId, input.offerId), input.publisherId, input.offerId);
+    const pool = { publisherId: offer.publisherId, offerId: offer.offerId };
+    await store.registerPool(pool);
+    const customerKey = customerKeyOf({ customer });
+    const held = await store.activeDriveOf(pool, customerKey);
+    if (held) return this.#existing(pool, held);
+
+    const { config, version } = offer;
+    const instances = await store.instances(pool);
+    const now = clock.now();
+    const driveId = driveIdOf(pool.publisherId, pool.offerId, this.#deps.newId());
+    const drive = (instance: Instance, tier: Tier): Drive => ({
+      driveId,
+      ...pool,
+      version,
+      customer,
+      userDetails: input.userDetails,
+      storefront: input.storefront,
+      consentAt: input.consentAt,
+      region: instance.region,
+      instanceId: instance.instanceId,
+      tier,
+      state: tier === 'hot' ? 'Active' : tier === 'warm' ? 'Starting' : 'Provisioning',
+      durationHours: config.durationHours,
+      requestedAt: now.toISOString(),
+      ...(tier === 'hot' ? { activeAt: now.toISOString(), expiresAt: expiresAt(now, config.durationHours).toISOString() } : {}),
+    });
+    const byId = new Map(instances.map((s) => [s.value.instanceId, s]));
+    const spread = parseInt(driveId.slice(-6), 36);
+    for (const candidate of candidates(instances.map((s) => s.value), { version, regions: config.regions, ...(input.preferredRegion ? { preferred: input.preferredRegion } : {}), spread })) {
+      const stored = byId.get(candidate.instanceId) as Stored<Instance>;
+      const claimed: Instance = {
+        ...stored.value,
+        driveId,
+        ...(candidate.tier === 'hot' ? { state: 'InUse' as const, stateAt: now.toISOString() } : {}),
+        ...(candidate.tier === 'warm' ? { state: 'Starting' as const, stateAt: now.toISOString() } : {}),
+      };
+      await faults.reach(FAULT_BEFORE_CLAIM);
+      const outcome = await store.claim(claimed, stored.etag, drive(claimed, candidate.tier), customerKey);
+      if (outcome === 'claimed') return this.#accepted(drive(claimed, candidate.tier), { value: { ...claimed, standbySlot: '' }, etag: '' });
+      if (outcome !== 'lost') return this.#existing(pool, outcome.existing);
+    }
+    for (const free of freeCapacitySlots(instances.map((s) => s.value), { regions: config.regions, ...(input.preferredRegion ? { preferred: input.preferredRegion } : {}), capacity: capacityPerRegion(config) })) {
+      const instanceId = this.#deps.newId();
+      const cold: Instance = {
+        instanceId,
+        ...pool,
+        version,
+        region: free.region,
+        purpose: 'cold',
+        state: 'Provisioning',
+        driveId,
+        capacitySlot: free.slot,
+        standbySlot: '',
+        resourceGroup: resourceGroupOf(pool.offerId, instanceId),
+        createdAt: now.toISOString(),
+        stateAt: now.toISOString(),
+        attempts: 0,
+        ...this.#deps.credentials(),
+      };
+      await faults.reach(FAULT_BEFORE_CLAIM);
+      const outcome = await store.claim(cold, undefined, drive(cold, 'cold'), customerKey);
+      if (outcome === 'claimed') return this.#accepted(drive(cold, 'cold'), { value: cold, etag: '' });
+      if (outcome !== 'lost') return this.#existing(pool, outcome.existing);
+    }
+    throw new ConflictError(
+      `Every test drive instance of ${pool.publisherId}.${pool.offerId} is in use (${capacityPerRegion(config)} per region in ${config.regions.join(', ')}); try again later.`,
+      'TestDriveCapacityExhausted',
+    );
+  }
+
+  async #existing(pool: { publisherId: string; offerId: string }, driveId: string): Promise<{ drive: Drive; created: boolean }> {
+    const stored = await this.#deps.store.getDrive(pool, driveId);
+    if (!stored) throw new Error(`The active drive ${driveId} of a customer has no drive row.`);
+    await this.ensureLead(stored);
+    return { drive: (await this.#deps.store.getDrive(pool, driveId))?.value ?? stored.value, created: false };
+  }
+
+  async #accepted(drive: Drive, instance: Stored<Instance>): Promise<{ drive: Drive; created: boolean }> {
+    const { store, faults, log } = this.#deps;
+    await faults.reach(FAULT_AFTER_CLAIM);
+    const stored = (await store.getDrive(drive, drive.driveId)) as Stored<Drive>;
+    // The provider is asked right away (a warm start, a cold deploy); the orchestration, GET and the cleanup poll it.
+    if (drive.tier !== 'hot') {
+      try {
+        const fresh = (await store.getInstance(drive, instance.value.instanceId)) ?? instance;
+        await this.#deps.lifecycle.progress(fresh, await this.#deps.offers.configAt(drive.publisherId, drive.offerId, drive.version));
+      } catch (error) {
+        log(`test drive ${drive.driveId}: the first provider call failed (retried by its orchestration): ${String(error)}`);
+      }
+    }
+    await this.ensureLead(stored);
+    try {
+      await this.#deps.starter.start(drive.driveId);
+    } catch (error) {
+      log(`test drive ${drive.driveId}: orchestration not started (the cleanup ends it at expiry): ${String(error)}`);
+    }
+    return { drive: (await store.getDrive(drive, drive.driveId))?.value ?? drive, created: true };
+  }
+
+  /** Captures the drive's one lead if it has none yet (idempotent: the lead is keyed by the drive id). */
+  async ensureLead(stored: Stored<Drive>): Promise<void> {
+    const drive = stored.value;
+    if (drive.leadId) return;
+    try {
+      const description = `Test drive ${drive.driveId} started (tier=${drive.tier}, region=${drive.region})`;
+      const leadId = await this.#deps.leads.capture(drive, { userDetails: drive.userDetails, description });
+      await this.#deps.store.updateDrive({ ...drive, leadId }, stored.etag);
+    } catch (error) {
+      this.#deps.log(`test drive ${drive.driveId}: lead not captured yet (the cleanup tries again): ${String(error)}`);
+    }
+  }
+}
