@@ -63,6 +63,8 @@ app.hook.preInvocation((context) => {
   services().saas().starter.attach(client);
   // Lead captures and replays hand their delivery to its orchestration the same way (decision 0520).
   services().leads().delivery?.starter.attach(client);
+  // A test drive's orchestration (its expiry timer) is started after the drive is committed (decision 0700).
+  services().testdrive().starter.attach(client);
   // Publish submissions, go-lives, cancels and certification decisions drive the publish pipeline (decision 0600).
   services().publish().durable.attach(client);
 });

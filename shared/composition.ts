@@ -22,6 +22,7 @@ import { buildLeads, type Leads } from './leads/composition';
 import { buildLicensing, type Licensing } from './licensing/composition';
 import { DEFAULT_DYNAMICS_HOST_SUFFIXES } from './leads/rules/destinations';
 import { leadTargets } from './leads/store/targets';
+import { buildTestDrive, type TestDrive } from './testdrive/composition';
 import { OutboundClient } from './outbound/client';
 import { NotFoundError, ValidationError } from './errors';
 import { buildPublishing, type Publishing } from './publish/composition';
@@ -44,6 +45,8 @@ export interface Services {
   saas: () => Saas;
   /** Metering (shared/metering): usage events, queries, billing, anomalies; built on first use. */
   metering: () => MeteringServices;
+  /** Test drives (shared/testdrive): drives, the pools' reconcile and the cleanup; built on first use. */
+  testdrive: () => TestDrive;
   /** Leads (shared/leads): capture, the lead store, the publisher's reads; built on first use. */
   leads: () => Leads;
   /** The publish pipeline (shared/publish): submit, status, go-live, cancel, certification; built on first use. */
@@ -167,6 +170,7 @@ export function services(): Services {
       },
     }));
   let metering: MeteringServices | undefined;
+  let testDrive: TestDrive | undefined;
   built = {
     config: cfg,
     clock,
@@ -205,6 +209,16 @@ export function services(): Services {
         catalog: catalog.reader,
         subscriptions: (id) => saasServices().subscriptionRecord(id),
         ...meteringSettings(cfg),
+      })),
+    testdrive: () =>
+      (testDrive ??= buildTestDrive({
+        storage,
+        clock,
+        faults,
+        catalog: catalog.reader,
+        capture: () => leadsServices().capture,
+        settings: cfg.testDrive,
+        log: (message) => console.warn(message),
       })),
   };
   return built;

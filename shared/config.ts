@@ -36,6 +36,14 @@ const SAAS_DUE_WORK_SCHEDULE = schedule.default('*/2 * * * * *');
 /** How often the lead sweeper runs (overdue and held lead deliveries; decision 0521): every minute. */
 const LEADS_SWEEP_SCHEDULE = schedule.default('0 * * * * *');
 
+/** How often the test drive cleanup runs (expired drives, stuck instances, orphans, the pools' reconcile; decision 0703): every minute. */
+const TESTDRIVE_CLEANUP_SCHEDULE = schedule.default('0 * * * * *');
+
+/** `deploy:2,delete:1`: the simulated provider fails the next 2 deploys and the next delete (decision 0702). */
+const simulatedFaults = list.pipe(
+  z.array(z.string().regex(/^(deploy|stop|start|delete):\d{1,4}$/, 'must be a list of <deploy|stop|start|delete>:<count>')),
+);
+
 /** Where the local issuer keeps its signing keys; the local host keeps its own keys in the same folder. */
 export const DEFAULT_LOCAL_ISSUER_KEY_FILE = '.local/issuer-keys.json';
 
@@ -91,6 +99,19 @@ const settingsSchema = z
     METERING_FUTURE_SKEW_MS: z.coerce.number().int().min(0).max(3_600_000).default(0),
     /** Lead delivery (decision 0520): how long a lead is retried, per attempt time-out, the sweeper's schedule and grace. */
     LEADS_DELIVERY_WINDOW_HOURS: z.coerce.number().positive().max(8760).default(72),
+    /** Test drives (shared/testdrive, decisions 0700–0705). */
+    TESTDRIVE_PROVIDER: z.enum(['simulated', 'azure']).default('simulated'),
+    TESTDRIVE_CLEANUP_SCHEDULE,
+    TESTDRIVE_POLL_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+    TESTDRIVE_PROVISION_TIMEOUT_MINUTES: z.coerce.number().int().min(1).max(1440).default(120),
+    TESTDRIVE_START_TIMEOUT_MINUTES: z.coerce.number().int().min(1).max(1440).default(20),
+    TESTDRIVE_DELETE_TIMEOUT_MINUTES: z.coerce.number().int().min(1).max(1440).default(30),
+    TESTDRIVE_SIM_DEPLOY_SECONDS: z.coerce.number().min(0).max(86_400).default(300),
+    TESTDRIVE_SIM_STOP_SECONDS: z.coerce.number().min(0).max(86_400).default(60),
+    TESTDRIVE_SIM_START_SECONDS: z.coerce.number().min(0).max(86_400).default(60),
+    TESTDRIVE_SIM_DELETE_SECONDS: z.coerce.number().min(0).max(86_400).default(60),
+    TESTDRIVE_SIM_FAULTS: simulatedFaults.optional(),
+    TESTDRIVE_ARM_ENDPOINT: z.url().default('https://management.azure.com'),
     LEADS_TARGET_TIMEOUT_MS: z.coerce.number().int().positive().max(300_000).default(30_000),
     LEADS_SWEEP_SCHEDULE,
     LEADS_SWEEP_GRACE_MS: z.coerce.number().int().min(0).default(120_000),
@@ -189,6 +210,19 @@ export interface Config {
    */
   metering: { cacheTtlMs: number; acceptUsageBeforeCancellation: boolean; futureSkewMs: number };
   /**
+   * Test drives (shared/testdrive, decisions 0700–0705): the instance provider, the cleanup's schedule, how often a
+   * waiting drive polls its provider, the stuck time-outs (G23), the simulated provider's delays on the project clock
+   * and injected faults, and the ARM endpoint of the Azure provider.
+   */
+  testDrive: {
+    provider: 'simulated' | 'azure';
+    cleanupSchedule: string;
+    pollMs: number;
+    timeouts: { provisionMs: number; startMs: number; deleteMs: number };
+    simulated: { delaysMs: { deploy: number; stop: number; start: number; delete: number }; faults: Partial<Record<'deploy' | 'stop' | 'start' | 'delete', number>> };
+    armEndpoint: string;
+  };
+  /**
    * Lead delivery (shared/leads, decisions 0520–0521): the retry window in hours (spec 2.5 (5): 72), the time-out of
    * one attempt, the sweeper's NCRONTAB schedule and how long past its due time a delivery is left to its
    * orchestration before the sweeper starts it again (spec 2.5 (2): 2 minutes), and how many attempts to one offer's
@@ -281,6 +315,26 @@ export function parseConfig(env: Record<string, string | undefined>, cwd: string
       acceptUsageBeforeCancellation: s.METERING_ACCEPT_USAGE_BEFORE_CANCELLATION,
       futureSkewMs: s.METERING_FUTURE_SKEW_MS,
     },
+    testDrive: {
+      provider: s.TESTDRIVE_PROVIDER,
+      cleanupSchedule: s.TESTDRIVE_CLEANUP_SCHEDULE,
+      pollMs: s.TESTDRIVE_POLL_SECONDS * 1000,
+      timeouts: {
+        provisionMs: s.TESTDRIVE_PROVISION_TIMEOUT_MINUTES * 60_000,
+        startMs: s.TESTDRIVE_START_TIMEOUT_MINUTES * 60_000,
+        deleteMs: s.TESTDRIVE_DELETE_TIMEOUT_MINUTES * 60_000,
+      },
+      simulated: {
+        delaysMs: {
+          deploy: s.TESTDRIVE_SIM_DEPLOY_SECONDS * 1000,
+          stop: s.TESTDRIVE_SIM_STOP_SECONDS * 1000,
+          start: s.TESTDRIVE_SIM_START_SECONDS * 1000,
+          delete: s.TESTDRIVE_SIM_DELETE_SECONDS * 1000,
+        },
+        faults: Object.fromEntries((s.TESTDRIVE_SIM_FAULTS ?? []).map((f) => [f.split(':')[0], Number(f.split(':')[1])])),
+      },
+      armEndpoint: s.TESTDRIVE_ARM_ENDPOINT.replace(/\/$/, ''),
+    },
     publish: {
       timeScale: s.PUBLISH_TIME_SCALE,
       certificationMode: s.PUBLISH_CERTIFICATION_MODE,
@@ -336,6 +390,14 @@ export function leadSweepSchedule(env: Record<string, string | undefined> = proc
   const value = env['LEADS_SWEEP_SCHEDULE'];
   const result = LEADS_SWEEP_SCHEDULE.safeParse(value === '' ? undefined : value);
   if (!result.success) throw new ConfigError(`Invalid configuration: LEADS_SWEEP_SCHEDULE: ${result.error.issues[0]?.message ?? 'invalid'}`);
+  return result.data;
+}
+
+/** `TESTDRIVE_CLEANUP_SCHEDULE`, read when functions/testdrive-cleanup.ts registers its timer. */
+export function testDriveCleanupSchedule(env: Record<string, string | undefined> = process.env): string {
+  const value = env['TESTDRIVE_CLEANUP_SCHEDULE'];
+  const result = TESTDRIVE_CLEANUP_SCHEDULE.safeParse(value === '' ? undefined : value);
+  if (!result.success) throw new ConfigError(`Invalid configuration: TESTDRIVE_CLEANUP_SCHEDULE: ${result.error.issues[0]?.message ?? 'invalid'}`);
   return result.data;
 }
 
