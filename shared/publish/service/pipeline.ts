@@ -14,8 +14,11 @@ import { liveLinksFor, previewLinksFor } from '../rules/status';
 import { simulatedMs } from '../rules/steps';
 import type { OperationRef, OperationWriter } from './writer';
 
-/** Crash point (CRASH_AT): a step's work is done (for final-publish: the version is live), its outcome not recorded. */
-export const FAULT_STEP_AFTER_WORK = 'publish.step.after-work';
+/**
+ * Crash points (CRASH_AT): `publish.step.<stepId>.after-work`, a step's work is done (for final-publish: the
+ * version is live), its outcome not recorded yet.
+ */
+export const faultAfterWork = (id: StepId) => `publish.step.${id}.after-work`;
 
 export interface PlannedStep {
   id: StepId;
@@ -73,7 +76,7 @@ export class PublishPipeline {
     if (!step) throw new Error(`The operation ${op.id} has no step ${id}.`);
     if (step.outcome && step.outcome.result !== 'waiting') return step.outcome.result;
     const outcome = await this.#work(op, id);
-    await this.#deps.faults.reach(FAULT_STEP_AFTER_WORK);
+    await this.#deps.faults.reach(faultAfterWork(id));
     const links = id === 'preview-creation' ? { previewLinks: previewLinksFor(op.publisherId, op.offerId, op.offerVersion) } : id === 'live' ? { liveLinks: liveLinksFor(op.publisherId, op.offerId) } : {};
     const recorded = await writer.apply(ref, (o, now) => {
       const current = stepOf(o, id);
