@@ -14,6 +14,7 @@ const suites: Record<string, () => Promise<Suite>> = {
   metering: () => import('./metering.js'),
   durability: () => import('./durability.js'),
   leads: () => import('./leads.js'),
+  publish: () => import('./publish.js'),
 };
 
 async function main(): Promise<void> {
