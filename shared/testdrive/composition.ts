@@ -5,6 +5,7 @@
  * (`services().testdrive()`); this file never imports the root.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
+import { DefaultAzureCredential } from '@azure/identity';
 import type { OfferCatalog } from '../catalog/ports';
 import type { Clock } from '../clock';
 import type { Faults } from '../faults';
@@ -19,6 +20,7 @@ import { InstanceLifecycle } from './service/lifecycle';
 import { ReconcilePool } from './service/reconcile';
 import { RequestDrive } from './service/request-drive';
 import { DurableSessionStarter } from './service/session-starter';
+import { AzureProvider } from './store/azure-provider';
 import { CatalogTestDriveOffers } from './store/catalog-offers';
 import { CapturedDriveLeads } from './store/drive-leads';
 import { TablePoolStore } from './store/pool-table';
@@ -75,7 +77,11 @@ export function buildTestDrive(deps: TestDriveDeps): TestDrive {
   const { clock, faults } = deps;
   const log = deps.log ?? ((message: string) => console.warn(message));
   const store = new TablePoolStore(() => deps.storage.table(TESTDRIVE_TABLES.pools), () => deps.storage.table(TESTDRIVE_TABLES.registry));
-  const provider = deps.provider ?? new SimulatedProvider(() => deps.storage.table(TESTDRIVE_TABLES.simulated), clock, deps.settings.simulated);
+  const provider =
+    deps.provider ??
+    (deps.settings.provider === 'azure'
+      ? new AzureProvider({ credential: new DefaultAzureCredential(), endpoint: deps.settings.armEndpoint ?? 'https://management.azure.com' })
+      : new SimulatedProvider(() => deps.storage.table(TESTDRIVE_TABLES.simulated), clock, deps.settings.simulated));
   const offers = deps.offers ?? new CatalogTestDriveOffers(deps.catalog);
   const lifecycle = new InstanceLifecycle({
     store,
