@@ -11,7 +11,7 @@ import type { Clock } from '../clock';
 import type { Faults } from '../faults';
 import type { CaptureLead } from '../leads/service/capture';
 import type { Storage } from '../storage/clients';
-import type { DriveLeads, InstanceProvider, TestDriveOffers, TestDriveStore } from './ports';
+import type { DriveLeads, InstanceProvider, PoolRef, TestDriveOffers, TestDriveStore } from './ports';
 import { DEFAULT_TIMEOUTS, type Timeouts } from './rules/lifetime';
 import { passwordOf, userNameOf } from './rules/template';
 import { Cleanup } from './service/cleanup';
@@ -52,6 +52,8 @@ export interface TestDriveDeps {
   offers?: TestDriveOffers;
   leads?: DriveLeads;
   log?: (message: string) => void;
+  /** Replace what a claim took at once, in the background (default true; tests that count states turn it off). */
+  refillAfterClaim?: boolean;
 }
 
 export interface TestDrive {
@@ -92,7 +94,9 @@ export function buildTestDrive(deps: TestDriveDeps): TestDrive {
   });
   const ids = () => newId(clock.now().getTime());
   const credentials = () => ({ username: userNameOf(randomBytes(4).readUInt32BE(0)), password: passwordOf(randomBytes(16)), sessionId: randomUUID() });
+  const reconcile = new ReconcilePool({ store, offers, lifecycle, clock, newId: ids, credentials });
   const starter = new DurableSessionStarter();
+  const refill = backgroundRefill((pool) => reconcile.reconcile(pool), log);
   const requests = new RequestDrive({
     offers,
     store,
@@ -104,8 +108,8 @@ export function buildTestDrive(deps: TestDriveDeps): TestDrive {
     newId: ids,
     credentials,
     log,
+    ...(deps.refillAfterClaim === false ? {} : { refill }),
   });
-  const reconcile = new ReconcilePool({ store, offers, lifecycle, clock, newId: ids, credentials });
   return {
     requests,
     sessions: new DriveSession({ store, offers, lifecycle, clock, pollMs: deps.settings.pollMs }),
@@ -115,5 +119,33 @@ export function buildTestDrive(deps: TestDriveDeps): TestDrive {
     offers,
     provider,
     starter,
+  };
+}
+
+/**
+ * One background reconcile per pool at a time: a claim during a running reconcile asks for one more round, so a
+ * burst of claims costs a few reconciles, not one each.
+ */
+export function backgroundRefill(reconcile: (pool: PoolRef) => Promise<unknown>, log: (message: string) => void): (pool: PoolRef) => void {
+  const running = new Set<string>();
+  const again = new Set<string>();
+  return (pool) => {
+    const key = `${pool.publisherId}.${pool.offerId}`;
+    if (running.has(key)) {
+      again.add(key);
+      return;
+    }
+    running.add(key);
+    void (async () => {
+      do {
+        again.delete(key);
+        try {
+          await reconcile(pool);
+        } catch (error) {
+          log(`test drive pool ${key}: refill failed (the cleanup refills it): ${String(error)}`);
+        }
+      } while (again.has(key));
+      running.delete(key);
+    })();
   };
 }

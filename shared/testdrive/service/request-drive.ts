@@ -46,6 +46,8 @@ export interface RequestDeps {
   /** Fresh credentials and session id of a new instance. */
   credentials: () => { username: string; password: string; sessionId: string };
   log: (message: string) => void;
+  /** Asks the pool manager to replace what a claim took (in the background; the cleanup does it anyway). */
+  refill?: (pool: { publisherId: string; offerId: string }) => void;
 }
 
 export function availableTestDrive(offer: OfferTestDrive, publisherId: string, offerId: string): Extract<OfferTestDrive, { state: 'enabled' }> {
@@ -159,6 +161,7 @@ export class RequestDrive {
       }
     }
     await this.ensureLead(stored);
+    this.#deps.refill?.({ publisherId: drive.publisherId, offerId: drive.offerId });
     try {
       await this.#deps.starter.start(drive.driveId);
     } catch (error) {

@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ConflictError, NotFoundError } from '../../../shared/errors';
+import { until } from '../../fixtures/saas-harness';
 import { armConfig, harness } from './harness';
 
 describe('test drive pools and drives', () => {
@@ -53,6 +54,14 @@ describe('test drive pools and drives', () => {
     expect(h.leads.captured.map((l) => l.driveId)).toEqual([hot.drive.driveId, warm.drive.driveId, third.drive.driveId]);
     expect(h.leads.captured[0]!.description).toBe(`Test drive ${hot.drive.driveId} started (tier=hot, region=westus2)`);
     expect(await h.states()).toEqual({ InUse: 3 });
+  });
+
+  it('replaces a taken hot instance in the background right after the claim', async () => {
+    const h = harness({ config: armConfig({ instances: { hot: 2, warm: 0, cold: 2 } }), refill: true });
+    await h.td.reconcile.reconcile(h.pool);
+    await h.td.requests.request(h.customer(), h.request());
+    await until('the hot slot refilled', async () => ((await h.states())['ReadyHot'] === 2 ? true : undefined));
+    expect(await h.states()).toEqual({ InUse: 1, ReadyHot: 2 });
   });
 
   it('deploys cold for a drive when nothing is standing by, Active once the deploy is done', async () => {

@@ -80,7 +80,7 @@ export class FakeLeads implements DriveLeads {
   }
 }
 
-export function harness(options: { config?: TestDriveConfig; delaysMs?: Partial<Record<SimulatedOp, number>>; faults?: Faults } = {}) {
+export function harness(options: { config?: TestDriveConfig; delaysMs?: Partial<Record<SimulatedOp, number>>; faults?: Faults; refill?: boolean } = {}) {
   const storage = testStorage();
   const clock = new FakeClock(T0);
   const offers = new FakeOffers(options.config ?? armConfig());
@@ -99,6 +99,7 @@ export function harness(options: { config?: TestDriveConfig; delaysMs?: Partial<
     offers: offers.port(),
     leads,
     log: () => undefined,
+    refillAfterClaim: options.refill ?? false,
   });
   const pool = { publisherId: P, offerId: O };
   let n = 0;
