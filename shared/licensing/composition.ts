@@ -9,7 +9,13 @@ import type { Faults } from '../faults';
 import type { SubscriptionRecord } from '../saas/model';
 import type { Storage } from '../storage/clients';
 import type { LicensePlans, LicenseStore, SeatSources } from './ports';
+import { ApprovalFaults } from './service/approval-faults';
+import { EnqueueBulk } from './service/bulk-enqueue';
+import { ProcessBulk } from './service/bulk-process';
+import { BulkStarter } from './service/bulk-starter';
+import { BatchStatus } from './service/bulk-status';
 import { LicenseCheck } from './service/check';
+import { PutGroup } from './service/groups';
 import { UpdateLicenses } from './service/license-update';
 import { LinkSubscription } from './service/link-subscription';
 import { ListPools } from './service/pools';
@@ -24,6 +30,10 @@ export interface Licensing {
   link: LinkSubscription;
   check: LicenseCheck;
   pools: ListPools;
+  /** Bulk and group assignment (decision 0804): enqueue, the workflow's activity, status and retry. */
+  bulk: { enqueue: EnqueueBulk; process: ProcessBulk; status: BatchStatus; starter: BulkStarter };
+  groups: PutGroup;
+  approvals: ApprovalFaults;
 }
 
 /** A SaaS subscription record as a seat source. */
@@ -54,12 +64,21 @@ export function licensingUseCases(parts: {
   blockedTenants: readonly string[];
 }): Licensing {
   const { store, sources, plans, faults, now } = parts;
+  const starter = new BulkStarter();
   return {
     store,
     update: new UpdateLicenses({ store, sources, faults, now, blockedTenants: parts.blockedTenants.map((t) => t.toLowerCase()) }),
     link: new LinkSubscription({ store, sources, plans, now }),
     check: new LicenseCheck({ store, sources, plans }),
     pools: new ListPools({ store, sources }),
+    bulk: {
+      enqueue: new EnqueueBulk({ store, sources, faults, handoff: starter, now }),
+      process: new ProcessBulk({ store, now }),
+      status: new BatchStatus({ store, handoff: starter, now }),
+      starter,
+    },
+    groups: new PutGroup({ store }),
+    approvals: new ApprovalFaults({ store }),
   };
 }
 

@@ -70,3 +70,31 @@ export type LicenseCaller =
   | { kind: 'publisher'; publisherId: string }
   | { kind: 'customer'; tenantId: string; userId: string; roles: string[] }
   | { kind: 'operator' };
+
+/**
+ * A bulk (multi-user or group) request (DEC-L10, decision 0804): its header row; the users are kept in chunk rows of
+ * at most BATCH_CHUNK users, and each user's progress in their assignment row (`batchId`).
+ */
+export interface LicenseBatch {
+  batchId: string;
+  tenantId: string;
+  skuId: string;
+  serviceId: string;
+  kind: 'assign' | 'unassign';
+  /** Users the batch acts on (those already holding the license, or holding none for a removal, are not in it). */
+  total: number;
+  chunks: number;
+  /** Bumped by each retry: the orchestration instance of a generation is `licensing-bulk-<batchId>-g<n>`. */
+  generation: number;
+  createdAt: string;
+  groupId?: string;
+  /** Users skipped: already licensed (assign) or holding no license (unassign, LicenseNotAssigned). */
+  skipped: string[];
+}
+
+/** A tenant's group of users (the stand-in for an Entra group or a Team). */
+export interface LicenseGroup {
+  tenantId: string;
+  groupId: string;
+  members: string[];
+}

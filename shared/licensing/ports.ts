@@ -1,17 +1,29 @@
 /** What license management needs from the outside: its store, the SaaS subscriptions and the catalog. */
-import type { LicenseAssignment, LicensePool, SeatSubscription, Stored } from './model';
+import type { LicenseAssignment, LicenseBatch, LicenseGroup, LicensePool, SeatSubscription, Stored } from './model';
 
 /** One row of a pool-partition transaction: create when `etag` is absent, replace with If-Match, or delete with If-Match. */
 export type LicenseWrite =
   | { kind: 'pool'; value: LicensePool; etag?: string }
   | { kind: 'assignment'; value: LicenseAssignment; etag?: string }
-  | { kind: 'delete-assignment'; value: LicenseAssignment; etag: string };
+  | { kind: 'delete-assignment'; value: LicenseAssignment; etag: string }
+  | { kind: 'batch'; value: LicenseBatch; etag?: string }
+  | { kind: 'batch-users'; value: { batchId: string; chunk: number; userIds: string[] }; etag?: undefined }
+  | { kind: 'group'; value: LicenseGroup; etag?: string };
 
 export interface LicenseStore {
   getPool(tenantId: string, skuId: string): Promise<Stored<LicensePool> | undefined>;
   listPools(tenantId: string): Promise<Stored<LicensePool>[]>;
   getAssignment(tenantId: string, skuId: string, userId: string): Promise<Stored<LicenseAssignment> | undefined>;
   listAssignments(tenantId: string, skuId: string): Promise<Stored<LicenseAssignment>[]>;
+  getBatch(tenantId: string, batchId: string): Promise<Stored<LicenseBatch> | undefined>;
+  batchUsers(tenantId: string, batchId: string, chunk: number): Promise<string[] | undefined>;
+  /** The tenant of a batch (an index row written before the batch). */
+  tenantOfBatch(batchId: string): Promise<string | undefined>;
+  indexBatch(batchId: string, tenantId: string): Promise<void>;
+  getGroup(tenantId: string, groupId: string): Promise<Stored<LicenseGroup> | undefined>;
+  /** Whether the simulated approval of the user's assignments fails (an operator-set fault, [000:195]). */
+  approvalFails(tenantId: string, userId: string): Promise<boolean>;
+  setApprovalFault(tenantId: string, userId: string, fail: boolean): Promise<void>;
   /** Every write of one tenant in one transaction: every If-Match holds and every create is new, or nothing is written. */
   commit(tenantId: string, writes: LicenseWrite[]): Promise<'ok' | 'conflict'>;
 }
@@ -36,4 +48,16 @@ export interface LicensePlans {
     offerId: string,
     planId: string,
   ): Promise<{ licenseManaged: boolean; perUser: boolean; allowInstallWithoutLicense: boolean } | undefined>;
+}
+
+/** Starts (or restarts) the bulk orchestration of a committed batch. */
+export interface BulkHandoff {
+  start(ref: BulkRef): Promise<void>;
+}
+
+export interface BulkRef {
+  tenantId: string;
+  batchId: string;
+  generation: number;
+  chunks: number;
 }

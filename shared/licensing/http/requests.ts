@@ -35,3 +35,18 @@ export const checkQuery = z.object({
   userId: z.string().min(1, 'userId is required').max(100),
   serviceId: z.string().min(1, 'serviceId is required').max(200),
 });
+
+const guidList = z.array(z.string().min(1).max(100)).max(20_000);
+export const bulkBody = z
+  .object({ userIds: guidList.optional(), groupId: z.string().min(1).max(100).optional(), subset: guidList.optional() })
+  .strict();
+export const unassignBody = z.object({ userIds: guidList }).strict();
+export const poolParams = z.object({ tenantId: z.string().min(1).max(100), serviceId: z.string().min(1).max(200) });
+export const batchParams = z.object({ batchId: z.string().min(1).max(100) });
+export const groupParams = z.object({
+  tenantId: z.string().min(1).max(100),
+  groupId: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1-64 letters, digits, ".", "-" or "_"'),
+});
+export const groupBody = z.object({ members: z.array(z.string().min(1).max(100)).max(1000) }).strict();
+export const faultParams = z.object({ tenantId: z.string().min(1).max(100), userId: z.string().min(1).max(100) });
+export const faultBody = z.object({ fail: z.boolean() }).strict();

@@ -6,6 +6,7 @@ import type { LicensePool } from '../model';
 import type { CheckResult } from '../service/check';
 import type { LicenseUpdateResult } from '../service/license-update';
 import type { PoolStatus } from '../service/pool-status';
+import type { BatchView } from '../service/bulk-status';
 
 export function licenseUpdateView(result: LicenseUpdateResult) {
   return {
@@ -42,5 +43,30 @@ export function checkView(result: CheckResult) {
     hasLicense: result.hasLicense,
     state: result.state,
     ...(result.reason ? { reason: result.reason } : {}),
+  };
+}
+
+export function batchView(view: BatchView) {
+  const { batch, items } = view;
+  return {
+    batchId: batch.batchId,
+    tenantId: batch.tenantId,
+    serviceId: batch.serviceId,
+    kind: batch.kind,
+    ...(batch.groupId !== undefined ? { groupId: batch.groupId } : {}),
+    total: batch.total,
+    createdAt: batch.createdAt,
+    counts: {
+      pending: items.filter((i) => i.state === 'PendingAssign' || i.state === 'PendingRemoval').length,
+      failed: items.filter((i) => i.retryable).length,
+      done: items.filter((i) => (batch.kind === 'assign' ? i.state === 'Active' : i.state === 'Removed')).length,
+    },
+    items,
+    skipped: batch.skipped.map((userId) => ({
+      userId,
+      ...(batch.kind === 'unassign'
+        ? { warning: { code: 'LicenseNotAssigned', message: 'The user holds no assigned license of this plan.' } }
+        : { reason: 'AlreadyAssigned' }),
+    })),
   };
 }

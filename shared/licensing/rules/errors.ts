@@ -49,3 +49,12 @@ export const skuNotSubscribed = (customerId: string, skuId: string) =>
 export const licenseGroupMismatch = () =>
   new ValidationError('The licenses of one request must come from the same license group (one offer).', [], '960004');
 export const poolNotFound = (what: string) => new NotFoundError(`${what} was not found.`, '960003');
+
+/** A bulk or group request larger than the free seats (DEC-L11): the caller picks a subset that fits. */
+export function notEnoughSeats(needed: number, available: number): ValidationError {
+  return new ValidationError(
+    `${needed} users need a license and ${available} are available: send a subset of at most ${available} users.`,
+    [{ path: 'available', message: String(available), code: '60012' }],
+    '60012',
+  );
+}

@@ -17,3 +17,9 @@ export function isLicenseAdmin(roles: readonly string[]): boolean {
   const allowed = LICENSE_ADMIN_ROLES.map(squash);
   return roles.some((role) => allowed.includes(squash(role)));
 }
+
+/** Whether the caller administers the tenant's licenses: an operator, or a license administrator of that tenant. */
+export function administers(caller: { kind: string; tenantId?: string; roles?: readonly string[] }, tenantId: string): boolean {
+  if (caller.kind === 'operator') return true;
+  return caller.kind === 'customer' && caller.tenantId?.toLowerCase() === tenantId.toLowerCase() && isLicenseAdmin(caller.roles ?? []);
+}

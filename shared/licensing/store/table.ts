@@ -4,7 +4,7 @@
  * `user|{skuId}|{userId}` (one assignment). Writes are insert-only or If-Match; a lost race answers 'conflict'.
  */
 import type { TableClient, TransactionAction } from '@azure/data-tables';
-import type { LicenseAssignment, LicensePool, Stored } from '../model';
+import type { LicenseAssignment, LicenseBatch, LicenseGroup, LicensePool, Stored } from '../model';
 import type { LicenseStore, LicenseWrite } from '../ports';
 
 const statusOf = (error: unknown) => (error as { statusCode?: number }).statusCode;
@@ -13,11 +13,35 @@ const esc = (value: string) => value.replace(/'/g, "''");
 export const rowKey = {
   pool: (skuId: string) => `pool|${skuId}`,
   assignment: (skuId: string, userId: string) => `user|${skuId}|${userId}`,
+  batch: (batchId: string) => `batch|${batchId}`,
+  batchUsers: (batchId: string, chunk: number) => `batchusers|${batchId}|${String(chunk).padStart(5, '0')}`,
+  group: (groupId: string) => `group|${groupId}`,
+  fault: (userId: string) => `fault|${userId}`,
 };
 
+/** The partition of the batch index rows (batch id → tenant). */
+const BATCH_INDEX = '~batches';
+
+export function keyOf(write: LicenseWrite): string {
+  switch (write.kind) {
+    case 'pool':
+      return rowKey.pool(write.value.skuId);
+    case 'assignment':
+    case 'delete-assignment':
+      return rowKey.assignment(write.value.skuId, write.value.userId);
+    case 'batch':
+      return rowKey.batch(write.value.batchId);
+    case 'batch-users':
+      return rowKey.batchUsers(write.value.batchId, write.value.chunk);
+    case 'group':
+      return rowKey.group(write.value.groupId);
+  }
+}
+
 function toRow(tenantId: string, write: LicenseWrite) {
-  const key = write.kind === 'pool' ? rowKey.pool(write.value.skuId) : rowKey.assignment(write.value.skuId, write.value.userId);
-  return { partitionKey: tenantId, rowKey: key, data: JSON.stringify(write.value) };
+  // An assignment's batch is a column too, so the batch's items can be listed without reading the others' JSON.
+  const batchId = write.kind === 'assignment' && write.value.batchId ? { batchId: write.value.batchId } : {};
+  return { partitionKey: tenantId, rowKey: keyOf(write), data: JSON.stringify(write.value), ...batchId };
 }
 
 export class TableLicenseStore implements LicenseStore {
@@ -64,6 +88,40 @@ export class TableLicenseStore implements LicenseStore {
     return this.#query<LicenseAssignment>(
       `PartitionKey eq '${esc(tenantId)}' and RowKey ge '${esc(prefix)}' and RowKey lt '${esc(prefix)}~'`,
     );
+  }
+
+  getBatch(tenantId: string, batchId: string) {
+    return this.#get<LicenseBatch>(tenantId, rowKey.batch(batchId));
+  }
+
+  async batchUsers(tenantId: string, batchId: string, chunk: number) {
+    return (await this.#get<{ userIds: string[] }>(tenantId, rowKey.batchUsers(batchId, chunk)))?.value.userIds;
+  }
+
+  async tenantOfBatch(batchId: string) {
+    return (await this.#get<{ tenantId: string }>(BATCH_INDEX, batchId))?.value.tenantId;
+  }
+
+  async indexBatch(batchId: string, tenantId: string) {
+    const table = await this.#table();
+    await table.upsertEntity({ partitionKey: BATCH_INDEX, rowKey: batchId, data: JSON.stringify({ tenantId }) }, 'Replace');
+  }
+
+  getGroup(tenantId: string, groupId: string) {
+    return this.#get<LicenseGroup>(tenantId, rowKey.group(groupId));
+  }
+
+  async approvalFails(tenantId: string, userId: string) {
+    return (await this.#get<{ fail: boolean }>(tenantId, rowKey.fault(userId)))?.value.fail === true;
+  }
+
+  async setApprovalFault(tenantId: string, userId: string, fail: boolean) {
+    const table = await this.#table();
+    if (fail) await table.upsertEntity({ partitionKey: tenantId, rowKey: rowKey.fault(userId), data: JSON.stringify({ fail }) }, 'Replace');
+    else
+      await table.deleteEntity(tenantId, rowKey.fault(userId)).catch((error: unknown) => {
+        if (statusOf(error) !== 404) throw error;
+      });
   }
 
   async commit(tenantId: string, writes: LicenseWrite[]): Promise<'ok' | 'conflict'> {

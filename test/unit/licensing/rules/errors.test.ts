@@ -6,6 +6,7 @@ import {
   insufficientRole,
   invalidUpdate,
   licenseGroupMismatch,
+  notEnoughSeats,
   outOfLicenses,
   poolNotFound,
   skuNotSubscribed,
@@ -70,5 +71,15 @@ describe('the license surface errors', () => {
       status: 404,
       jsonBody: { code: 960003, description: 'The user was not found.' },
     });
+  });
+
+  it('tells a bulk caller how many seats are free', () => {
+    const error = notEnoughSeats(6, 4);
+    expect(error).toMatchObject({
+      kind: 'invalid',
+      code: '60012',
+      message: '6 users need a license and 4 are available: send a subset of at most 4 users.',
+    });
+    expect(error.violations).toEqual([{ path: 'available', message: '4', code: '60012' }]);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isLicenseAdmin, LICENSE_ADMIN_ROLES } from '../../../../shared/licensing/rules/roles';
+import { administers, isLicenseAdmin, LICENSE_ADMIN_ROLES } from '../../../../shared/licensing/rules/roles';
 
 describe('license-administering roles', () => {
   it('lists the three GDAP roles and the two tenant administrators', () => {
@@ -26,5 +26,17 @@ describe('license-administering roles', () => {
     expect(isLicenseAdmin(['Reader'])).toBe(false);
     expect(isLicenseAdmin(['License Administrators'])).toBe(false);
     expect(isLicenseAdmin(['Directory Readers'])).toBe(false);
+  });
+});
+
+describe('who administers a tenant’s licenses', () => {
+  it('is an operator or a license administrator of that very tenant', () => {
+    expect(administers({ kind: 'operator' }, 'T')).toBe(true);
+    expect(administers({ kind: 'customer', tenantId: 'T', roles: ['License Administrator'] }, 't')).toBe(true);
+    expect(administers({ kind: 'customer', tenantId: 't', roles: ['License Administrator'] }, 'T')).toBe(true);
+    expect(administers({ kind: 'customer', tenantId: 'U', roles: ['License Administrator'] }, 'T')).toBe(false);
+    expect(administers({ kind: 'customer', tenantId: 'T', roles: ['Reader'] }, 'T')).toBe(false);
+    expect(administers({ kind: 'customer', tenantId: 'T' }, 'T')).toBe(false);
+    expect(administers({ kind: 'publisher', tenantId: 'T', roles: ['License Administrator'] }, 'T')).toBe(false);
   });
 });

@@ -1,5 +1,6 @@
 /** In-memory license store with ETags and all-or-nothing commits, and a SaaS seat source, for the service tests. */
-import type { LicenseAssignment, LicensePool, Stored } from '../../../../shared/licensing/model';
+import type { LicenseAssignment, LicenseBatch, LicenseGroup, LicensePool, Stored } from '../../../../shared/licensing/model';
+import { keyOf, rowKey } from '../../../../shared/licensing/store/table';
 import type { LicensePlans, LicenseStore, LicenseWrite, LinkedSubscription, SeatSources } from '../../../../shared/licensing/ports';
 
 export class MemoryLicenseStore implements LicenseStore {
@@ -7,10 +8,8 @@ export class MemoryLicenseStore implements LicenseStore {
   #seq = 0;
   commits = 0;
 
-  static key(tenantId: string, w: LicenseWrite | { kind: 'pool' | 'assignment'; value: { skuId: string; userId?: string } }) {
-    return w.kind === 'pool'
-      ? `${tenantId}/pool|${w.value.skuId}`
-      : `${tenantId}/user|${w.value.skuId}|${(w.value as LicenseAssignment).userId}`;
+  static key(tenantId: string, w: LicenseWrite) {
+    return `${tenantId}/${keyOf(w)}`;
   }
 
   #get<T>(key: string): Stored<T> | undefined {
@@ -36,6 +35,38 @@ export class MemoryLicenseStore implements LicenseStore {
     return [...this.rows.keys()]
       .filter((k) => k.startsWith(`${tenantId}/user|${skuId}|`))
       .map((k) => this.#get<LicenseAssignment>(k) as Stored<LicenseAssignment>);
+  }
+
+  readonly batchIndex = new Map<string, string>();
+  readonly faults = new Set<string>();
+
+  async getBatch(tenantId: string, batchId: string) {
+    return this.#get<LicenseBatch>(`${tenantId}/${rowKey.batch(batchId)}`);
+  }
+
+  async batchUsers(tenantId: string, batchId: string, chunk: number) {
+    return this.#get<{ userIds: string[] }>(`${tenantId}/${rowKey.batchUsers(batchId, chunk)}`)?.value.userIds;
+  }
+
+  async tenantOfBatch(batchId: string) {
+    return this.batchIndex.get(batchId);
+  }
+
+  async indexBatch(batchId: string, tenantId: string) {
+    this.batchIndex.set(batchId, tenantId);
+  }
+
+  async getGroup(tenantId: string, groupId: string) {
+    return this.#get<LicenseGroup>(`${tenantId}/${rowKey.group(groupId)}`);
+  }
+
+  async approvalFails(tenantId: string, userId: string) {
+    return this.faults.has(`${tenantId}/${userId}`);
+  }
+
+  async setApprovalFault(tenantId: string, userId: string, fail: boolean) {
+    if (fail) this.faults.add(`${tenantId}/${userId}`);
+    else this.faults.delete(`${tenantId}/${userId}`);
   }
 
   async commit(tenantId: string, writes: LicenseWrite[]): Promise<'ok' | 'conflict'> {

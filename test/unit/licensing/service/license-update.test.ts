@@ -184,13 +184,9 @@ describe('assigning and removing one user’s licenses', () => {
     const sources = new FakeSources();
     sources.add({ id: 'sub-1', quantity: 5 });
     await new LinkSubscription({ store, sources, plans: plans(), now }).link(admin, TENANT, 'sub-1');
-    const losing = {
-      getPool: store.getPool.bind(store),
-      listPools: store.listPools.bind(store),
-      getAssignment: store.getAssignment.bind(store),
-      listAssignments: store.listAssignments.bind(store),
-      commit: async () => 'conflict' as const,
-    };
+    const losing = new MemoryLicenseStore();
+    for (const [key, row] of store.rows) losing.rows.set(key, row);
+    losing.commit = async () => 'conflict' as const;
     const update = new UpdateLicenses({ store: losing, sources, faults: noFaults, now, blockedTenants: [], maxAttempts: 3 });
     await expect(update.apply(admin, TENANT, user(1), { LicensesToAssign: [{ SkuId: SKU }] })).rejects.toMatchObject({
       kind: 'conflict',
