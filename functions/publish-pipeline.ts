@@ -16,7 +16,7 @@ import type { PlannedStep, RunResult } from '../shared/publish/service/pipeline'
 import { PUBLISH_ACTIVITIES, PUBLISH_ORCHESTRATION, type PublishPipelineInput } from '../shared/publish/store/durable-pipeline';
 
 type Df = Pick<DurableOrchestrationContext, 'getInput' | 'createTimer' | 'currentUtcDateTime' | 'waitForExternalEvent'>;
-type Begun = { steps: PlannedStep[]; submissionType: 'publish' | 'goLive' } | { ended: string };
+type Begun = { steps: PlannedStep[]; submissionType: 'publish' | 'goLive' | 'stopDistribution' } | { ended: string };
 
 export interface PipelineActivities {
   begin(ref: PublishPipelineInput): Task;

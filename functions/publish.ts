@@ -1,7 +1,7 @@
 /**
  * The publish pipeline's routes in the Cloud Partner Portal shape (specs/publish.md 2.5–2.9, 2.11.7, 2.11.8;
  * decision 0600): `POST …/offers/{offerId}/publish` (202 + Location of the operation), `GET …/status`,
- * `POST …/golive` (202 + Location), `POST …/cancel` (200 with the canceled operation), `GET …/operations` (also
+ * `POST …/golive` (202 + Location), `POST …/stopDistribution` (202 + Location, 2.11.4), `POST …/cancel` (200 with the canceled operation), `GET …/operations` (also
  * `…/submissions`, A15) and `…/operations/{operationId}`, the publisher's notifications outbox, and the operator's
  * certification decision. Publisher tokens act in their own namespace; operators read any and decide certification.
  */
@@ -77,6 +77,12 @@ export function makePublishHandlers(deps: PublishDeps) {
       return ok(operationView(op), { location: operationLocation(op) });
     }),
 
+    stopDistribution: endpoint(options, async (request, { principal }) => {
+      const { publisherId, offerId } = parseParams(request, offerParams);
+      const op = await deps.publish().stopDistribution.stop(callerOf(principal), publisherId, offerId);
+      return accepted(operationView(op), { location: operationLocation(op) });
+    }),
+
     operations: endpoint(options, async (request, { principal }) => {
       const { publisherId, offerId } = parseParams(request, offerParams);
       const { status } = parseQuery(request, operationsQuery);
@@ -120,6 +126,13 @@ app.http('publish-submit', { methods: ['POST'], route: `${OFFER}/publish`, authL
 app.http('publish-status', { methods: ['GET'], route: `${OFFER}/status`, authLevel: 'anonymous', handler: lazyHandler(() => handlers().status) });
 app.http('publish-golive', { methods: ['POST'], route: `${OFFER}/golive`, authLevel: 'anonymous', ...durable, handler: lazyHandler(() => handlers().goLive) });
 app.http('publish-cancel', { methods: ['POST'], route: `${OFFER}/cancel`, authLevel: 'anonymous', ...durable, handler: lazyHandler(() => handlers().cancel) });
+app.http('publish-stop-distribution', {
+  methods: ['POST'],
+  route: `${OFFER}/stopDistribution`,
+  authLevel: 'anonymous',
+  ...durable,
+  handler: lazyHandler(() => handlers().stopDistribution),
+});
 app.http('publish-operations', { methods: ['GET'], route: `${OFFER}/operations`, authLevel: 'anonymous', handler: lazyHandler(() => handlers().operations) });
 app.http('publish-submissions', { methods: ['GET'], route: `${OFFER}/submissions`, authLevel: 'anonymous', handler: lazyHandler(() => handlers().operations) });
 app.http('publish-operation', {

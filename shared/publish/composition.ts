@@ -12,6 +12,7 @@ import { DecideCertification } from './service/certify';
 import { GoLive } from './service/go-live';
 import { PublishPipeline } from './service/pipeline';
 import { PublishQueries } from './service/read';
+import { StopDistribution } from './service/stop-distribution';
 import { SubmitPublish } from './service/submit';
 import { OperationWriter } from './service/writer';
 import { DurablePipeline } from './store/durable-pipeline';
@@ -22,6 +23,7 @@ export interface Publishing {
   goLive: GoLive;
   cancel: CancelPublish;
   certify: DecideCertification;
+  stopDistribution: StopDistribution;
   queries: PublishQueries;
   pipeline: PublishPipeline;
   /** The durable hand-over; functions/hooks.ts attaches the host's client. */
@@ -49,6 +51,7 @@ export function buildPublishing(parts: {
     goLive: new GoLive({ store, catalog, pipeline: durable, writer }),
     cancel: new CancelPublish({ store, catalog, pipeline: durable, writer }),
     certify: new DecideCertification({ store, pipeline: durable, writer }),
+    stopDistribution: new StopDistribution({ store, catalog, pipeline: durable, writer }),
     queries: new PublishQueries({ store, catalog }),
     pipeline: new PublishPipeline({
       store,

@@ -12,6 +12,7 @@ export const STEP_IDS = [
   'publisher-signoff',
   'final-publish',
   'live',
+  'stop-distribution',
 ] as const;
 export type StepId = (typeof STEP_IDS)[number];
 
@@ -30,7 +31,7 @@ export type StepStatus = (typeof STEP_STATUSES)[number];
 export const OPERATION_STATUSES = ['notStarted', 'running', 'completed', 'failed', 'canceled'] as const;
 export type OperationStatus = (typeof OPERATION_STATUSES)[number];
 
-export type SubmissionType = 'publish' | 'goLive';
+export type SubmissionType = 'publish' | 'goLive' | 'stopDistribution';
 export type CancellationState = 'canCancel' | 'cannotCancel' | 'cancelRequested';
 export type CertificationMode = 'auto' | 'manual';
 /** Where certification runs (spec 3.1, A8): inside the publish operation or inside the go-live operation. */
@@ -126,7 +127,7 @@ export interface PublishState {
   operationCount: number;
 }
 
-export type NotificationEvent = 'submitted' | 'previewReady' | 'failed' | 'canceled' | 'live';
+export type NotificationEvent = 'submitted' | 'previewReady' | 'failed' | 'canceled' | 'live' | 'stopped';
 
 export interface Notification {
   id: string;

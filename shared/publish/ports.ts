@@ -67,6 +67,10 @@ export interface PublishCatalog {
   checkArtifacts(publisherId: string, offerId: string, artifactIds: string[]): Promise<{ package: Finding[]; malware: Finding[] }>;
   /** Makes `version` the live version; 'newer' when a newer version is live already (nothing changes). */
   goLive(publisherId: string, offerId: string, version: number): Promise<'live' | 'newer'>;
+  /** The live version's number, 0 when never live. */
+  liveVersion(publisherId: string, offerId: string): Promise<number>;
+  /** Makes a stop-sold copy of the live version the live version (idempotent by `by`); 'notLive' when nothing is live. */
+  stopDistribution(publisherId: string, offerId: string, by: string): Promise<'stopped' | 'notLive'>;
 }
 
 /** The durable runtime (functions/publish-pipeline.ts registers the orchestration). */

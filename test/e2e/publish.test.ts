@@ -167,3 +167,66 @@ describe('publish → preview → go-live', () => {
     expect((await h.call('POST', `/api/publishers/contoso/offers/nothing-here/publish?${V}`, 'contoso')).status).toBe(404);
   });
 });
+
+describe('stop sell', () => {
+  const CUSTOMER = { customer: ['fabrikam', 'buyer-1'] as [string, string] };
+  const buy = (offerId: string, planId: string) =>
+    h.call('POST', '/api/storefront/purchases', CUSTOMER, { body: { publisherId: 'contoso', offerId, planId, termUnit: 'P1M' } });
+  const subscription = (id: string) => h.call('GET', `/api/saas/subscriptions/${id}?api-version=2018-08-31`, 'contoso');
+
+  async function live(id: string): Promise<void> {
+    const res = await publish(id);
+    expect(res.status, JSON.stringify(res.json)).toBe(202);
+    expect((await settled(res.headers.get('location') as string))['status']).toBe('completed');
+    const go = await h.call('POST', `/api/publishers/contoso/offers/${id}/golive?${V}`, 'contoso');
+    expect(go.status, JSON.stringify(go.json)).toBe(202);
+    expect((await settled(go.headers.get('location') as string))['status']).toBe('completed');
+  }
+
+  it('a stop-sold plan stops selling when its new version goes live; its subscriptions keep running', async () => {
+    await put('pub-plan-stop', offer('pub-plan-stop'));
+    await live('pub-plan-stop');
+    const bought = await buy('pub-plan-stop', 'basic');
+    expect(bought.status, JSON.stringify(bought.json)).toBe(201);
+    const before = (await subscription(bought.json['subscriptionId'] as string)).json;
+
+    await put('pub-plan-stop', withField(offer('pub-plan-stop'), ['definition', 'plans', 0, 'microsoft-saas.stopSell'], true));
+    const pending = await publish('pub-plan-stop');
+    await settled(pending.headers.get('location') as string);
+    expect((await buy('pub-plan-stop', 'basic')).status).toBe(201); // still live at version 1 until the go-live
+    await settled((await h.call('POST', `/api/publishers/contoso/offers/pub-plan-stop/golive?${V}`, 'contoso')).headers.get('location') as string);
+
+    const refused = await buy('pub-plan-stop', 'basic');
+    expect(refused.status, JSON.stringify(refused.json)).toBe(409);
+    const after = await subscription(bought.json['subscriptionId'] as string);
+    expect(after.status).toBe(200);
+    expect(after.json['saasSubscriptionStatus']).toBe(before['saasSubscriptionStatus']);
+    expect(after.json['planId']).toBe('basic');
+  });
+
+  it('stop distribution of an offer: nothing is sold any more, subscriptions keep running, publish + go-live re-lists it', async () => {
+    await put('pub-offer-stop', offer('pub-offer-stop'));
+    const never = await h.call('POST', `/api/publishers/contoso/offers/pub-offer-stop/stopDistribution?${V}`, 'contoso');
+    expect(never.status).toBe(409);
+    expect((never.json['error'] as { code: string }).code).toBe('OfferNotLive');
+    await live('pub-offer-stop');
+    const bought = await buy('pub-offer-stop', 'basic');
+    expect(bought.status).toBe(201);
+
+    const stop = await h.call('POST', `/api/publishers/contoso/offers/pub-offer-stop/stopDistribution?${V}`, 'contoso');
+    expect(stop.status, JSON.stringify(stop.json)).toBe(202);
+    expect(stop.json).toMatchObject({ submissionType: 'stopDistribution', slot: 'production', offerVersion: 1 });
+    const done = await settled(stop.headers.get('location') as string);
+    expect(done['status'], JSON.stringify(done)).toBe('completed');
+    expect((await buy('pub-offer-stop', 'basic')).status).toBe(409);
+    expect((await subscription(bought.json['subscriptionId'] as string)).status).toBe(200);
+    const status = await h.call('GET', `/api/publishers/contoso/offers/pub-offer-stop/status?${V}`, 'contoso');
+    expect(status.json['status']).toBe('succeeded');
+    expect(status.json['liveLinks']).toEqual([]);
+    const notes = await h.call('GET', `/api/publishers/contoso/notifications?${V}&offerId=pub-offer-stop`, 'contoso');
+    expect((notes.json as unknown as { event: string }[]).map((n) => n.event)).toContain('stopped');
+
+    await live('pub-offer-stop');
+    expect((await buy('pub-offer-stop', 'basic')).status).toBe(201);
+  });
+});

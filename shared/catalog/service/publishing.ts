@@ -147,6 +147,40 @@ export class CatalogPublishing {
     return out;
   }
 
+  /** The live version's number, 0 when the offer was never live (or does not exist). */
+  async liveVersion(publisherId: string, offerId: string): Promise<number> {
+    return (await this.#store.get(publisherId, offerId))?.value.liveVersion ?? 0;
+  }
+
+  /**
+   * Stop distribution of the offer (spec 3.10, decision 0604): the live definition with every plan stop-sold is
+   * frozen as the next version and made live in one transaction, so nobody can buy it any more while subscriptions
+   * keep the version they bought. Idempotent: a re-run finds the live version it froze (`by`). The draft moves on
+   * to the next number; publishing and going live again re-lists the offer.
+   */
+  async stopDistribution(publisherId: string, offerId: string, by: string): Promise<'stopped' | 'notLive'> {
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const current = await this.#store.get(publisherId, offerId);
+      if (!current || current.value.liveVersion === 0) return 'notLive';
+      const live = await this.#store.getVersion(publisherId, offerId, current.value.liveVersion);
+      if (!live) throw new Error(`Version ${current.value.liveVersion} of ${publisherId}/${offerId} is missing.`);
+      if (live.frozenBy === by) return 'stopped';
+      const document = await this.#store.readDocument(current.value, live.revision);
+      if (!document) throw new Error(`Revision ${live.revision} of ${publisherId}/${offerId} is missing.`);
+      const stopSell = offerTypes[document.offerTypeId].keys.stopSell;
+      const definition = { ...document.definition, plans: document.definition.plans.map((p) => ({ ...p, [stopSell]: true })) };
+      const revision = await this.#store.writeDocument(current.value, { ...document, definition });
+      const now = this.#clock.now();
+      const version = current.value.draftVersion;
+      const { etag, changedTime } = nextETag(now, current.value.draftETag);
+      const frozen: VersionRecord = { publisherId, offerId, version, revision, frozenTime: timestamp(now), frozenBy: by };
+      const next: OfferRecord = { ...current.value, draftVersion: version + 1, draftETag: etag, changedTime, liveVersion: version, frozenTime: frozen.frozenTime };
+      if (typeof (await this.#store.freeze(next, current.etag, frozen)) === 'object') return 'stopped';
+      await this.#store.discardDocument(current.value, revision);
+    }
+    throw new Error(`The offer ${publisherId}/${offerId} kept changing while its distribution was stopped.`);
+  }
+
   async goLive(publisherId: string, offerId: string, version: number): Promise<'live' | 'newer'> {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const current = await this.#store.get(publisherId, offerId);

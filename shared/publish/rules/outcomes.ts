@@ -57,6 +57,7 @@ const SUBJECTS: Record<NotificationEvent, string> = {
   failed: 'Your offer needs attention',
   canceled: 'Your publish request was canceled',
   live: 'Your offer is available',
+  stopped: 'Your offer is no longer available to new customers',
 };
 
 /** The publisher's notification of an event of `op` (spec 2.13); its id makes a repeated send a no-op. */

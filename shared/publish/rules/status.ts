@@ -30,7 +30,7 @@ export function offerStatus(latest: Operation | undefined): OfferStatus {
     case 'canceled':
       return 'canceled';
     case 'completed':
-      return latest.submissionType === 'goLive' ? 'succeeded' : 'waitingForPublisherReview';
+      return latest.submissionType === 'publish' ? 'waitingForPublisherReview' : 'succeeded';
   }
 }
 

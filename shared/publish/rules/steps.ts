@@ -70,6 +70,13 @@ export const STEP_CATALOG: Readonly<Record<StepId, StepInfo>> = {
     estimatedSeconds: 14_400,
     phase: 'publish',
   },
+  'stop-distribution': {
+    stepName: 'Stop distribution',
+    description: 'New customers can no longer find or buy the offer; existing customers keep using it.',
+    estimatedTimeFrame: 'a few hours',
+    estimatedSeconds: 10_800,
+    phase: 'publish',
+  },
 };
 
 const AFTER_SIGNOFF: readonly string[] = ['microsoft-saas', 'microsoft-azure-applications'];

@@ -95,10 +95,10 @@ export class PublishPipeline {
     if (isTerminal(before)) return before.status;
     const op = await writer.apply(ref, (o, now) => {
       const finished = finishStep(o, id, now);
-      return o.submissionType === 'goLive' ? completeIfDone(finished, now) : finished;
+      return o.submissionType === 'publish' ? finished : completeIfDone(finished, now);
     });
     if (op.status === 'failed') await this.#notify(op, 'failed');
-    if (op.status === 'completed') await this.#notify(op, 'live');
+    if (op.status === 'completed') await this.#notify(op, op.submissionType === 'goLive' ? 'live' : 'stopped');
     return isTerminal(op) ? op.status : 'continue';
   }
 
@@ -161,6 +161,15 @@ export class PublishPipeline {
             result === 'live'
               ? { result: 'passed', messages: [] }
               : { result: 'blocked', messages: [{ messageHtml: 'A newer version of the offer is already live.', level: 'error', timestamp: now, code: 'NewerVersionLive' }] },
+        };
+      }
+      case 'stop-distribution': {
+        const result = await catalog.stopDistribution(op.publisherId, op.offerId, `stopDistribution:${op.id}`);
+        return {
+          outcome:
+            result === 'stopped'
+              ? { result: 'passed', messages: [] }
+              : { result: 'blocked', messages: [{ messageHtml: 'The offer is not live.', level: 'error', timestamp: now, code: 'OfferNotLive' }] },
         };
       }
       case 'live':

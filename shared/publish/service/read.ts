@@ -2,7 +2,7 @@
 import { NotFoundError, ValidationError } from '../../errors';
 import { OPERATION_STATUSES, type Notification, type Operation, type OperationStatus } from '../model';
 import type { PublishCatalog, PublishStore } from '../ports';
-import { statusView, type StatusView } from '../rules/status';
+import { offerStatus, statusView, type StatusView } from '../rules/status';
 import { authorize, type Caller } from './access';
 import { offerNotFound } from './submit';
 
@@ -24,7 +24,14 @@ export class PublishQueries {
     const latestPublish = ops.find((o) => o.submissionType === 'publish');
     const goLive = latestPublish?.goLiveOperationId ? ops.find((o) => o.id === latestPublish.goLiveOperationId) : undefined;
     const lastLive = ops.find((o) => o.submissionType === 'goLive' && o.status === 'completed');
-    return statusView(latestPublish, goLive, lastLive);
+    const view = statusView(latestPublish, goLive, lastLive);
+    // A stop distribution newer than the last submission decides the status (spec 2.12); its live links are gone.
+    const newest = ops[0];
+    if (newest?.submissionType === 'stopDistribution') {
+      const stopped = newest.status === 'completed';
+      return { ...view, status: offerStatus(newest), liveLinks: stopped ? [] : view.liveLinks };
+    }
+    return view;
   }
 
   async list(caller: Caller, publisherId: string, offerId: string, status?: string): Promise<Operation[]> {

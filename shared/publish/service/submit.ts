@@ -47,7 +47,7 @@ export function offerNotFound(publisherId: string, offerId: string): NotFoundErr
 /** Hands an operation that holds its offer but never started over to its orchestration again (idempotent). */
 export async function resume(pipeline: PipelineClient, op: Operation): Promise<void> {
   if (op.status !== 'notStarted') return;
-  if (op.submissionType === 'publish') await pipeline.start(op);
+  if (op.submissionType !== 'goLive') await pipeline.start(op);
   else if (op.publishOperationId) await pipeline.raise(op.publishOperationId, 'GoLive', { operationId: op.id });
 }
 

@@ -117,6 +117,7 @@ describe('notificationOf (spec 2.13)', () => {
     );
     expect(notificationOf(op(), 'submitted', undefined, NOW).subject).toBe('Your offer was submitted for publishing: o1 version 3');
     expect(notificationOf(op(), 'canceled', undefined, NOW).subject).toBe('Your publish request was canceled: o1 version 3');
+    expect(notificationOf(op(), 'stopped', undefined, NOW).subject).toBe('Your offer is no longer available to new customers: o1 version 3');
   });
 });
 

@@ -40,6 +40,8 @@ describe('offerStatus (spec 2.12)', () => {
     expect(offerStatus(op({ status: 'canceled' }))).toBe('canceled');
     expect(offerStatus(op({ status: 'completed' }))).toBe('waitingForPublisherReview');
     expect(offerStatus(op({ status: 'completed', submissionType: 'goLive' }))).toBe('succeeded');
+    expect(offerStatus(op({ status: 'completed', submissionType: 'stopDistribution' }))).toBe('succeeded');
+    expect(offerStatus(op({ status: 'running', submissionType: 'stopDistribution' }))).toBe('running');
   });
 });
 

@@ -61,7 +61,7 @@ describe('newStep', () => {
 
   it('has a catalog entry for every step id, with the seed estimates', () => {
     expect(Object.keys(STEP_CATALOG).sort()).toEqual([...STEP_IDS].sort());
-    expect(STEP_IDS.map((id) => STEP_CATALOG[id].estimatedSeconds)).toEqual([900, 900, 900, 172_800, 3_600, 0, 1_800, 14_400]);
+    expect(STEP_IDS.map((id) => STEP_CATALOG[id].estimatedSeconds)).toEqual([900, 900, 900, 172_800, 3_600, 0, 1_800, 14_400, 10_800]);
     expect(STEP_IDS.map((id) => STEP_CATALOG[id].phase)).toEqual([
       'automatedValidation',
       'automatedValidation',
@@ -71,10 +71,12 @@ describe('newStep', () => {
       'signoff',
       'publish',
       'publish',
+      'publish',
     ]);
     expect(STEP_CATALOG.displaydummycertify.stepName).toBe('Validate Pre-Requisites');
     expect(STEP_CATALOG['publisher-signoff'].stepName).toBe('Publisher signoff');
     expect(STEP_CATALOG.live.estimatedTimeFrame).toBe('4-6 hours');
+    expect(STEP_CATALOG['stop-distribution'].stepName).toBe('Stop distribution');
   });
 });
 
