@@ -180,7 +180,7 @@ export const SECRET_CONTAINER_KEYS: readonly string[] = [...LEAD_CONFIGURATION_K
 
 /**
  * Field names that hold secrets inside those objects (leads.md 3.0.3: connection strings, the HTTPS endpoint URL with
- * its `sig=`, the Dynamics application key and password; testdrive.md 1.2: `aadAppSecret`). Matched case-insensitively.
+ * its `sig=`, the Dynamics application key and password, the lead signature's key; testdrive.md 1.2: `aadAppSecret`). Matched case-insensitively.
  */
 export const SECRET_FIELD_NAMES: ReadonlySet<string> = new Set(
   [
@@ -192,5 +192,7 @@ export const SECRET_FIELD_NAMES: ReadonlySet<string> = new Set(
     'password',
     'aadAppSecret',
     'clientSecret',
+    // The HTTPS lead target's HMAC key (decision 0511).
+    'signingSecret',
   ].map((n) => n.toLowerCase()),
 );

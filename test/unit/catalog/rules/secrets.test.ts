@@ -27,6 +27,18 @@ describe('write-only secrets (spec 1.3, A33; leads.md 3.0.3)', () => {
     expect(openSecret(first(), [KEY, 'connectionString'], open, CONTEXT)).toBe('DefaultEndpointsProtocol=https;AccountKey=s3cr3t');
   });
 
+  it("the HTTPS lead target's URL and signing key are both sealed and masked (decision 0511)", () => {
+    const https = 'microsoft-azure-marketplace.httpsEndpointLeadConfiguration';
+    const stored = put({ [https]: { httpsEndpointUri: 'https://crm.contoso.test/in?sig=abc', signingSecret: 'the-hmac-key-0123456789' } });
+    expect(JSON.stringify(stored)).not.toContain('the-hmac-key');
+    expect(openSecret(stored, [https, 'signingSecret'], open, CONTEXT)).toBe('the-hmac-key-0123456789');
+    expect(maskSecrets(stored)[https]).toEqual({
+      httpsEndpointUri: SECRET_PLACEHOLDER,
+      signingSecret: SECRET_PLACEHOLDER,
+      secretsSet: ['httpsEndpointUri', 'signingSecret'],
+    });
+  });
+
   it('read back as a placeholder with the list of set secrets', () => {
     expect(maskSecrets(first())[KEY]).toEqual({
       connectionString: SECRET_PLACEHOLDER,
