@@ -16,6 +16,8 @@ import { newStep, publishStepIds } from '../rules/steps';
 import { authorize, describeCaller, type Caller } from './access';
 import type { OperationWriter } from './writer';
 
+/** Interleaving point: the offer's state row is read, the claim not committed yet (two submissions line up here). */
+export const FAULT_SUBMIT_BEFORE_CLAIM = 'publish.submit.before-claim';
 /** Crash point (CRASH_AT): the operation is claimed and the version frozen, the orchestration not started yet. */
 export const FAULT_SUBMIT_BEFORE_START = 'publish.submit.before-start';
 
@@ -109,6 +111,7 @@ export class SubmitPublish {
         createdBy: describeCaller(caller),
       };
       const previous = state?.value.latestPublishOperationId ?? '';
+      await this.#deps.faults.reach(FAULT_SUBMIT_BEFORE_CLAIM);
       const claimed = await store.commit({
         state: {
           value: {
