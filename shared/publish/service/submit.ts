@@ -50,7 +50,15 @@ export function offerNotFound(publisherId: string, offerId: string): NotFoundErr
 export async function resume(pipeline: PipelineClient, op: Operation): Promise<void> {
   if (op.status !== 'notStarted') return;
   if (op.submissionType !== 'goLive') await pipeline.start(op);
-  else if (op.publishOperationId) await pipeline.raise(op.publishOperationId, 'GoLive', { operationId: op.id });
+  else if (op.publishOperationId) {
+    try {
+      await pipeline.raise(op.publishOperationId, 'GoLive', { operationId: op.id });
+    } catch {
+      // The submission's orchestration is gone (failed, terminated): the go-live runs in its own instance, whose
+      // steps are as idempotent as anywhere else.
+      await pipeline.start(op);
+    }
+  }
 }
 
 export class SubmitPublish {

@@ -24,6 +24,17 @@ describe('GoLive', () => {
     expect(w.pipelineClient.raised).toHaveLength(2); // the pending go-live was handed over again
   });
 
+  it('when the submission’s orchestration is gone (the event cannot be raised), the go-live runs in its own instance', async () => {
+    const w = publishWorld();
+    const publish = await w.submit.submit(CONTOSO, 'contoso', 'o1', { ifMatch: null, emails: [] });
+    await runThrough(w, { publisherId: 'contoso', offerId: 'o1', operationId: publish.id });
+    w.pipelineClient.raise = async () => {
+      throw new Error('status code: 410');
+    };
+    const go = await w.goLive.goLive(CONTOSO, 'contoso', 'o1');
+    expect(w.pipelineClient.started).toEqual([publish.id, go.id]);
+  });
+
   it('404 for an unknown offer', async () => {
     const w = publishWorld();
     w.catalog.draftFacts = undefined;
