@@ -15,6 +15,7 @@ const suites: Record<string, () => Promise<Suite>> = {
   durability: () => import('./durability.js'),
   leads: () => import('./leads.js'),
   publish: () => import('./publish.js'),
+  testdrive: () => import('./testdrive.js'),
 };
 
 async function main(): Promise<void> {

@@ -22,8 +22,8 @@ export interface PoolRef {
   offerId: string;
 }
 
-/** Outcomes of a claim: the drive was committed with the instance, another request won it, or this customer already has a drive. */
-export type ClaimOutcome = 'claimed' | 'lost' | { existing: string };
+/** Outcomes of a claim: the drive was committed with the instance (its row's ETag), another request won it, or this customer already has a drive. */
+export type ClaimOutcome = { claimed: string } | 'lost' | { existing: string };
 
 export interface TestDriveStore {
   /** Pools the pool manager and the cleanup visit (registered when the capability first sees the offer). */

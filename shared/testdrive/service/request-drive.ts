@@ -72,9 +72,8 @@ export class RequestDrive {
     const offer = availableTestDrive(await this.#deps.offers.live(input.publisherId, input.offerId), input.publisherId, input.offerId);
     const pool = { publisherId: offer.publisherId, offerId: offer.offerId };
     await store.registerPool(pool);
+    // A customer who already holds a drive loses every claim on the customer row (insert-only) and gets it back.
     const customerKey = customerKeyOf({ customer });
-    const held = await store.activeDriveOf(pool, customerKey);
-    if (held) return this.#existing(pool, held);
 
     const { config, version } = offer;
     const instances = await store.instances(pool);
@@ -108,8 +107,9 @@ export class RequestDrive {
       };
       await faults.reach(FAULT_BEFORE_CLAIM);
       const outcome = await store.claim(claimed, stored.etag, drive(claimed, candidate.tier), customerKey);
-      if (outcome === 'claimed') return this.#accepted(drive(claimed, candidate.tier), { value: { ...claimed, standbySlot: '' }, etag: '' });
-      if (outcome !== 'lost') return this.#existing(pool, outcome.existing);
+      if (outcome === 'lost') continue;
+      if ('claimed' in outcome) return this.#accepted({ value: drive(claimed, candidate.tier), etag: outcome.claimed }, { value: { ...claimed, standbySlot: '' }, etag: '' });
+      return this.#existing(pool, outcome.existing);
     }
     for (const free of freeCapacitySlots(instances.map((s) => s.value), { regions: config.regions, ...(input.preferredRegion ? { preferred: input.preferredRegion } : {}), capacity: capacityPerRegion(config) })) {
       const instanceId = this.#deps.newId();
@@ -131,9 +131,12 @@ export class RequestDrive {
       };
       await faults.reach(FAULT_BEFORE_CLAIM);
       const outcome = await store.claim(cold, undefined, drive(cold, 'cold'), customerKey);
-      if (outcome === 'claimed') return this.#accepted(drive(cold, 'cold'), { value: cold, etag: '' });
-      if (outcome !== 'lost') return this.#existing(pool, outcome.existing);
+      if (outcome === 'lost') continue;
+      if ('claimed' in outcome) return this.#accepted({ value: drive(cold, 'cold'), etag: outcome.claimed }, { value: cold, etag: '' });
+      return this.#existing(pool, outcome.existing);
     }
+    const held = await store.activeDriveOf(pool, customerKey);
+    if (held) return this.#existing(pool, held);
     throw new ConflictError(
       `Every test drive instance of ${pool.publisherId}.${pool.offerId} is in use (${capacityPerRegion(config)} per region in ${config.regions.join(', ')}); try again later.`,
       'TestDriveCapacityExhausted',
@@ -147,39 +150,42 @@ export class RequestDrive {
     return { drive: (await this.#deps.store.getDrive(pool, driveId))?.value ?? stored.value, created: false };
   }
 
-  async #accepted(drive: Drive, instance: Stored<Instance>): Promise<{ drive: Drive; created: boolean }> {
+  async #accepted(stored: Stored<Drive>, instance: Stored<Instance>): Promise<{ drive: Drive; created: boolean }> {
     const { store, faults, log } = this.#deps;
+    const drive = stored.value;
     await faults.reach(FAULT_AFTER_CLAIM);
-    const stored = (await store.getDrive(drive, drive.driveId)) as Stored<Drive>;
     // The provider is asked right away (a warm start, a cold deploy); the orchestration, GET and the cleanup poll it.
+    let current = stored;
     if (drive.tier !== 'hot') {
       try {
         const fresh = (await store.getInstance(drive, instance.value.instanceId)) ?? instance;
         await this.#deps.lifecycle.progress(fresh, await this.#deps.offers.configAt(drive.publisherId, drive.offerId, drive.version));
+        current = (await store.getDrive(drive, drive.driveId)) ?? stored;
       } catch (error) {
         log(`test drive ${drive.driveId}: the first provider call failed (retried by its orchestration): ${String(error)}`);
       }
     }
-    await this.ensureLead(stored);
+    const leadId = await this.ensureLead(current);
     this.#deps.refill?.({ publisherId: drive.publisherId, offerId: drive.offerId });
     try {
       await this.#deps.starter.start(drive.driveId);
     } catch (error) {
       log(`test drive ${drive.driveId}: orchestration not started (the cleanup ends it at expiry): ${String(error)}`);
     }
-    return { drive: (await store.getDrive(drive, drive.driveId))?.value ?? drive, created: true };
+    return { drive: { ...current.value, ...(leadId ? { leadId } : {}) }, created: true };
   }
 
-  /** Captures the drive's one lead if it has none yet (idempotent: the lead is keyed by the drive id). */
-  async ensureLead(stored: Stored<Drive>): Promise<void> {
+  /** Captures the drive's one lead if it has none yet (idempotent: the lead is keyed by the drive id); its id once stored. */
+  async ensureLead(stored: Stored<Drive>): Promise<string | undefined> {
     const drive = stored.value;
-    if (drive.leadId) return;
+    if (drive.leadId) return drive.leadId;
     try {
       const description = `Test drive ${drive.driveId} started (tier=${drive.tier}, region=${drive.region})`;
       const leadId = await this.#deps.leads.capture(drive, { userDetails: drive.userDetails, description });
-      await this.#deps.store.updateDrive({ ...drive, leadId }, stored.etag);
+      return (await this.#deps.store.updateDrive({ ...drive, leadId }, stored.etag)) ? leadId : undefined;
     } catch (error) {
       this.#deps.log(`test drive ${drive.driveId}: lead not captured yet (the cleanup tries again): ${String(error)}`);
+      return undefined;
     }
   }
 }

@@ -137,7 +137,12 @@ export class TablePoolStore implements TestDriveStore {
       // The standby slot is released in the same transaction: the pool manager refills it at once.
       if (claimed.standbySlot) actions.push(['delete', { partitionKey: partitionOf(claimed), rowKey: ROW.standby(claimed.standbySlot) }]);
     }
-    if (await this.#submit(actions)) return 'claimed';
+    try {
+      const response = await (await this.#table()).submitTransaction(actions);
+      return { claimed: response.subResponses[1]?.etag ?? '' };
+    } catch (error) {
+      if (!lostRace(error)) throw error;
+    }
     const existing = await this.activeDriveOf(drive, customerKey);
     return existing ? { existing } : 'lost';
   }

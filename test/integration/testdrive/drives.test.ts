@@ -93,6 +93,8 @@ describe('test drive pools and drives', () => {
     const me = h.customer();
     const first = await h.td.requests.request(me, h.request());
     const again = await h.td.requests.request(me, h.request());
+    expect(first.drive.leadId).toBe('lead-1');
+    expect((await h.td.store.getDrive(h.pool, first.drive.driveId))!.value.leadId).toBe('lead-1');
     expect(again).toEqual({ drive: first.drive, created: false });
     expect(h.leads.captured).toHaveLength(1);
     expect(await h.states()).toEqual({ InUse: 1, ReadyHot: 1 });
