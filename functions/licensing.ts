@@ -3,9 +3,10 @@
  * - `POST /v1/customers/{customerId}/users/{userId}/licenseupdates`: assign/remove one user's licenses (seed 003),
  *   Partner Center error bodies and `MS-RequestId`/`MS-CorrelationId` echoed, `MS-CV`/`MS-ServerId` added;
  * - `PUT /api/licensing/tenants/{tenantId}/subscriptions/{subscriptionId}`: link a per-seat SaaS subscription to the
- *   tenant's pool (decision 0800);
+ *   tenant's pool, optional body `{customerName, countryCode}` for the report (decision 0800);
  * - `GET /api/licensing/tenants/{tenantId}/pools`: the tenant's pools with provisioned/assigned/available seats;
- * - `GET /api/licensing/check?tenantId=&userId=&serviceId=`: the run-time license check (decision 0803).
+ * - `GET /api/licensing/check?tenantId=&userId=&serviceId=`: the run-time license check (decision 0803);
+ * - `GET /api/licensing/reports/licenses?from=&to=&offerId=&planId=&tenantId=`: the publisher's report (decision 0805).
  */
 import { randomUUID } from 'node:crypto';
 import { app, type HttpHandler, type HttpResponseInit } from '@azure/functions';
@@ -13,11 +14,20 @@ import type { Authenticator } from '../shared/auth/principal';
 import { services } from '../shared/composition';
 import { endpoint } from '../shared/http/endpoint';
 import { lazyHandler, once } from '../shared/http/lazy';
-import { parseParams, parseQuery } from '../shared/http/request';
+import { parseParams, parseQuery, readJson } from '../shared/http/request';
 import { created, ok } from '../shared/http/responses';
 import { surfaces } from '../shared/http/surfaces';
 import type { Licensing } from '../shared/licensing/composition';
-import { callerOf, checkQuery, linkParams, readLicenseUpdate, tenantParams, updateParams } from '../shared/licensing/http/requests';
+import {
+  callerOf,
+  checkQuery,
+  linkBody,
+  linkParams,
+  readLicenseUpdate,
+  reportQuery,
+  tenantParams,
+  updateParams,
+} from '../shared/licensing/http/requests';
 import { checkView, licenseUpdateView, poolView } from '../shared/licensing/http/views';
 
 export interface LicensingDeps {
@@ -64,7 +74,8 @@ export function makeLicensingHandlers(deps: LicensingDeps) {
     ),
     link: endpoint(local, async (request, { principal }) => {
       const { tenantId, subscriptionId } = parseParams(request, linkParams);
-      const result = await deps.licensing().link.link(callerOf(principal), tenantId, subscriptionId);
+      const body = request.headers.get('content-type') ? await readJson(request, linkBody, 4096) : {};
+      const result = await deps.licensing().link.link(callerOf(principal), tenantId, subscriptionId, body);
       const view = poolView(result.pool, result.status);
       return result.created ? created(view) : ok(view);
     }),
@@ -72,6 +83,9 @@ export function makeLicensingHandlers(deps: LicensingDeps) {
       const { tenantId } = parseParams(request, tenantParams);
       const pools = await deps.licensing().pools.list(callerOf(principal), tenantId);
       return ok({ pools: pools.map((p) => poolView(p.pool, p.status)) });
+    }),
+    report: endpoint(local, async (request, { principal }) => {
+      return ok(await deps.licensing().report.licenses(callerOf(principal), parseQuery(request, reportQuery)));
     }),
     check: endpoint(local, async (request, { principal }) => {
       const query = parseQuery(request, checkQuery);
@@ -111,4 +125,11 @@ app.http('licensing-check', {
   route: 'api/licensing/check',
   authLevel: 'anonymous',
   handler: lazyHandler(() => handlers().check),
+});
+
+app.http('licensing-report', {
+  methods: ['GET'],
+  route: 'api/licensing/reports/licenses',
+  authLevel: 'anonymous',
+  handler: lazyHandler(() => handlers().report),
 });

@@ -16,6 +16,7 @@ import { BulkStarter } from './service/bulk-starter';
 import { BatchStatus } from './service/bulk-status';
 import { LicenseCheck } from './service/check';
 import { PutGroup } from './service/groups';
+import { LicenseReport } from './service/report';
 import { UpdateLicenses } from './service/license-update';
 import { LinkSubscription } from './service/link-subscription';
 import { ListPools } from './service/pools';
@@ -34,6 +35,7 @@ export interface Licensing {
   bulk: { enqueue: EnqueueBulk; process: ProcessBulk; status: BatchStatus; starter: BulkStarter };
   groups: PutGroup;
   approvals: ApprovalFaults;
+  report: LicenseReport;
 }
 
 /** A SaaS subscription record as a seat source. */
@@ -73,12 +75,13 @@ export function licensingUseCases(parts: {
     pools: new ListPools({ store, sources }),
     bulk: {
       enqueue: new EnqueueBulk({ store, sources, faults, handoff: starter, now }),
-      process: new ProcessBulk({ store, now }),
+      process: new ProcessBulk({ store, sources, now }),
       status: new BatchStatus({ store, handoff: starter, now }),
       starter,
     },
     groups: new PutGroup({ store }),
     approvals: new ApprovalFaults({ store }),
+    report: new LicenseReport({ store, sources, plans, now }),
   };
 }
 

@@ -28,6 +28,21 @@ export interface LicensePool extends LicensePlanRef {
   /** Bumped when every source was released (all subscriptions Unsubscribed): older assignments grant nothing. */
   epoch: number;
   firstActivatedAt: string;
+  /** For the report's customer columns: given when the pool is linked (decision 0805). */
+  customerName?: string;
+  countryCode?: string;
+}
+
+/** A pool's seats as of one moment, kept per month (the last one of a month is that month's value, DEC-L18). */
+export interface PoolSnapshot {
+  tenantId: string;
+  skuId: string;
+  publisherId: string;
+  month: string;
+  provisioned: number;
+  assigned: number;
+  state: PoolState;
+  at: string;
 }
 
 export type AssignmentState = 'PendingAssign' | 'Active' | 'PendingRemoval' | 'FailedAssign' | 'FailedRemoval';

@@ -1,5 +1,5 @@
 /** What license management needs from the outside: its store, the SaaS subscriptions and the catalog. */
-import type { LicenseAssignment, LicenseBatch, LicenseGroup, LicensePool, SeatSubscription, Stored } from './model';
+import type { LicenseAssignment, LicenseBatch, LicenseGroup, LicensePool, PoolSnapshot, SeatSubscription, Stored } from './model';
 
 /** One row of a pool-partition transaction: create when `etag` is absent, replace with If-Match, or delete with If-Match. */
 export type LicenseWrite =
@@ -8,13 +8,18 @@ export type LicenseWrite =
   | { kind: 'delete-assignment'; value: LicenseAssignment; etag: string }
   | { kind: 'batch'; value: LicenseBatch; etag?: string }
   | { kind: 'batch-users'; value: { batchId: string; chunk: number; userIds: string[] }; etag?: undefined }
-  | { kind: 'group'; value: LicenseGroup; etag?: string };
+  | { kind: 'group'; value: LicenseGroup; etag?: string }
+  /** Upserted (no If-Match): written in the transaction of the pool change it records. */
+  | { kind: 'snapshot'; value: PoolSnapshot; etag?: undefined };
 
 export interface LicenseStore {
   getPool(tenantId: string, skuId: string): Promise<Stored<LicensePool> | undefined>;
   listPools(tenantId: string): Promise<Stored<LicensePool>[]>;
   getAssignment(tenantId: string, skuId: string, userId: string): Promise<Stored<LicenseAssignment> | undefined>;
   listAssignments(tenantId: string, skuId: string): Promise<Stored<LicenseAssignment>[]>;
+  /** Every pool of the publisher's plans, across tenants (the report). */
+  listPoolsOf(publisherId: string): Promise<LicensePool[]>;
+  listSnapshotsOf(publisherId: string): Promise<PoolSnapshot[]>;
   getBatch(tenantId: string, batchId: string): Promise<Stored<LicenseBatch> | undefined>;
   batchUsers(tenantId: string, batchId: string, chunk: number): Promise<string[] | undefined>;
   /** The tenant of a batch (an index row written before the batch). */
@@ -47,7 +52,9 @@ export interface LicensePlans {
     publisherId: string,
     offerId: string,
     planId: string,
-  ): Promise<{ licenseManaged: boolean; perUser: boolean; allowInstallWithoutLicense: boolean } | undefined>;
+  ): Promise<
+    { licenseManaged: boolean; perUser: boolean; allowInstallWithoutLicense: boolean; planName?: string; offerTitle?: string } | undefined
+  >;
 }
 
 /** Starts (or restarts) the bulk orchestration of a committed batch. */

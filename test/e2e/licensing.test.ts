@@ -195,6 +195,17 @@ describe('license management over HTTP', () => {
     );
     expect(unknown.status).toBe(404);
     expect((await as(publisherRequest('contoso'), 'GET', '/api/licensing/check?tenantId=x')).status).toBe(400);
+    const report = await as(publisherRequest('contoso'), 'GET', `/api/licensing/reports/licenses?tenantId=${TENANT}`);
+    expect(report.status).toBe(200);
+    expect((report.json['rows'] as Record<string, unknown>[]).length).toBeGreaterThan(0);
+    expect((report.json['rows'] as Record<string, unknown>[])[0]).toMatchObject({
+      'Tenant ID': TENANT,
+      'Service ID': SERVICE,
+      'Product ID': 'offer1',
+    });
+    expect((await as(publisherRequest('fabrikam'), 'GET', '/api/licensing/reports/licenses')).json).toMatchObject({ rows: [] });
+    expect((await as(publisherRequest('contoso'), 'GET', '/api/licensing/reports/licenses?from=2020-01&to=2021-06')).status).toBe(400);
+    expect((await as(ADMIN, 'GET', '/api/licensing/reports/licenses')).status).toBe(403);
   });
 
   it('a second host process on the same storage sees an assignment at its next check', async () => {

@@ -50,3 +50,20 @@ export const groupParams = z.object({
 export const groupBody = z.object({ members: z.array(z.string().min(1).max(100)).max(1000) }).strict();
 export const faultParams = z.object({ tenantId: z.string().min(1).max(100), userId: z.string().min(1).max(100) });
 export const faultBody = z.object({ fail: z.boolean() }).strict();
+export const linkBody = z
+  .object({
+    customerName: z.string().trim().min(1).max(200).optional(),
+    countryCode: z
+      .string()
+      .regex(/^[A-Za-z]{2}$/, 'must be an ISO 3166-1 alpha-2 code')
+      .optional(),
+  })
+  .strict();
+export const reportQuery = z.object({
+  publisherId: z.string().min(1).max(100).optional(),
+  from: z.string().max(7).optional(),
+  to: z.string().max(7).optional(),
+  offerId: z.string().min(1).max(100).optional(),
+  planId: z.string().min(1).max(100).optional(),
+  tenantId: z.string().min(1).max(100).optional(),
+});

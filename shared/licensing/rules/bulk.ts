@@ -9,8 +9,8 @@ import { displayStatus, holdsSeat, retryable } from './seats';
 export const BATCH_CHUNK = 1000;
 /** Users per request (the chunk rows and the header fit in one entity-group transaction of at most 100 rows). */
 export const MAX_BATCH_USERS = 20_000;
-/** Rows per transaction when processing: the pool row and at most 99 assignment rows. */
-export const ROWS_PER_TRANSACTION = 99;
+/** Users per transaction when processing: with the pool row and the month's snapshot, at most 100 rows. */
+export const ROWS_PER_TRANSACTION = 98;
 
 export function chunks<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];

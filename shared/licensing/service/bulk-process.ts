@@ -6,8 +6,9 @@
  */
 import { mapLimit } from '../../concurrency';
 import type { LicenseAssignment, LicenseBatch, LicensePool, Stored } from '../model';
-import type { LicenseStore, LicenseWrite } from '../ports';
+import type { LicenseStore, LicenseWrite, SeatSources } from '../ports';
 import { assignStep, chunks, ROWS_PER_TRANSACTION, unassignStep } from '../rules/bulk';
+import { poolStatus, snapshotWrite } from './pool-status';
 
 export interface ChunkRef {
   tenantId: string;
@@ -19,7 +20,7 @@ export interface ChunkRef {
 const READ_CONCURRENCY = 16;
 
 export class ProcessBulk {
-  constructor(private readonly deps: { store: LicenseStore; now: () => Date }) {}
+  constructor(private readonly deps: { store: LicenseStore; sources: SeatSources; now: () => Date }) {}
 
   async chunk(ref: ChunkRef): Promise<{ settled: number }> {
     const { store } = this.deps;
@@ -43,7 +44,8 @@ export class ProcessBulk {
       }));
       const { writes, next, settled } = this.#plan(batch, pool, rows);
       const changed = next.assigned !== pool.value.assigned || next.reserved !== pool.value.reserved;
-      const all: LicenseWrite[] = [...(changed ? [{ kind: 'pool' as const, value: next, etag: pool.etag }] : []), ...writes];
+      const snapshot = changed ? [snapshotWrite(next, await poolStatus(next, this.deps.sources), this.deps.now())] : [];
+      const all: LicenseWrite[] = [...(changed ? [{ kind: 'pool' as const, value: next, etag: pool.etag }] : []), ...writes, ...snapshot];
       if (all.length === 0 || (await store.commit(batch.tenantId, all)) === 'ok') return settled;
     }
     throw new Error(`batch ${batch.batchId}: the pool kept changing; the activity is retried`);

@@ -22,7 +22,7 @@ import { parseLicenseUpdate } from '../rules/license-update';
 import { isLicenseAdmin } from '../rules/roles';
 import { holdsSeat } from '../rules/seats';
 import { isGuid } from '../rules/sku';
-import { poolStatus } from './pool-status';
+import { poolStatus, snapshotWrite } from './pool-status';
 
 export interface LicenseUpdateResult {
   licensesToAssign: { skuId: string }[];
@@ -126,6 +126,7 @@ export class UpdateLicenses {
         const before = pools.get(sku) as Stored<LicensePool>;
         if (pool.assigned !== before.value.assigned || pool.reserved !== before.value.reserved) {
           writes.unshift({ kind: 'pool', value: pool, etag: before.etag });
+          writes.push(snapshotWrite(pool, await poolStatus(pool, this.deps.sources), this.deps.now()));
         }
       }
       await this.deps.faults.reach(BEFORE_COMMIT);

@@ -10,7 +10,7 @@ import type { LicensePlans, LicenseStore, SeatSources } from '../ports';
 import { insufficientRole } from '../rules/errors';
 import { isLicenseAdmin } from '../rules/roles';
 import { serviceIdOf, skuIdOf } from '../rules/sku';
-import { poolStatus, type PoolStatus } from './pool-status';
+import { poolStatus, snapshotWrite, type PoolStatus } from './pool-status';
 
 export interface LinkSubscriptionDeps {
   store: LicenseStore;
@@ -26,6 +26,7 @@ export class LinkSubscription {
     caller: LicenseCaller,
     tenantId: string,
     subscriptionId: string,
+    customer: { customerName?: string; countryCode?: string } = {},
   ): Promise<{ pool: LicensePool; status: PoolStatus; created: boolean }> {
     const tenant = tenantId.toLowerCase();
     const sub = await this.deps.sources.subscription(subscriptionId);
@@ -59,8 +60,14 @@ export class LinkSubscription {
         ? await this.relinked(existing)
         : this.fresh(tenant, { publisherId: sub.publisherId, offerId: sub.offerId, planId: sub.planId, serviceId, skuId });
       pool.subscriptionIds = [...pool.subscriptionIds, sub.id];
-      const outcome = await this.deps.store.commit(tenant, [{ kind: 'pool', value: pool, ...(existing ? { etag: existing.etag } : {}) }]);
-      if (outcome === 'ok') return { pool, status: await poolStatus(pool, this.deps.sources), created: existing === undefined };
+      if (customer.customerName !== undefined) pool.customerName = customer.customerName;
+      if (customer.countryCode !== undefined) pool.countryCode = customer.countryCode.toUpperCase();
+      const status = await poolStatus(pool, this.deps.sources);
+      const outcome = await this.deps.store.commit(tenant, [
+        { kind: 'pool', value: pool, ...(existing ? { etag: existing.etag } : {}) },
+        snapshotWrite(pool, status, this.deps.now()),
+      ]);
+      if (outcome === 'ok') return { pool, status, created: existing === undefined };
     }
     throw new ConflictError('The license pool changed too often; retry.', 'LicensePoolConflict');
   }

@@ -4,6 +4,8 @@
  * subscription now on another plan provides no seats to this pool.
  */
 import type { LicensePool, PoolState, SeatSubscription } from '../model';
+import type { LicenseWrite } from '../ports';
+import { monthOf } from '../rules/report';
 import type { SeatSources } from '../ports';
 import { availableOf, poolStateOf, provisionedOf } from '../rules/seats';
 
@@ -23,4 +25,22 @@ export async function poolStatus(pool: LicensePool, sources: SeatSources): Promi
   }
   const provisioned = provisionedOf(pool, subscriptions);
   return { provisioned, available: availableOf(provisioned, pool), state: poolStateOf(pool, subscriptions) };
+}
+
+/** The month's snapshot of a pool as it will be after the transaction it rides in (decision 0805). */
+export function snapshotWrite(pool: LicensePool, status: PoolStatus, now: Date): LicenseWrite {
+  const at = now.toISOString();
+  return {
+    kind: 'snapshot',
+    value: {
+      tenantId: pool.tenantId,
+      skuId: pool.skuId,
+      publisherId: pool.publisherId,
+      month: monthOf(at),
+      provisioned: status.provisioned,
+      assigned: pool.assigned,
+      state: status.state,
+      at,
+    },
+  };
 }

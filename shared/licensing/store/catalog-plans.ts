@@ -12,6 +12,8 @@ export function catalogPlans(catalog: OfferCatalog): LicensePlans {
         licenseManaged: offer.licenseManagement?.enabled === true && plan.serviceId !== undefined,
         perUser: plan.pricing?.model === 'perUser',
         allowInstallWithoutLicense: offer.licenseManagement?.allowInstallWithoutLicense === true,
+        ...(plan.name !== undefined ? { planName: plan.name } : {}),
+        ...(offer.title !== undefined ? { offerTitle: offer.title } : {}),
       };
     },
   };

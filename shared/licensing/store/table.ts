@@ -4,7 +4,7 @@
  * `user|{skuId}|{userId}` (one assignment). Writes are insert-only or If-Match; a lost race answers 'conflict'.
  */
 import type { TableClient, TransactionAction } from '@azure/data-tables';
-import type { LicenseAssignment, LicenseBatch, LicenseGroup, LicensePool, Stored } from '../model';
+import type { LicenseAssignment, LicenseBatch, LicenseGroup, LicensePool, PoolSnapshot, Stored } from '../model';
 import type { LicenseStore, LicenseWrite } from '../ports';
 
 const statusOf = (error: unknown) => (error as { statusCode?: number }).statusCode;
@@ -17,6 +17,7 @@ export const rowKey = {
   batchUsers: (batchId: string, chunk: number) => `batchusers|${batchId}|${String(chunk).padStart(5, '0')}`,
   group: (groupId: string) => `group|${groupId}`,
   fault: (userId: string) => `fault|${userId}`,
+  snapshot: (skuId: string, month: string) => `snap|${skuId}|${month}`,
 };
 
 /** The partition of the batch index rows (batch id → tenant). */
@@ -35,13 +36,17 @@ export function keyOf(write: LicenseWrite): string {
       return rowKey.batchUsers(write.value.batchId, write.value.chunk);
     case 'group':
       return rowKey.group(write.value.groupId);
+    case 'snapshot':
+      return rowKey.snapshot(write.value.skuId, write.value.month);
   }
 }
 
 function toRow(tenantId: string, write: LicenseWrite) {
   // An assignment's batch is a column too, so the batch's items can be listed without reading the others' JSON.
   const batchId = write.kind === 'assignment' && write.value.batchId ? { batchId: write.value.batchId } : {};
-  return { partitionKey: tenantId, rowKey: keyOf(write), data: JSON.stringify(write.value), ...batchId };
+  // Pools and snapshots carry their publisher as a column for the publisher's report (a cross-partition query).
+  const publisherId = write.kind === 'pool' || write.kind === 'snapshot' ? { publisherId: write.value.publisherId } : {};
+  return { partitionKey: tenantId, rowKey: keyOf(write), data: JSON.stringify(write.value), ...batchId, ...publisherId };
 }
 
 export class TableLicenseStore implements LicenseStore {
@@ -90,6 +95,16 @@ export class TableLicenseStore implements LicenseStore {
     );
   }
 
+  async listPoolsOf(publisherId: string) {
+    const rows = await this.#query<LicensePool>(`RowKey ge 'pool|' and RowKey lt 'pool}' and publisherId eq '${esc(publisherId)}'`);
+    return rows.map((r) => r.value);
+  }
+
+  async listSnapshotsOf(publisherId: string) {
+    const rows = await this.#query<PoolSnapshot>(`RowKey ge 'snap|' and RowKey lt 'snap}' and publisherId eq '${esc(publisherId)}'`);
+    return rows.map((r) => r.value);
+  }
+
   getBatch(tenantId: string, batchId: string) {
     return this.#get<LicenseBatch>(tenantId, rowKey.batch(batchId));
   }
@@ -131,6 +146,7 @@ export class TableLicenseStore implements LicenseStore {
       // A transaction's delete carries no If-Match (the SDK's action has no options): the removal is guarded by the
       // pool row's If-Match in the same transaction, since every removal changes the pool's counters.
       if (w.kind === 'delete-assignment') return ['delete', row];
+      if (w.kind === 'snapshot') return ['upsert', row, 'Replace'];
       return w.etag ? ['update', row, 'Replace', { etag: w.etag }] : ['create', row];
     });
     try {
@@ -138,6 +154,7 @@ export class TableLicenseStore implements LicenseStore {
         const [w] = writes as [LicenseWrite];
         const row = toRow(tenantId, w);
         if (w.kind === 'delete-assignment') await table.deleteEntity(row.partitionKey, row.rowKey, { etag: w.etag });
+        else if (w.kind === 'snapshot') await table.upsertEntity(row, 'Replace');
         else if (w.etag) await table.updateEntity(row, 'Replace', { etag: w.etag });
         else await table.createEntity(row);
       } else {

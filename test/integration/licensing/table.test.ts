@@ -41,6 +41,35 @@ describe('license seats in Table storage', () => {
     expect(await store.listPools(TENANT)).toHaveLength(1);
   });
 
+  it('lists a publisher’s pools and monthly snapshots across tenants (the report), and keeps batches and groups', async () => {
+    const { store, assign } = await setup(3);
+    await assign(1);
+    expect((await store.listPoolsOf('contoso')).map((p) => [p.tenantId, p.assigned])).toEqual([[TENANT, 1]]);
+    expect(await store.listPoolsOf('fabrikam')).toEqual([]);
+    expect(await store.listSnapshotsOf('contoso')).toEqual([
+      {
+        tenantId: TENANT,
+        skuId: SKU,
+        publisherId: 'contoso',
+        month: '2026-01',
+        provisioned: 3,
+        assigned: 1,
+        state: 'Active',
+        at: '2026-01-05T10:00:00.000Z',
+      },
+    ]);
+    await store.commit(TENANT, [{ kind: 'group', value: { tenantId: TENANT, groupId: 'G1', members: [user(1)] } }]);
+    expect((await store.getGroup(TENANT, 'G1'))?.value.members).toEqual([user(1)]);
+    await store.indexBatch('b1', TENANT);
+    expect(await store.tenantOfBatch('b1')).toBe(TENANT);
+    expect(await store.tenantOfBatch('b2')).toBeUndefined();
+    await store.setApprovalFault(TENANT, user(2), true);
+    expect(await store.approvalFails(TENANT, user(2))).toBe(true);
+    await store.setApprovalFault(TENANT, user(2), false);
+    await store.setApprovalFault(TENANT, user(2), false);
+    expect(await store.approvalFails(TENANT, user(2))).toBe(false);
+  });
+
   it('answers conflict for a stale If-Match and for a create over an existing row', async () => {
     const { store } = await setup(1);
     const pool = (await store.getPool(TENANT, SKU))!;

@@ -19,7 +19,7 @@ describe('bulk rules', () => {
   it('has the documented limits', () => {
     expect(BATCH_CHUNK).toBe(1000);
     expect(MAX_BATCH_USERS).toBe(20_000);
-    expect(ROWS_PER_TRANSACTION).toBe(99);
+    expect(ROWS_PER_TRANSACTION).toBe(98);
   });
 
   it('cuts lists into chunks of the given size', () => {

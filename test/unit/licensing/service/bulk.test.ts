@@ -26,7 +26,7 @@ async function setup(quantity: number) {
   const handoff = { start: async (ref: BulkRef) => void started.push(ref) };
   let n = 0;
   const enqueue = new EnqueueBulk({ store, sources, faults: noFaults, handoff, now, newId: () => `batch-${++n}` });
-  const process = new ProcessBulk({ store, now });
+  const process = new ProcessBulk({ store, sources, now });
   const status = new BatchStatus({ store, handoff, now });
   const check = new LicenseCheck({ store, sources, plans: plans() });
   /** Runs every started workflow to its end (what the durable runtime does). */

@@ -1,5 +1,5 @@
 /** In-memory license store with ETags and all-or-nothing commits, and a SaaS seat source, for the service tests. */
-import type { LicenseAssignment, LicenseBatch, LicenseGroup, LicensePool, Stored } from '../../../../shared/licensing/model';
+import type { LicenseAssignment, LicenseBatch, LicenseGroup, LicensePool, PoolSnapshot, Stored } from '../../../../shared/licensing/model';
 import { keyOf, rowKey } from '../../../../shared/licensing/store/table';
 import type { LicensePlans, LicenseStore, LicenseWrite, LinkedSubscription, SeatSources } from '../../../../shared/licensing/ports';
 
@@ -38,6 +38,22 @@ export class MemoryLicenseStore implements LicenseStore {
   }
 
   readonly batchIndex = new Map<string, string>();
+
+  #all<T>(marker: string, publisherId: string): T[] {
+    return [...this.rows.entries()]
+      .filter(([key]) => key.includes(marker))
+      .map(([, row]) => JSON.parse(row.data) as T & { publisherId: string })
+      .filter((v) => v.publisherId === publisherId);
+  }
+
+  async listPoolsOf(publisherId: string) {
+    return this.#all<LicensePool>('/pool|', publisherId);
+  }
+
+  async listSnapshotsOf(publisherId: string) {
+    return this.#all<PoolSnapshot>('/snap|', publisherId);
+  }
+
   readonly faults = new Set<string>();
 
   async getBatch(tenantId: string, batchId: string) {
@@ -72,6 +88,7 @@ export class MemoryLicenseStore implements LicenseStore {
   async commit(tenantId: string, writes: LicenseWrite[]): Promise<'ok' | 'conflict'> {
     for (const w of writes) {
       const current = this.rows.get(MemoryLicenseStore.key(tenantId, w));
+      if (w.kind === 'snapshot') continue; // upserted
       if (w.kind === 'delete-assignment' ? !current : w.etag ? current?.etag !== w.etag : current !== undefined) return 'conflict';
     }
     this.commits += 1;
