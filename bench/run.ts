@@ -16,6 +16,7 @@ const suites: Record<string, () => Promise<Suite>> = {
   leads: () => import('./leads.js'),
   publish: () => import('./publish.js'),
   testdrive: () => import('./testdrive.js'),
+  licensing: () => import('./licensing.js'),
 };
 
 async function main(): Promise<void> {

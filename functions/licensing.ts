@@ -14,7 +14,7 @@ import type { Authenticator } from '../shared/auth/principal';
 import { services } from '../shared/composition';
 import { endpoint } from '../shared/http/endpoint';
 import { lazyHandler, once } from '../shared/http/lazy';
-import { parseParams, parseQuery, readJson } from '../shared/http/request';
+import { parseParams, parseQuery } from '../shared/http/request';
 import { created, ok } from '../shared/http/responses';
 import { surfaces } from '../shared/http/surfaces';
 import type { Licensing } from '../shared/licensing/composition';
@@ -24,6 +24,7 @@ import {
   linkBody,
   linkParams,
   readLicenseUpdate,
+  readOptionalJson,
   reportQuery,
   tenantParams,
   updateParams,
@@ -74,7 +75,7 @@ export function makeLicensingHandlers(deps: LicensingDeps) {
     ),
     link: endpoint(local, async (request, { principal }) => {
       const { tenantId, subscriptionId } = parseParams(request, linkParams);
-      const body = request.headers.get('content-type') ? await readJson(request, linkBody, 4096) : {};
+      const body = await readOptionalJson(request, linkBody, 4096);
       const result = await deps.licensing().link.link(callerOf(principal), tenantId, subscriptionId, body);
       const view = poolView(result.pool, result.status);
       return result.created ? created(view) : ok(view);

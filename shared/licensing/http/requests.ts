@@ -5,7 +5,9 @@
 import type { HttpRequest } from '@azure/functions';
 import { z } from 'zod';
 import type { Principal } from '../../auth/principal';
-import { PayloadTooLargeError } from '../../errors';
+import { PayloadTooLargeError, ValidationError } from '../../errors';
+import { MalformedJsonError } from '../../http/errors';
+import { violationsFrom } from '../../http/request';
 import type { LicenseCaller } from '../model';
 import { invalidUpdate } from '../rules/errors';
 
@@ -67,3 +69,24 @@ export const reportQuery = z.object({
   planId: z.string().min(1).max(100).optional(),
   tenantId: z.string().min(1).max(100).optional(),
 });
+
+/** An optional JSON body: none (or only white space) is `{}`; otherwise it must be valid JSON matching the schema. */
+export async function readOptionalJson<S extends z.ZodType>(
+  request: HttpRequest,
+  schema: S,
+  maxBytes: number,
+): Promise<z.output<S> | Record<string, never>> {
+  const bytes = Buffer.from(await request.arrayBuffer());
+  if (bytes.length > maxBytes) throw new PayloadTooLargeError(maxBytes);
+  const text = bytes.toString('utf8');
+  if (text.trim() === '') return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new MalformedJsonError(`The request body is not valid JSON: ${(error as Error).message}`);
+  }
+  const result = schema.safeParse(value);
+  if (!result.success) throw new ValidationError('The request body is not valid.', violationsFrom(result.error));
+  return result.data;
+}
