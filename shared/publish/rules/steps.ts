@@ -115,6 +115,6 @@ export function goLiveStepIds(offerTypeId: string): StepId[] {
 
 /** A step's simulated duration on the project clock, in milliseconds (the documented time × the scale; decision 0601). */
 export function simulatedMs(estimatedSeconds: number, scale: number): number {
-  if (!(scale > 0) || estimatedSeconds <= 0) return 0;
-  return Math.round(estimatedSeconds * scale * 1000);
+  const ms = Math.round(estimatedSeconds * scale * 1000);
+  return ms > 0 ? ms : 0; // a negative or NaN scale (or duration) waits nothing
 }

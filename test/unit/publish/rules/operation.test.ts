@@ -91,6 +91,7 @@ describe('recordOutcome and finishStep', () => {
     const warning = { messageHtml: 'w', level: 'warning' as const, timestamp: T0 };
     const recorded = recordOutcome(startStep(op(), 'displaydummycertify', T0), 'displaydummycertify', { result: 'passed', messages: [warning] }, T0);
     expect(stepOf(recorded, 'displaydummycertify')?.status).toBe('inProgress');
+    expect(stepOf(recorded, 'displaydummycertify')?.progressPercentage).toBe(0);
     const done = finishStep(recorded, 'displaydummycertify', T1);
     expect(stepOf(done, 'displaydummycertify')).toMatchObject({
       status: 'complete',
@@ -152,6 +153,8 @@ describe('currentStep', () => {
     const waiting = recordOutcome(startStep(op({}, ['displaycertify']), 'displaycertify', T0), 'displaycertify', { result: 'waiting', messages: [] }, T0);
     expect(currentStep(waiting)?.id).toBe('displaycertify');
     expect(currentStep(op({ steps: [{ ...newStep('live'), status: 'complete' }] }))).toBeUndefined();
+    const inProgress = op({ steps: [{ ...newStep('final-publish'), status: 'complete' }, { ...newStep('live'), status: 'inProgress' }, newStep('stop-distribution')] });
+    expect(currentStep(inProgress)?.id).toBe('live');
   });
 });
 
@@ -255,6 +258,7 @@ describe('goLiveRefusal (spec 2.9)', () => {
     expect(goLiveRefusal(state({ activeOperationId: '' }), op({ status: 'canceled' }))).toBe('PreviewNotReady');
     expect(goLiveRefusal(state({ activeOperationId: '' }), signOff(waiting(), 'go-1', T1))).toBe('PreviewNotReady');
     expect(goLiveRefusal(state({ activeOperationId: '' }), op({ status: 'completed' }, ['live']))).toBe('PreviewNotReady');
+    expect(goLiveRefusal(state({ activeOperationId: '' }), { ...waiting(), status: 'canceled' })).toBe('PreviewNotReady');
   });
 });
 

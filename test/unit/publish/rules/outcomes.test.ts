@@ -129,6 +129,12 @@ describe('parseEmails', () => {
     expect(parseEmails(undefined)).toEqual({ emails: [], invalid: [] });
     expect(parseEmails('')).toEqual({ emails: [], invalid: [] });
   });
+  it('accepts longer local parts and domains', () => {
+    expect(parseEmails('john.doe@contoso.example, ab@cd.ef')).toEqual({ emails: ['john.doe@contoso.example', 'ab@cd.ef'], invalid: [] });
+  });
+  it('refuses anything after a valid-looking address', () => {
+    expect(parseEmails('a@b.c@d').invalid).toEqual(['a@b.c@d']);
+  });
   it('reports the invalid addresses', () => {
     expect(parseEmails('a@b.co,not-an-email,x@y,@z.com,a b@c.de')).toEqual({ emails: ['a@b.co'], invalid: ['not-an-email', 'x@y', '@z.com', 'a b@c.de'] });
   });

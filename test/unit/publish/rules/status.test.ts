@@ -63,6 +63,7 @@ describe('statusView (spec 2.5, A60)', () => {
     ]);
     expect(view.previewLinks).toEqual([]);
     expect(view.messages).toEqual([]);
+    expect(view.liveLinks).toEqual([]);
     expect(view.offerVersion).toBe(2);
   });
 
@@ -72,6 +73,15 @@ describe('statusView (spec 2.5, A60)', () => {
     expect(view.previewLinks).toEqual([
       { displayText: 'Marketplace preview', uri: '/api/publishers/contoso/offers/o1/versions/2?api-version=2017-10-31' },
     ]);
+  });
+
+  it('no preview link while only other steps are complete', () => {
+    expect(statusView(op({}, ['displaydummycertify']), undefined, undefined).previewLinks).toEqual([]);
+  });
+
+  it('a go-live without its publish operation reads as never published', () => {
+    const go = op({ id: 'go-1', submissionType: 'goLive', status: 'completed' }, [], ['final-publish', 'live']);
+    expect(statusView(undefined, go, undefined)).toEqual({ status: 'neverPublished', messages: [], steps: [], previewLinks: [], liveLinks: [] });
   });
 
   it('a canceled operation has no preview link even if the preview step completed', () => {

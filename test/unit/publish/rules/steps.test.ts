@@ -93,6 +93,8 @@ describe('simulatedMs (decision 0601)', () => {
     expect(simulatedMs(900, Number.NaN)).toBe(0);
     expect(simulatedMs(0, 1)).toBe(0);
     expect(simulatedMs(-5, 1)).toBe(0);
+    expect(simulatedMs(-1, 0.0001)).toBe(0); // rounds to -0: still 0
+    expect(simulatedMs(Number.NaN, 1)).toBe(0);
   });
   it('counts a one-second step at the smallest positive scale', () => {
     expect(simulatedMs(1, 0.001)).toBe(1);
