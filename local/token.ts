@@ -5,6 +5,7 @@
  *
  *   --publisher <id> [--tenant T] [--app A]    an app token for a publisher (metering, SaaS, offers, licenses)
  *   --customer --tenant T --user U [--email E]  a customer user token (storefront)
+ *     [--role R ...]  roles of the customer user (e.g. "License Administrator" for the license routes)
  *   --operator                                  an operator token (admin routes, test clock)
  *   --v2          issue a v2.0-shaped token       --audience X   override the audience
  *   --now <iso>   issue as of this time (use with a moved test clock)
@@ -49,6 +50,7 @@ async function main(): Promise<void> {
       app: { type: 'string' },
       user: { type: 'string' },
       email: { type: 'string' },
+      role: { type: 'string', multiple: true },
       audience: { type: 'string' },
       v2: { type: 'boolean' },
       now: { type: 'string' },
@@ -90,6 +92,7 @@ async function main(): Promise<void> {
       userId: asGuid('user', values.user),
       ...(GUID.test(values.user) ? {} : { name: values.user }),
       ...(values.email ? { email: values.email } : {}),
+      ...(values.role && values.role.length > 0 ? { roles: values.role } : {}),
     };
     audience = values.audience ?? CUSTOMER_AUDIENCE;
   } else {
