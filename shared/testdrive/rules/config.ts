@@ -28,7 +28,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 function wholeNumberIn(value: unknown, min: number, max: number): value is number {
-  return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
+  return Number.isInteger(value) && (value as number) >= min && (value as number) <= max;
 }
 
 function regionsOf(value: unknown, out: Violation[]): string[] {
@@ -37,8 +37,9 @@ function regionsOf(value: unknown, out: Violation[]): string[] {
     return [];
   }
   const seen = new Set<string>();
-  value.forEach((region, i) => {
-    if (typeof region !== 'string' || !SUPPORTED_REGIONS.includes(region)) {
+  (value as unknown[]).forEach((raw, i) => {
+    const region = raw as string;
+    if (!SUPPORTED_REGIONS.includes(region)) {
       out.push({ path: `regions[${i}]`, message: `${JSON.stringify(region)} is not a supported test drive region` });
     } else if (seen.has(region)) {
       out.push({ path: `regions[${i}]`, message: `${region} is listed twice` });
@@ -92,7 +93,7 @@ export function parseConfig(raw: unknown): { config: TestDriveConfig } | { viola
   const { parameters, violations } = templateParameters(raw['template'], 'template');
   out.push(...violations);
   const subscription = raw['azureSubscriptionId'];
-  if (typeof subscription !== 'string' || !GUID.test(subscription)) out.push({ path: 'azureSubscriptionId', message: 'must be a GUID' });
+  if (!GUID.test(String(subscription))) out.push({ path: 'azureSubscriptionId', message: 'must be a GUID' });
   const description = textOf(raw, 'description', MAX_DESCRIPTION, false, out);
   const accessInformation = textOf(raw, 'accessInformation', MAX_ACCESS_INFORMATION, true, out);
   if (out.length > 0) return { violations: out };

@@ -50,12 +50,12 @@ export function isStuck(state: string, stateAt: string, now: Date, timeouts: Tim
         : state === 'Deprovisioning'
           ? timeouts.deleteMs
           : undefined;
-  return limit !== undefined && now.getTime() - Date.parse(stateAt) > limit;
+  return now.getTime() - Date.parse(stateAt) > (limit ?? Infinity);
 }
 
 /** An active drive is over once its expiry has come (the cleanup ends it if its own timer has not). */
 export function isExpired(expiry: string | undefined, now: Date): boolean {
-  return expiry !== undefined && Date.parse(expiry) <= now.getTime();
+  return Date.parse(expiry ?? '') <= now.getTime();
 }
 
 /** What the customer is told to expect while waiting (spec 2.3 step 5): hot 10 s, warm 10 min, cold 90 min. */

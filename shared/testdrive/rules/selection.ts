@@ -14,20 +14,19 @@ export interface Candidate {
 
 /** Regions in the order a request tries them: the preferred one (when configured), then the configured order. */
 export function regionOrder(regions: readonly string[], preferred: string | undefined): string[] {
-  if (preferred === undefined || !regions.includes(preferred)) return [...regions];
-  return [preferred, ...regions.filter((r) => r !== preferred)];
+  return [...regions.filter((r) => r === preferred), ...regions.filter((r) => r !== preferred)];
 }
 
 /** Rotates a list by `spread` so that concurrent requests start on different instances of the same rank. */
 function rotate<T>(items: readonly T[], spread: number): T[] {
-  if (items.length === 0) return [];
   const k = Math.abs(Math.trunc(spread)) % items.length;
   return [...items.slice(k), ...items.slice(0, k)];
 }
 
+/** Oldest ready (or created) first; instance ids are unique, so the keys never tie. */
 function byAge(a: Instance, b: Instance): number {
-  const at = (i: Instance) => i.readyAt ?? i.createdAt;
-  return at(a) < at(b) ? -1 : at(a) > at(b) ? 1 : a.instanceId < b.instanceId ? -1 : 1;
+  const key = (i: Instance) => `${i.readyAt ?? i.createdAt}|${i.instanceId}`;
+  return key(a) < key(b) ? -1 : 1;
 }
 
 /**

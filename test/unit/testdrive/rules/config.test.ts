@@ -85,6 +85,17 @@ describe('parseConfig', () => {
     expect(paths(valid({ instances: { hot: 1, [tier]: -1 } }))).toEqual([`instances.${tier}`]);
   });
 
+  it('has capacity whenever any tier is above 0', () => {
+    expect(paths(valid({ instances: { hot: 1, warm: 1, cold: 0 } }))).toEqual([]);
+    expect(paths(valid({ instances: { hot: 0, warm: 1, cold: 0 } }))).toEqual([]);
+    expect(paths(valid({ instances: { hot: 0, warm: 0, cold: 1 } }))).toEqual([]);
+  });
+
+  it('reports no capacity beside violations elsewhere', () => {
+    expect(paths(valid({ instances: { hot: 0, warm: 0, cold: 0 }, durationHours: 0 }))).toEqual(['instances', 'durationHours']);
+    expect(paths(valid({ instances: { hot: 0, warm: 0, cold: 0 }, regions: [] }))).toEqual(['regions', 'instances']);
+  });
+
   it('counts a missing tier as 0', () => {
     const result = parseConfig(valid({ instances: { cold: 2 } }));
     expect('config' in result && result.config.instances).toEqual({ hot: 0, warm: 0, cold: 2 });

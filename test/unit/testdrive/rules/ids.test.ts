@@ -33,6 +33,7 @@ describe('names', () => {
     expect(slotNumber('7')).toBe(-1);
     expect(slotNumber('a|x')).toBe(-1);
     expect(slotNumber('a|-1')).toBe(-1);
+    expect(slotNumber('a|-2')).toBe(-1);
     expect(slotNumber('a|1.5')).toBe(-1);
   });
 });

@@ -88,8 +88,28 @@ describe('planPool', () => {
   });
 
   it('drains a cold-purpose instance that somehow holds a standby slot', () => {
-    const list = [inst({ instanceId: 'c', region: 'a', purpose: 'cold', standbySlot: 'a|hot|0', capacitySlot: 'a|0' })];
-    expect(planPool(list, config({ hot: 1, warm: 0, cold: 0 }), 1).drain).toEqual(['c']);
+    const list = [inst({ instanceId: 'c', region: 'a', purpose: 'cold', standbySlot: 'a|warm|0', capacitySlot: 'a|0' })];
+    expect(planPool(list, config({ hot: 1, warm: 1, cold: 0 }), 1).drain).toEqual(['c']);
+  });
+
+  it('never counts or drains a bound instance, nor an unbound one without a standby slot', () => {
+    const list = [
+      inst({ instanceId: 'bound', region: 'a', state: 'Provisioning', purpose: 'cold', driveId: 'd', standbySlot: 'a|hot|0', capacitySlot: 'a|0' }),
+      inst({ instanceId: 'loose', region: 'a', state: 'ReadyHot', standbySlot: '', capacitySlot: 'a|1' }),
+    ];
+    expect(planPool(list, undefined, 1)).toEqual({ drain: [], create: [] });
+    expect(planPool(list, config({ hot: 1, warm: 0, cold: 2 }), 1)).toEqual({
+      drain: [],
+      create: [{ region: 'a', purpose: 'hot', standbySlot: 'a|hot|0', capacitySlot: 'a|2' }],
+    });
+  });
+
+  it('refills a drained slot in the same plan when capacity allows', () => {
+    const list = [inst({ instanceId: 'old', region: 'a', version: 1, standbySlot: 'a|hot|0', capacitySlot: 'a|0' })];
+    expect(planPool(list, config({ hot: 1, warm: 0, cold: 1 }), 2)).toEqual({
+      drain: ['old'],
+      create: [{ region: 'a', purpose: 'hot', standbySlot: 'a|hot|0', capacitySlot: 'a|1' }],
+    });
   });
 
   it('keeps warm standby within its target', () => {
