@@ -15,6 +15,7 @@ import { ProcessBulk } from './service/bulk-process';
 import { BulkStarter } from './service/bulk-starter';
 import { BatchStatus } from './service/bulk-status';
 import { LicenseCheck } from './service/check';
+import { Deals } from './service/deals';
 import { PutGroup } from './service/groups';
 import { LicenseReport } from './service/report';
 import { UpdateLicenses } from './service/license-update';
@@ -36,6 +37,8 @@ export interface Licensing {
   groups: PutGroup;
   approvals: ApprovalFaults;
   report: LicenseReport;
+  /** Deal registration and customer consent (the Dynamics flavour, decision 0806). */
+  deals: Deals;
 }
 
 /** A SaaS subscription record as a seat source. */
@@ -82,6 +85,7 @@ export function licensingUseCases(parts: {
     groups: new PutGroup({ store }),
     approvals: new ApprovalFaults({ store }),
     report: new LicenseReport({ store, sources, plans, now }),
+    deals: new Deals({ store, sources, plans, now, consentUrl: (id) => `/api/licensing/invitations/${id}/accept` }),
   };
 }
 

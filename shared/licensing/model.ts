@@ -113,3 +113,25 @@ export interface LicenseGroup {
   groupId: string;
   members: string[];
 }
+
+/** A registered deal (the Dynamics flavour, B1.2): the ISV sold licenses outside the marketplace. */
+export interface Deal {
+  dealId: string;
+  publisherId: string;
+  offerId: string;
+  tenantId: string;
+  customerName: string;
+  status: 'InProgress';
+  lines: { planId: string; quantity: number }[];
+  createdAt: string;
+}
+
+/** The publisher ↔ customer tenant relationship the customer consents to (B1.2 step 4; DEC-L2). */
+export interface Consent {
+  publisherId: string;
+  tenantId: string;
+  state: 'None' | 'Invited' | 'Accepted';
+  invitationId?: string;
+  acceptedBy?: string;
+  acceptedAt?: string;
+}

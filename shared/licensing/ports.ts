@@ -1,5 +1,15 @@
 /** What license management needs from the outside: its store, the SaaS subscriptions and the catalog. */
-import type { LicenseAssignment, LicenseBatch, LicenseGroup, LicensePool, PoolSnapshot, SeatSubscription, Stored } from './model';
+import type {
+  Consent,
+  Deal,
+  LicenseAssignment,
+  LicenseBatch,
+  LicenseGroup,
+  LicensePool,
+  PoolSnapshot,
+  SeatSubscription,
+  Stored,
+} from './model';
 
 /** One row of a pool-partition transaction: create when `etag` is absent, replace with If-Match, or delete with If-Match. */
 export type LicenseWrite =
@@ -10,7 +20,9 @@ export type LicenseWrite =
   | { kind: 'batch-users'; value: { batchId: string; chunk: number; userIds: string[] }; etag?: undefined }
   | { kind: 'group'; value: LicenseGroup; etag?: string }
   /** Upserted (no If-Match): written in the transaction of the pool change it records. */
-  | { kind: 'snapshot'; value: PoolSnapshot; etag?: undefined };
+  | { kind: 'snapshot'; value: PoolSnapshot; etag?: undefined }
+  | { kind: 'deal'; value: Deal; etag?: string }
+  | { kind: 'consent'; value: Consent; etag?: string };
 
 export interface LicenseStore {
   getPool(tenantId: string, skuId: string): Promise<Stored<LicensePool> | undefined>;
@@ -20,6 +32,11 @@ export interface LicenseStore {
   /** Every pool of the publisher's plans, across tenants (the report). */
   listPoolsOf(publisherId: string): Promise<LicensePool[]>;
   listSnapshotsOf(publisherId: string): Promise<PoolSnapshot[]>;
+  getDeal(tenantId: string, dealId: string): Promise<Stored<Deal> | undefined>;
+  getConsent(tenantId: string, publisherId: string): Promise<Stored<Consent> | undefined>;
+  /** Index rows (deal id → tenant, invitation id → tenant and publisher), written before the rows they point to. */
+  putIndex(name: 'deal' | 'invitation', id: string, value: { tenantId: string; publisherId?: string }): Promise<void>;
+  getIndex(name: 'deal' | 'invitation', id: string): Promise<{ tenantId: string; publisherId?: string } | undefined>;
   getBatch(tenantId: string, batchId: string): Promise<Stored<LicenseBatch> | undefined>;
   batchUsers(tenantId: string, batchId: string, chunk: number): Promise<string[] | undefined>;
   /** The tenant of a batch (an index row written before the batch). */

@@ -90,3 +90,15 @@ export async function readOptionalJson<S extends z.ZodType>(
   if (!result.success) throw new ValidationError('The request body is not valid.', violationsFrom(result.error));
   return result.data;
 }
+
+export const dealBody = z
+  .object({
+    offerId: z.string().min(1).max(100),
+    customerTenantId: z.string().min(1).max(100),
+    customerName: z.string().trim().min(1).max(200),
+  })
+  .strict();
+export const dealParams = z.object({ dealId: z.string().min(1).max(100) });
+export const lineParams = z.object({ dealId: z.string().min(1).max(100), planId: z.string().min(1).max(50) });
+export const lineBody = z.object({ quantity: z.unknown() }).strict();
+export const invitationParams = z.object({ invitationId: z.string().min(1).max(100) });

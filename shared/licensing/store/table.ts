@@ -4,7 +4,7 @@
  * `user|{skuId}|{userId}` (one assignment). Writes are insert-only or If-Match; a lost race answers 'conflict'.
  */
 import type { TableClient, TransactionAction } from '@azure/data-tables';
-import type { LicenseAssignment, LicenseBatch, LicenseGroup, LicensePool, PoolSnapshot, Stored } from '../model';
+import type { Consent, Deal, LicenseAssignment, LicenseBatch, LicenseGroup, LicensePool, PoolSnapshot, Stored } from '../model';
 import type { LicenseStore, LicenseWrite } from '../ports';
 
 const statusOf = (error: unknown) => (error as { statusCode?: number }).statusCode;
@@ -18,6 +18,8 @@ export const rowKey = {
   group: (groupId: string) => `group|${groupId}`,
   fault: (userId: string) => `fault|${userId}`,
   snapshot: (skuId: string, month: string) => `snap|${skuId}|${month}`,
+  deal: (dealId: string) => `deal|${dealId}`,
+  consent: (publisherId: string) => `consent|${publisherId}`,
 };
 
 /** The partition of the batch index rows (batch id → tenant). */
@@ -38,6 +40,10 @@ export function keyOf(write: LicenseWrite): string {
       return rowKey.group(write.value.groupId);
     case 'snapshot':
       return rowKey.snapshot(write.value.skuId, write.value.month);
+    case 'deal':
+      return rowKey.deal(write.value.dealId);
+    case 'consent':
+      return rowKey.consent(write.value.publisherId);
   }
 }
 
@@ -103,6 +109,23 @@ export class TableLicenseStore implements LicenseStore {
   async listSnapshotsOf(publisherId: string) {
     const rows = await this.#query<PoolSnapshot>(`RowKey ge 'snap|' and RowKey lt 'snap}' and publisherId eq '${esc(publisherId)}'`);
     return rows.map((r) => r.value);
+  }
+
+  getDeal(tenantId: string, dealId: string) {
+    return this.#get<Deal>(tenantId, rowKey.deal(dealId));
+  }
+
+  getConsent(tenantId: string, publisherId: string) {
+    return this.#get<Consent>(tenantId, rowKey.consent(publisherId));
+  }
+
+  async putIndex(name: 'deal' | 'invitation', id: string, value: { tenantId: string; publisherId?: string }) {
+    const table = await this.#table();
+    await table.upsertEntity({ partitionKey: `~${name}s`, rowKey: id, data: JSON.stringify(value) }, 'Replace');
+  }
+
+  async getIndex(name: 'deal' | 'invitation', id: string) {
+    return (await this.#get<{ tenantId: string; publisherId?: string }>(`~${name}s`, id))?.value;
   }
 
   getBatch(tenantId: string, batchId: string) {

@@ -70,6 +70,32 @@ describe('license seats in Table storage', () => {
     expect(await store.approvalFails(TENANT, user(2))).toBe(false);
   });
 
+  it('keeps deals, consents and their index rows', async () => {
+    const { store } = await setup(1);
+    const deal = {
+      dealId: 'd1',
+      publisherId: 'fabrikam',
+      offerId: 'f365',
+      tenantId: TENANT,
+      customerName: 'T',
+      status: 'InProgress' as const,
+      lines: [],
+      createdAt: '2026-01-05T10:00:00.000Z',
+    };
+    expect(
+      await store.commit(TENANT, [
+        { kind: 'deal', value: deal },
+        { kind: 'consent', value: { publisherId: 'fabrikam', tenantId: TENANT, state: 'Invited', invitationId: 'i1' } },
+      ]),
+    ).toBe('ok');
+    expect((await store.getDeal(TENANT, 'd1'))?.value).toEqual(deal);
+    expect((await store.getConsent(TENANT, 'fabrikam'))?.value.state).toBe('Invited');
+    expect(await store.getConsent(TENANT, 'contoso')).toBeUndefined();
+    await store.putIndex('invitation', 'i1', { tenantId: TENANT, publisherId: 'fabrikam' });
+    expect(await store.getIndex('invitation', 'i1')).toEqual({ tenantId: TENANT, publisherId: 'fabrikam' });
+    expect(await store.getIndex('deal', 'i1')).toBeUndefined();
+  });
+
   it('answers conflict for a stale If-Match and for a create over an existing row', async () => {
     const { store } = await setup(1);
     const pool = (await store.getPool(TENANT, SKU))!;

@@ -1,5 +1,14 @@
 /** In-memory license store with ETags and all-or-nothing commits, and a SaaS seat source, for the service tests. */
-import type { LicenseAssignment, LicenseBatch, LicenseGroup, LicensePool, PoolSnapshot, Stored } from '../../../../shared/licensing/model';
+import type {
+  Consent,
+  Deal,
+  LicenseAssignment,
+  LicenseBatch,
+  LicenseGroup,
+  LicensePool,
+  PoolSnapshot,
+  Stored,
+} from '../../../../shared/licensing/model';
 import { keyOf, rowKey } from '../../../../shared/licensing/store/table';
 import type { LicensePlans, LicenseStore, LicenseWrite, LinkedSubscription, SeatSources } from '../../../../shared/licensing/ports';
 
@@ -55,6 +64,23 @@ export class MemoryLicenseStore implements LicenseStore {
   }
 
   readonly faults = new Set<string>();
+  readonly index = new Map<string, { tenantId: string; publisherId?: string }>();
+
+  async getDeal(tenantId: string, dealId: string) {
+    return this.#get<Deal>(`${tenantId}/${rowKey.deal(dealId)}`);
+  }
+
+  async getConsent(tenantId: string, publisherId: string) {
+    return this.#get<Consent>(`${tenantId}/${rowKey.consent(publisherId)}`);
+  }
+
+  async putIndex(name: 'deal' | 'invitation', id: string, value: { tenantId: string; publisherId?: string }) {
+    this.index.set(`${name}/${id}`, value);
+  }
+
+  async getIndex(name: 'deal' | 'invitation', id: string) {
+    return this.index.get(`${name}/${id}`);
+  }
 
   async getBatch(tenantId: string, batchId: string) {
     return this.#get<LicenseBatch>(`${tenantId}/${rowKey.batch(batchId)}`);
@@ -126,10 +152,16 @@ export const TENANT = '11111111-1111-4111-8111-111111111111';
 export const user = (n: number) => `22222222-2222-4222-8222-${String(n).padStart(12, '0')}`;
 
 export const plans = (perUser = true): LicensePlans => ({
-  plan: async (publisherId, offerId, planId) =>
-    publisherId === 'contoso' && offerId === 'teamsapp' && ['std', 'pro'].includes(planId)
-      ? { licenseManaged: false, perUser, allowInstallWithoutLicense: false }
-      : undefined,
+  plan: async (publisherId, offerId, planId) => {
+    if (publisherId === 'contoso' && offerId === 'teamsapp' && ['std', 'pro'].includes(planId)) {
+      return { licenseManaged: false, perUser, allowInstallWithoutLicense: false };
+    }
+    // The Dynamics fixture of C.0: offer f365 of fabrikam, license-managed plans bronze and gold.
+    if (publisherId === 'fabrikam' && offerId === 'f365' && ['bronze', 'gold'].includes(planId)) {
+      return { licenseManaged: true, perUser: false, allowInstallWithoutLicense: false };
+    }
+    return undefined;
+  },
 });
 
 export const admin = { kind: 'customer' as const, tenantId: TENANT, userId: user(999), roles: ['License Administrator'] };
