@@ -128,36 +128,42 @@ class Reader {
 }
 
 /** The contact email list (spec 3.0.2): `;`-separated, trimmed, empty entries dropped, 1..20 unique, ≤1000 chars. */
-function contactEmails(r: Reader): string[] {
+function contactEmails(r: Reader): string[] | undefined {
   const value = r.raw('contactEmail');
-  if (value === undefined) return r.fail('contactEmail', 'required', 'contactEmail is required.') ?? [];
-  if (typeof value !== 'string') return r.fail('contactEmail', 'invalid_type', 'contactEmail must be a string.') ?? [];
-  if (value.length > 1000) return r.fail('contactEmail', 'too_long', 'contactEmail must be at most 1000 characters.') ?? [];
-  if (/[\r\n]/.test(value)) return r.fail('contactEmail', 'invalid_email', 'contactEmail must not contain line breaks.') ?? [];
-  if (value.includes(','))
-    return r.fail('contactEmail', 'invalid_email', 'Separate contact email addresses with semicolons, not commas.') ?? [];
+  if (value === undefined) return r.fail('contactEmail', 'required', 'contactEmail is required.');
+  if (typeof value !== 'string') return r.fail('contactEmail', 'invalid_type', 'contactEmail must be a string.');
+  if (value.length > 1000) return r.fail('contactEmail', 'too_long', 'contactEmail must be at most 1000 characters.');
+  if (/[\r\n]/.test(value)) return r.fail('contactEmail', 'invalid_email', 'contactEmail must not contain line breaks.');
+  if (value.includes(',')) return r.fail('contactEmail', 'invalid_email', 'Separate contact email addresses with semicolons, not commas.');
   const seen = new Map<string, string>();
   for (const entry of value.split(';')) {
     const address = entry.trim();
     if (address === '') continue;
     const checked = checkEmailAddress(address);
-    if (!checked.ok) return r.fail('contactEmail', 'invalid_email', `"${address}" is not a valid email address: ${checked.reason}.`) ?? [];
+    if (!checked.ok) return r.fail('contactEmail', 'invalid_email', `"${address}" is not a valid email address: ${checked.reason}.`);
+    // Stryker disable next-line MethodExpression: the key only groups addresses case-insensitively; upper-casing groups the same ASCII addresses
     const key = checked.address.toLowerCase();
     if (!seen.has(key)) seen.set(key, checked.address);
   }
-  if (seen.size === 0) return r.fail('contactEmail', 'required', 'contactEmail needs at least one address.') ?? [];
-  if (seen.size > 20) return r.fail('contactEmail', 'too_many', 'contactEmail holds at most 20 addresses.') ?? [];
+  if (seen.size === 0) return r.fail('contactEmail', 'required', 'contactEmail needs at least one address.');
+  if (seen.size > 20) return r.fail('contactEmail', 'too_many', 'contactEmail holds at most 20 addresses.');
   return [...seen.values()];
 }
 
+/** A URL hostname without the brackets of an IPv6 literal (a hostname has brackets only around one). */
+function bareHost(host: string): string {
+  // Stryker disable next-line Regex: brackets appear only as the first and last character of a hostname, so either anchor alone is the same
+  return host.replace(/^\[|\]$/g, '').toLowerCase();
+}
+
 function isLoopbackHost(host: string): boolean {
-  const bare = host.replace(/^\[|\]$/g, '').toLowerCase();
+  const bare = bareHost(host);
   return bare === 'localhost' || bare.endsWith('.localhost') || /^127\.\d+\.\d+\.\d+$/.test(bare) || bare === '::1';
 }
 
 /** A literal IP that is not a public address (the outbound client re-checks every resolved address at send time). */
 function isPrivateLiteral(host: string): boolean {
-  const bare = host.replace(/^\[|\]$/g, '').toLowerCase();
+  const bare = bareHost(host);
   const v4 = /^(\d+)\.(\d+)\.\d+\.\d+$/.exec(bare);
   if (v4) {
     const [a, b] = [Number(v4[1]), Number(v4[2])];
@@ -213,6 +219,7 @@ function httpsEndpoint(r: Reader, options: DestinationRuleOptions): { httpsEndpo
       'invalid_url',
       'httpsEndpointUri has characters that would be re-encoded when sent; copy the URL exactly as given.',
     );
+  // Stryker disable next-line ConditionalExpression: a secret that is not a string was refused above, so this result is discarded
   const signingSecret = typeof secret === 'string' ? secret : undefined;
   return { httpsEndpointUri: text, ...(signingSecret === undefined ? {} : { signingSecret }) };
 }
@@ -227,7 +234,7 @@ function dynamicsUri(r: Reader, options: DestinationRuleOptions): string | undef
     return r.fail('uri', 'invalid_url', 'uri must be an absolute URL such as https://contoso.crm4.dynamics.com.');
   }
   if (url.protocol !== 'https:') return r.fail('uri', 'https_required', 'uri must use https.');
-  if (url.username || url.password || url.search || url.hash || (url.pathname !== '/' && url.pathname !== ''))
+  if (url.username || url.password || url.search || url.hash || url.pathname !== '/')
     return r.fail('uri', 'invalid_url', 'uri must be the organization URL alone, such as https://contoso.crm4.dynamics.com.');
   const host = url.hostname.toLowerCase();
   const sovereign = options.dynamicsHostSuffixes.some(
@@ -240,6 +247,11 @@ function dynamicsUri(r: Reader, options: DestinationRuleOptions): string | undef
       'uri must be a Microsoft-hosted Dynamics 365 organization (*.crm.dynamics.com); on-premises is not supported.',
     );
   return url.origin;
+}
+
+/** `Number.isInteger` that narrows the type. */
+function isInteger(n: unknown): n is number {
+  return Number.isInteger(n);
 }
 
 function guid(r: Reader, field: 'applicationId' | 'directoryId'): string | undefined {
@@ -255,8 +267,9 @@ function dynamics(r: Reader, options: DestinationRuleOptions): TargetSettings<'D
   const codeRaw = r.raw('leadSourceCode');
   let leadSourceCode: number | undefined;
   if (codeRaw !== undefined) {
-    const n = typeof codeRaw === 'string' && /^-?\d+$/.test(codeRaw.trim()) ? Number(codeRaw.trim()) : codeRaw;
-    if (typeof n !== 'number' || !Number.isInteger(n) || n < -2_147_483_648 || n > MAX_FORM_ID)
+    // Stryker disable next-line Regex: without either anchor the text matched has other characters, Number() of which is NaN and refused the same
+    const n = typeof codeRaw === 'string' && /^-?\d+$/.test(codeRaw.trim()) ? Number(codeRaw) : codeRaw;
+    if (!isInteger(n) || n < -2_147_483_648 || n > MAX_FORM_ID)
       r.fail('leadSourceCode', 'invalid_integer', 'leadSourceCode must be a whole number (an option-set value).');
     else leadSourceCode = n;
   }
@@ -267,6 +280,7 @@ function dynamics(r: Reader, options: DestinationRuleOptions): TargetSettings<'D
     const applicationKey = r.string('applicationKey', 1024, true);
     r.absent('userName', 'AzureActiveDirectory');
     r.absent('password', 'AzureActiveDirectory');
+    // Stryker disable next-line ConditionalExpression,LogicalOperator: each undefined value recorded a violation, which parseDestination refuses; this narrows the types
     if (uri === undefined || applicationId === undefined || directoryId === undefined || applicationKey === undefined) return undefined;
     return { type: 'Dynamics', uri, authentication: auth, applicationId, directoryId, applicationKey, ...code };
   }
@@ -278,6 +292,7 @@ function dynamics(r: Reader, options: DestinationRuleOptions): TargetSettings<'D
     r.absent('applicationId', 'Office365');
     r.absent('directoryId', 'Office365');
     r.absent('applicationKey', 'Office365');
+    // Stryker disable next-line ConditionalExpression,LogicalOperator: each undefined value recorded a violation, which parseDestination refuses; this narrows the types
     if (uri === undefined || !checked?.ok || password === undefined) return undefined;
     return { type: 'Dynamics', uri, authentication: auth, userName: checked.address, password, ...code };
   }
@@ -290,13 +305,16 @@ function dynamics(r: Reader, options: DestinationRuleOptions): TargetSettings<'D
 
 /** `ys12`, `app-ys12`, `app-ys12.marketo.com` or `//app-ys12.marketo.com` → `ys12` (spec 3.5). */
 export function normaliseServerId(value: string): string {
-  return value
-    .trim()
-    .toLowerCase()
-    .replace(/^(https?:)?\/\//, '')
-    .replace(/\/.*$/, '')
-    .replace(/\.marketo\.com$/, '')
-    .replace(/^app-/, '');
+  return (
+    value
+      .trim()
+      .toLowerCase()
+      .replace(/^(https?:)?\/\//, '')
+      // Stryker disable next-line Regex: `.` stops only at a line break, and a server id with one is refused either way
+      .replace(/\/.*$/, '')
+      .replace(/\.marketo\.com$/, '')
+      .replace(/^app-/, '')
+  );
 }
 
 function marketo(r: Reader): TargetSettings<'Marketo'> | undefined {
@@ -309,11 +327,13 @@ function marketo(r: Reader): TargetSettings<'Marketo'> | undefined {
     r.fail('munchkinAccountId', 'invalid_munchkin_id', 'munchkinAccountId must look like 123-PQR-789.');
   const rawForm = r.raw('formId');
   let formId: number | undefined;
-  const n = typeof rawForm === 'string' && /^\d+$/.test(rawForm.trim()) ? Number(rawForm.trim()) : rawForm;
+  // Stryker disable next-line Regex: without either anchor the text matched has other characters ('-1' gives -1, below 1; others NaN), refused the same
+  const n = typeof rawForm === 'string' && /^\d+$/.test(rawForm.trim()) ? Number(rawForm) : rawForm;
   if (rawForm === undefined) r.fail('formId', 'required', 'formId is required.');
-  else if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > MAX_FORM_ID)
+  else if (!isInteger(n) || n < 1 || n > MAX_FORM_ID)
     r.fail('formId', 'invalid_integer', `formId must be a whole number from 1 to ${MAX_FORM_ID}.`);
   else formId = n;
+  // Stryker disable next-line ConditionalExpression,LogicalOperator: each of these recorded a violation, which parseDestination refuses; this narrows the types
   if (serverId === undefined || !SERVER_ID.test(serverId) || munchkin === undefined || !MUNCHKIN.test(munchkin) || formId === undefined)
     return undefined;
   return { type: 'Marketo', serverId, munchkinAccountId: munchkin.toUpperCase(), formId };
@@ -394,13 +414,15 @@ export function parseDestination(
   }
   const emails = contactEmails(r);
   const target = settingsOf(type, r, options);
-  if (r.violations.length > 0 || target === undefined) return { kind: 'invalid', violations: r.violations };
+  if (r.violations.length > 0) return { kind: 'invalid', violations: r.violations };
+  // Stryker disable next-line ConditionalExpression,LogicalOperator: an undefined result always recorded a violation (refused above); this narrows the types
+  if (target === undefined || emails === undefined) return { kind: 'invalid', violations: r.violations };
   return { kind: 'valid', config: { ...target, contactEmails: emails } };
 }
 
 /** Settings objects of other destinations than the chosen one (spec 3.0.1 `unexpected_destination_fields`). */
 export function unexpectedConfigurations(type: DestinationType, presentKeys: readonly string[]): DestinationViolation[] {
-  const own = type === 'None' ? undefined : CONFIGURATION_KEYS[type];
+  const own = (CONFIGURATION_KEYS as Partial<Record<DestinationType, string>>)[type];
   const known = new Set(Object.values(CONFIGURATION_KEYS).map((k) => k.toLowerCase()));
   return presentKeys
     .filter((k) => known.has(k.toLowerCase()) && k.toLowerCase() !== own?.toLowerCase())

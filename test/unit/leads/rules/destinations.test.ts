@@ -19,7 +19,14 @@ function options(overrides: Partial<DestinationRuleOptions> = {}): DestinationRu
   return { allowDevStorage: false, allowLoopbackTargets: false, dynamicsHostSuffixes: DEFAULT_DYNAMICS_HOST_SUFFIXES, ...overrides };
 }
 const path = (type: keyof typeof CONFIGURATION_KEYS, field: string) => `${CONFIGURATION_KEYS[type]}.${field}`;
-const violation = (p: string, code: string) => ({ path: p, code, message: expect.any(String) as string });
+const violation = (p: string, code: string, message: string) => ({ path: p, code, message });
+const BLOB_DEPRECATED = violation(
+  'microsoft-azure-marketplace.leadDestination',
+  'destination_deprecated',
+  'Azure Blob lead destinations are deprecated and no longer receive leads; choose Azure Table, HTTPS endpoint, Dynamics 365, Marketo or Salesforce.',
+);
+const CONTAINER_MESSAGE =
+  'containerName must be 3-63 lower-case letters, digits and single hyphens, starting and ending with a letter or digit.';
 
 describe('parseDestination: common', () => {
   it('None is no destination', () => {
@@ -29,22 +36,25 @@ describe('parseDestination: common', () => {
   it('a destination without its settings object names the object', () => {
     expect(parseDestination('Salesforce', undefined, options())).toEqual({
       kind: 'invalid',
-      violations: [violation('microsoft-azure-marketplace.salesForceLeadConfiguration', 'required')],
+      violations: [
+        violation(
+          'microsoft-azure-marketplace.salesForceLeadConfiguration',
+          'required',
+          'microsoft-azure-marketplace.salesForceLeadConfiguration is required when the lead destination is Salesforce.',
+        ),
+      ],
     });
   });
 
   it('AzureBlob is deprecated, and a bad container name is named too', () => {
     expect(parseDestination('AzureBlob', { containerName: 'marketplaceleadcontainer', connectionString: TABLE }, options())).toEqual({
       kind: 'deprecated',
-      violations: [violation('microsoft-azure-marketplace.leadDestination', 'destination_deprecated')],
+      violations: [BLOB_DEPRECATED],
     });
-    for (const name of ['Leads', '-leads', 'le--ads', 'ab', 'a'.repeat(64), 'leads-']) {
+    for (const name of ['Leads', '-leads', 'le--ads', 'ab', 'a'.repeat(64), 'leads-', 123]) {
       expect(parseDestination('AzureBlob', { containerName: name }, options())).toEqual({
         kind: 'deprecated',
-        violations: [
-          violation('microsoft-azure-marketplace.leadDestination', 'destination_deprecated'),
-          violation(path('AzureBlob', 'containerName'), 'invalid_container_name'),
-        ],
+        violations: [BLOB_DEPRECATED, violation(path('AzureBlob', 'containerName'), 'invalid_container_name', CONTAINER_MESSAGE)],
       });
     }
     expect(parseDestination('AzureBlob', { containerName: 'a'.repeat(63) }, options())).toMatchObject({
@@ -72,35 +82,62 @@ describe('parseDestination: common', () => {
   });
 
   it.each([
-    ['commas', 'a@x.com,b@y.com', 'invalid_email'],
-    ['a CR/LF', 'a@x.com\r\nb@y.com', 'invalid_email'],
-    ['a display name', 'John <j@x.com>', 'invalid_email'],
-    ['21 addresses', Array.from({ length: 21 }, (_, i) => `u${i}@x.com`).join(';'), 'too_many'],
-    ['only separators', ' ; ;', 'required'],
-    ['nothing', '', 'required'],
-    ['a number', 5, 'invalid_type'],
-    ['over 1000 characters', `${'a'.repeat(60)}@x.com;`.repeat(16) + 'a@x.com', 'too_long'],
-  ])('refuses contact emails with %s', (_label, contactEmail, code) => {
+    ['commas', 'a@x.com,b@y.com', 'invalid_email', 'Separate contact email addresses with semicolons, not commas.'],
+    ['a comma after one address', 'a@x.com,', 'invalid_email', 'Separate contact email addresses with semicolons, not commas.'],
+    ['a CR/LF', 'a@x.com\r\nb@y.com', 'invalid_email', 'contactEmail must not contain line breaks.'],
+    ['a line break between addresses', 'a@x.com;\nb@y.com', 'invalid_email', 'contactEmail must not contain line breaks.'],
+    ['21 addresses', Array.from({ length: 21 }, (_, i) => `u${i}@x.com`).join(';'), 'too_many', 'contactEmail holds at most 20 addresses.'],
+    ['only separators', ' ; ;', 'required', 'contactEmail needs at least one address.'],
+    ['nothing', '', 'required', 'contactEmail is required.'],
+    ['a number', 5, 'invalid_type', 'contactEmail must be a string.'],
+    [
+      '1001 characters',
+      `${'a'.repeat(60)}@x.com;`.repeat(14) + `${'b'.repeat(57)}@x.com`,
+      'too_long',
+      'contactEmail must be at most 1000 characters.',
+    ],
+  ])('refuses contact emails with %s', (_label, contactEmail, code, message) => {
     expect(parseDestination('Salesforce', { contactEmail, objectIdentifier: '00D4P000000zIbO' }, options())).toEqual({
       kind: 'invalid',
-      violations: [violation(path('Salesforce', 'contactEmail'), code)],
+      violations: [violation(path('Salesforce', 'contactEmail'), code, message)],
     });
   });
 
-  it('accepts 20 contact addresses', () => {
+  it('names the address that is not an email address, and why', () => {
+    const result = parseDestination(
+      'Salesforce',
+      { contactEmail: 'a@x.com; John <j@x.com>', objectIdentifier: '00D4P000000zIbO' },
+      options(),
+    );
+    expect(result).toMatchObject({ kind: 'invalid', violations: [{ path: path('Salesforce', 'contactEmail'), code: 'invalid_email' }] });
+    const message = result.kind === 'invalid' ? result.violations[0]?.message : '';
+    expect(message).toMatch(/^"John <j@x\.com>" is not a valid email address: .+\.$/);
+  });
+
+  it('accepts 20 contact addresses, and a list of exactly 1000 characters', () => {
     const contactEmail = Array.from({ length: 20 }, (_, i) => `u${i}@x.com`).join(';');
     const result = parseDestination('Salesforce', { contactEmail, objectIdentifier: '00D4P000000zIbO' }, options());
     expect(result.kind === 'valid' ? result.config.contactEmails : []).toHaveLength(20);
+    const exactly1000 = `${'a'.repeat(60)}@x.com;`.repeat(14) + `${'b'.repeat(56)}@x.com`;
+    expect(exactly1000).toHaveLength(1000);
+    expect(parseDestination('Salesforce', { contactEmail: exactly1000, objectIdentifier: '00D4P000000zIbO' }, options())).toMatchObject({
+      kind: 'valid',
+      config: { contactEmails: expect.arrayContaining([`${'b'.repeat(56)}@x.com`]) as string[] },
+    });
   });
 
   it('reports every violation of one object at once', () => {
     expect(parseDestination('Marketo', { serverId: '!', munchkinAccountId: '1', formId: 'abc' }, options())).toEqual({
       kind: 'invalid',
       violations: [
-        violation(path('Marketo', 'contactEmail'), 'required'),
-        violation(path('Marketo', 'serverId'), 'invalid_server_id'),
-        violation(path('Marketo', 'munchkinAccountId'), 'invalid_munchkin_id'),
-        violation(path('Marketo', 'formId'), 'invalid_integer'),
+        violation(path('Marketo', 'contactEmail'), 'required', 'contactEmail is required.'),
+        violation(
+          path('Marketo', 'serverId'),
+          'invalid_server_id',
+          'serverId must be the Marketo server id, such as ys12 (from app-ys12.marketo.com).',
+        ),
+        violation(path('Marketo', 'munchkinAccountId'), 'invalid_munchkin_id', 'munchkinAccountId must look like 123-PQR-789.'),
+        violation(path('Marketo', 'formId'), 'invalid_integer', 'formId must be a whole number from 1 to 2147483647.'),
       ],
     });
   });
@@ -120,7 +157,13 @@ describe('parseDestination: Azure Table', () => {
     );
     expect(parseDestination('AzureTable', { contactEmail: 'a@x.com', connectionString: 'UseDevelopmentStorage=true' }, options())).toEqual({
       kind: 'invalid',
-      violations: [violation(path('AzureTable', 'connectionString'), 'dev_storage_not_allowed')],
+      violations: [
+        violation(
+          path('AzureTable', 'connectionString'),
+          'dev_storage_not_allowed',
+          'Development storage is not allowed here (LEADS_ALLOW_DEV_STORAGE=true allows it).',
+        ),
+      ],
     });
     expect(
       parseDestination(
@@ -132,17 +175,21 @@ describe('parseDestination: Azure Table', () => {
   });
 
   it('requires the connection string, as a string', () => {
-    expect(parseDestination('AzureTable', { contactEmail: 'a@x.com' }, options())).toEqual({
-      kind: 'invalid',
-      violations: [violation(path('AzureTable', 'connectionString'), 'required')],
-    });
+    const required = violation(path('AzureTable', 'connectionString'), 'required', 'connectionString is required.');
+    expect(parseDestination('AzureTable', { contactEmail: 'a@x.com' }, options())).toEqual({ kind: 'invalid', violations: [required] });
     expect(parseDestination('AzureTable', { contactEmail: 'a@x.com', connectionString: '  ' }, options())).toEqual({
       kind: 'invalid',
-      violations: [violation(path('AzureTable', 'connectionString'), 'required')],
+      violations: [required],
     });
     expect(parseDestination('AzureTable', { contactEmail: 'a@x.com', connectionString: 42 }, options())).toEqual({
       kind: 'invalid',
-      violations: [violation(path('AzureTable', 'connectionString'), 'invalid_type')],
+      violations: [violation(path('AzureTable', 'connectionString'), 'invalid_type', 'connectionString must be a string.')],
+    });
+    expect(
+      parseDestination('AzureTable', { contactEmail: 'a@x.com', connectionString: `${TABLE};${'x'.repeat(2048)}` }, options()),
+    ).toEqual({
+      kind: 'invalid',
+      violations: [violation(path('AzureTable', 'connectionString'), 'too_long', 'connectionString must be at most 2048 characters.')],
     });
   });
 });
@@ -152,7 +199,7 @@ describe('parseDestination: HTTPS endpoint', () => {
     parseDestination('HttpsEndpoint', { contactEmail: 'a@x.com', ...settings }, o);
 
   it('keeps the Power Automate URL byte-exact, with an optional signing secret', () => {
-    expect(https({ httpsEndpointUri: FLOW })).toEqual({
+    expect(https({ httpsEndpointUri: FLOW })).toStrictEqual({
       kind: 'valid',
       config: { type: 'HttpsEndpoint', httpsEndpointUri: FLOW, contactEmails: ['a@x.com'] },
     });
@@ -163,32 +210,54 @@ describe('parseDestination: HTTPS endpoint', () => {
     expect(https({ HTTPSENDPOINTURI: 'https://hooks.contoso.com?x=1' })).toMatchObject({
       config: { httpsEndpointUri: 'https://hooks.contoso.com?x=1' },
     });
+    expect(https({ httpsEndpointUri: 'https://hooks.contoso.com' })).toMatchObject({
+      kind: 'valid',
+      config: { httpsEndpointUri: 'https://hooks.contoso.com' },
+    });
   });
 
+  it('requires the URL', () => {
+    expect(https({})).toEqual({
+      kind: 'invalid',
+      violations: [violation(path('HttpsEndpoint', 'httpsEndpointUri'), 'required', 'httpsEndpointUri is required.')],
+    });
+  });
+
+  const HTTPS = 'httpsEndpointUri must use https.';
+  const USERINFO = 'httpsEndpointUri must not carry a user name or password.';
+  const PRIVATE = 'httpsEndpointUri must name a public host, not a loopback, private or link-local address.';
+  const REENCODED = 'httpsEndpointUri has characters that would be re-encoded when sent; copy the URL exactly as given.';
   it.each([
-    ['http', 'http://hooks.contoso.com/lead', 'https_required'],
-    ['userinfo', 'https://user:pw@hooks.contoso.com/lead', 'userinfo_not_allowed'],
-    ['a fragment', 'https://hooks.contoso.com/lead#x', 'fragment_not_allowed'],
-    ['localhost', 'https://localhost/lead', 'private_address'],
-    ['127.0.0.1', 'https://127.0.0.1:8443/lead', 'private_address'],
-    ['10.0.0.5', 'https://10.0.0.5/lead', 'private_address'],
-    ['172.16.0.1', 'https://172.16.0.1/lead', 'private_address'],
-    ['192.168.1.1', 'https://192.168.1.1/lead', 'private_address'],
-    ['metadata', 'https://169.254.169.254/lead', 'private_address'],
-    ['CGNAT', 'https://100.64.0.1/lead', 'private_address'],
-    ['0.0.0.0', 'https://0.0.0.0/lead', 'private_address'],
-    ['multicast', 'https://224.0.0.1/lead', 'private_address'],
-    ['IPv6 ULA', 'https://[fd00::1]/lead', 'private_address'],
-    ['IPv6 link-local', 'https://[fe80::1]/lead', 'private_address'],
-    ['IPv6 loopback', 'https://[::1]/lead', 'private_address'],
-    ['a relative URL', '/lead', 'invalid_url'],
-    ['a space in the query (would be re-encoded)', 'https://hooks.contoso.com/lead?a=b c', 'invalid_url'],
-    ['a dot segment (would be normalised)', 'https://hooks.contoso.com/a/../lead', 'invalid_url'],
-    ['2049 characters', `https://hooks.contoso.com/${'a'.repeat(2049 - 26)}`, 'too_long'],
-  ])('refuses %s', (_label, httpsEndpointUri, code) => {
+    ['http', 'http://hooks.contoso.com/lead', 'https_required', HTTPS],
+    ['userinfo', 'https://user:pw@hooks.contoso.com/lead', 'userinfo_not_allowed', USERINFO],
+    ['a user name alone', 'https://user@hooks.contoso.com/lead', 'userinfo_not_allowed', USERINFO],
+    ['a fragment', 'https://hooks.contoso.com/lead#x', 'fragment_not_allowed', 'httpsEndpointUri must not have a fragment.'],
+    ['localhost', 'https://localhost/lead', 'private_address', PRIVATE],
+    ['127.0.0.1', 'https://127.0.0.1:8443/lead', 'private_address', PRIVATE],
+    ['10.0.0.5', 'https://10.0.0.5/lead', 'private_address', PRIVATE],
+    ['172.16.0.1', 'https://172.16.0.1/lead', 'private_address', PRIVATE],
+    ['192.168.1.1', 'https://192.168.1.1/lead', 'private_address', PRIVATE],
+    ['metadata', 'https://169.254.169.254/lead', 'private_address', PRIVATE],
+    ['CGNAT', 'https://100.64.0.1/lead', 'private_address', PRIVATE],
+    ['0.0.0.0', 'https://0.0.0.0/lead', 'private_address', PRIVATE],
+    ['multicast', 'https://224.0.0.1/lead', 'private_address', PRIVATE],
+    ['IPv6 ULA', 'https://[fd00::1]/lead', 'private_address', PRIVATE],
+    ['IPv6 link-local', 'https://[fe80::1]/lead', 'private_address', PRIVATE],
+    ['IPv6 loopback', 'https://[::1]/lead', 'private_address', PRIVATE],
+    ['a relative URL', '/lead', 'invalid_url', 'httpsEndpointUri must be an absolute URL.'],
+    ['a space in the query (would be re-encoded)', 'https://hooks.contoso.com/lead?a=b c', 'invalid_url', REENCODED],
+    ['a dot segment (would be normalised)', 'https://hooks.contoso.com/a/../lead', 'invalid_url', REENCODED],
+    ['a trailing space (would be dropped)', 'https://hooks.contoso.com/lead ', 'invalid_url', REENCODED],
+    [
+      '2049 characters',
+      `https://hooks.contoso.com/${'a'.repeat(2049 - 26)}`,
+      'too_long',
+      'httpsEndpointUri must be at most 2048 characters.',
+    ],
+  ])('refuses %s', (_label, httpsEndpointUri, code, message) => {
     expect(https({ httpsEndpointUri })).toEqual({
       kind: 'invalid',
-      violations: [violation(path('HttpsEndpoint', 'httpsEndpointUri'), code)],
+      violations: [violation(path('HttpsEndpoint', 'httpsEndpointUri'), code, message)],
     });
   });
 
@@ -197,6 +266,12 @@ describe('parseDestination: HTTPS endpoint', () => {
     expect(https({ httpsEndpointUri: 'https://172.32.0.1/x' }).kind).toBe('valid');
     expect(https({ httpsEndpointUri: 'https://100.128.0.1/x' }).kind).toBe('valid');
     expect(https({ httpsEndpointUri: 'https://[2606:4700::1111]/x' }).kind).toBe('valid');
+    // Public addresses whose second number is that of a private range elsewhere.
+    for (const host of ['8.20.0.1', '8.168.0.1', '8.254.0.1', '8.100.0.1'])
+      expect(https({ httpsEndpointUri: `https://${host}/x` }).kind, host).toBe('valid');
+    // Host names that only look like addresses or private prefixes.
+    for (const host of ['fcbarcelona.example', 'fd.contoso.com', 'fe80.contoso.com', '127.0.0.1.nip.io', '10.0.0.1.nip.io'])
+      expect(https({ httpsEndpointUri: `https://${host}/x` }).kind, host).toBe('valid');
   });
 
   it('allows loopback (https, or http to loopback) only with allowLoopbackTargets', () => {
@@ -205,6 +280,7 @@ describe('parseDestination: HTTPS endpoint', () => {
     expect(https({ httpsEndpointUri: 'http://127.0.0.1:8080/lead' }, local).kind).toBe('valid');
     expect(https({ httpsEndpointUri: 'http://hooks.contoso.com/lead' }, local)).toMatchObject({ violations: [{ code: 'https_required' }] });
     expect(https({ httpsEndpointUri: 'https://10.0.0.5/lead' }, local)).toMatchObject({ violations: [{ code: 'private_address' }] });
+    expect(https({ httpsEndpointUri: 'ws://localhost:8080/lead' }, local)).toMatchObject({ violations: [{ code: 'https_required' }] });
   });
 
   it.each([
@@ -214,7 +290,9 @@ describe('parseDestination: HTTPS endpoint', () => {
   ])('refuses a %s signing secret', (_l, signingSecret) => {
     expect(https({ httpsEndpointUri: FLOW, signingSecret })).toEqual({
       kind: 'invalid',
-      violations: [violation(path('HttpsEndpoint', 'signingSecret'), 'invalid_secret')],
+      violations: [
+        violation(path('HttpsEndpoint', 'signingSecret'), 'invalid_secret', 'signingSecret must be a string of 16 to 256 characters.'),
+      ],
     });
   });
 
@@ -241,7 +319,7 @@ describe('parseDestination: Dynamics 365', () => {
   };
 
   it('AAD mode, with ingestion spellings and an option-set lead source code', () => {
-    expect(parseDestination('Dynamics', aad, options())).toEqual({
+    expect(parseDestination('Dynamics', aad, options())).toStrictEqual({
       kind: 'valid',
       config: {
         type: 'Dynamics',
@@ -279,43 +357,118 @@ describe('parseDestination: Dynamics 365', () => {
     });
   });
 
+  const ONPREM = 'uri must be a Microsoft-hosted Dynamics 365 organization (*.crm.dynamics.com); on-premises is not supported.';
+  const ORG_URL_ALONE = 'uri must be the organization URL alone, such as https://contoso.crm4.dynamics.com.';
+  const GUID_MESSAGE = 'must be a GUID such as 23456052-aaaa-bbbb-8662-1234df56788f.';
+  const MODE = 'authentication must be AzureActiveDirectory or Office365.';
+  const LEAD_SOURCE = 'leadSourceCode must be a whole number (an option-set value).';
   it.each([
-    ['an on-prem host', { uri: 'https://crm.contoso.local' }, 'uri', 'onprem_not_supported'],
-    ['another Microsoft host', { uri: 'https://contoso.dynamics.com' }, 'uri', 'onprem_not_supported'],
-    ['a nested host', { uri: 'https://a.b.crm.dynamics.com' }, 'uri', 'onprem_not_supported'],
-    ['http', { uri: 'http://contoso.crm.dynamics.com' }, 'uri', 'https_required'],
-    ['a path', { uri: 'https://contoso.crm.dynamics.com/main.aspx' }, 'uri', 'invalid_url'],
-    ['a query', { uri: 'https://contoso.crm.dynamics.com/?x=1' }, 'uri', 'invalid_url'],
-    ['not a URL', { uri: 'contoso' }, 'uri', 'invalid_url'],
-    ['the seed directory id', { directoryId: '12345678-8af1-4asf-1234-12234d01db47' }, 'directoryId', 'invalid_guid'],
-    ['braces around the app id', { applicationId: `{${APP}}` }, 'applicationId', 'invalid_guid'],
-    ['no application key', { applicationKey: undefined }, 'applicationKey', 'required'],
-    ['a 1025-character key', { applicationKey: 'k'.repeat(1025) }, 'applicationKey', 'too_long'],
-    ['a password in AAD mode', { password: 'pw' }, 'password', 'field_not_allowed'],
-    ['a user name in AAD mode', { userName: 'u@x.com' }, 'userName', 'field_not_allowed'],
-    ['another mode', { authentication: 'Basic' }, 'authentication', 'invalid_value'],
-    ['no mode', { authentication: undefined }, 'authentication', 'required'],
-    ['a fractional lead source code', { leadSourceCode: 1.5 }, 'leadSourceCode', 'invalid_integer'],
-    ['a word as lead source code', { leadSourceCode: 'web' }, 'leadSourceCode', 'invalid_integer'],
-  ])('AAD: refuses %s', (_label, change, field, code) => {
+    ['an on-prem host', { uri: 'https://crm.contoso.local' }, 'uri', 'onprem_not_supported', ONPREM],
+    ['another Microsoft host', { uri: 'https://contoso.dynamics.com' }, 'uri', 'onprem_not_supported', ONPREM],
+    ['a nested host', { uri: 'https://a.b.crm.dynamics.com' }, 'uri', 'onprem_not_supported', ONPREM],
+    ['http', { uri: 'http://contoso.crm.dynamics.com' }, 'uri', 'https_required', 'uri must use https.'],
+    ['a path', { uri: 'https://contoso.crm.dynamics.com/main.aspx' }, 'uri', 'invalid_url', ORG_URL_ALONE],
+    ['a query', { uri: 'https://contoso.crm.dynamics.com/?x=1' }, 'uri', 'invalid_url', ORG_URL_ALONE],
+    ['a fragment', { uri: 'https://contoso.crm.dynamics.com/#main' }, 'uri', 'invalid_url', ORG_URL_ALONE],
+    ['a user name', { uri: 'https://admin@contoso.crm.dynamics.com' }, 'uri', 'invalid_url', ORG_URL_ALONE],
+    ['a user name and password', { uri: 'https://admin:pw@contoso.crm.dynamics.com' }, 'uri', 'invalid_url', ORG_URL_ALONE],
+    ['not a URL', { uri: 'contoso' }, 'uri', 'invalid_url', 'uri must be an absolute URL such as https://contoso.crm4.dynamics.com.'],
+    ['no URL', { uri: undefined }, 'uri', 'required', 'uri is required.'],
+    [
+      'a 2049-character URL',
+      { uri: `https://contoso.crm.dynamics.com/${'a'.repeat(2049 - 33)}` },
+      'uri',
+      'too_long',
+      'uri must be at most 2048 characters.',
+    ],
+    [
+      'the seed directory id',
+      { directoryId: '12345678-8af1-4asf-1234-12234d01db47' },
+      'directoryId',
+      'invalid_guid',
+      `directoryId ${GUID_MESSAGE}`,
+    ],
+    ['braces around the app id', { applicationId: `{${APP}}` }, 'applicationId', 'invalid_guid', `applicationId ${GUID_MESSAGE}`],
+    ['no application id', { applicationId: undefined }, 'applicationId', 'required', 'applicationId is required.'],
+    ['no directory id', { directoryId: undefined }, 'directoryId', 'required', 'directoryId is required.'],
+    ['no application key', { applicationKey: undefined }, 'applicationKey', 'required', 'applicationKey is required.'],
+    [
+      'a 1025-character key',
+      { applicationKey: 'k'.repeat(1025) },
+      'applicationKey',
+      'too_long',
+      'applicationKey must be at most 1024 characters.',
+    ],
+    [
+      'a password in AAD mode',
+      { password: 'pw' },
+      'password',
+      'field_not_allowed',
+      'password must not be set with AzureActiveDirectory authentication.',
+    ],
+    [
+      'a user name in AAD mode',
+      { userName: 'u@x.com' },
+      'userName',
+      'field_not_allowed',
+      'userName must not be set with AzureActiveDirectory authentication.',
+    ],
+    ['another mode', { authentication: 'Basic' }, 'authentication', 'invalid_value', MODE],
+    ['no mode', { authentication: undefined }, 'authentication', 'required', MODE],
+    ['a fractional lead source code', { leadSourceCode: 1.5 }, 'leadSourceCode', 'invalid_integer', LEAD_SOURCE],
+    ['a word as lead source code', { leadSourceCode: 'web' }, 'leadSourceCode', 'invalid_integer', LEAD_SOURCE],
+  ])('AAD: refuses %s', (_label, change, field, code, message) => {
     expect(parseDestination('Dynamics', { ...aad, ...change }, options())).toEqual({
       kind: 'invalid',
-      violations: [violation(path('Dynamics', field), code)],
+      violations: [violation(path('Dynamics', field), code, message)],
     });
   });
 
   it.each([
-    ['no password', { password: undefined }, 'password', 'required'],
-    ['a 257-character password', { password: 'p'.repeat(257) }, 'password', 'too_long'],
-    ['a user name that is not an email', { userName: 'contoso\\svc' }, 'userName', 'invalid_email'],
-    ['an application key', { applicationKey: 'k' }, 'applicationKey', 'field_not_allowed'],
-    ['a directory id', { directoryId: TENANT }, 'directoryId', 'field_not_allowed'],
-    ['an application id', { applicationId: APP }, 'applicationId', 'field_not_allowed'],
-  ])('Office365: refuses %s', (_label, change, field, code) => {
+    ['no password', { password: undefined }, 'password', 'required', 'password is required.'],
+    ['a 257-character password', { password: 'p'.repeat(257) }, 'password', 'too_long', 'password must be at most 256 characters.'],
+    ['no user name', { userName: undefined }, 'userName', 'required', 'userName is required.'],
+    [
+      'a 255-character user name',
+      { userName: `${'u'.repeat(64)}@${'d'.repeat(63)}.${'e'.repeat(63)}.${'f'.repeat(62)}` },
+      'userName',
+      'too_long',
+      'userName must be at most 254 characters.',
+    ],
+    ['a user name as a number', { userName: 42 }, 'userName', 'invalid_type', 'userName must be a string.'],
+    [
+      'an application key',
+      { applicationKey: 'k' },
+      'applicationKey',
+      'field_not_allowed',
+      'applicationKey must not be set with Office365 authentication.',
+    ],
+    [
+      'a directory id',
+      { directoryId: TENANT },
+      'directoryId',
+      'field_not_allowed',
+      'directoryId must not be set with Office365 authentication.',
+    ],
+    [
+      'an application id',
+      { applicationId: APP },
+      'applicationId',
+      'field_not_allowed',
+      'applicationId must not be set with Office365 authentication.',
+    ],
+  ])('Office365: refuses %s', (_label, change, field, code, message) => {
     expect(parseDestination('Dynamics', { ...o365, ...change }, options())).toEqual({
       kind: 'invalid',
-      violations: [violation(path('Dynamics', field), code)],
+      violations: [violation(path('Dynamics', field), code, message)],
     });
+  });
+
+  it('Office365: names why a user name is not an email address', () => {
+    const result = parseDestination('Dynamics', { ...o365, userName: 'contoso\\svc' }, options());
+    expect(result).toMatchObject({ kind: 'invalid', violations: [{ path: path('Dynamics', 'userName'), code: 'invalid_email' }] });
+    const message = result.kind === 'invalid' ? result.violations[0]?.message : '';
+    expect(message).toMatch(/^userName must be an email address \(.+\)\.$/);
   });
 
   it('accepts 256-character passwords, 1024-character keys, numbered crm hosts and configured sovereign suffixes', () => {
@@ -363,33 +516,43 @@ describe('parseDestination: Marketo', () => {
     ['APP-YS12.MARKETO.COM', 'ys12'],
     ['//app-ys12.marketo.com', 'ys12'],
     ['https://app-ys12.marketo.com/', 'ys12'],
+    ['http://app-ys12.marketo.com/', 'ys12'],
     [' ab12 ', 'ab12'],
+    // Only a leading app- and a trailing .marketo.com are Marketo's; look-alikes are kept (and refused as server ids).
+    ['myapp-ys12', 'myapp-ys12'],
+    ['ys12.marketo.com.contoso.com', 'ys12.marketo.com.contoso.com'],
   ])('normaliseServerId(%j) is %j', (input, expected) => {
     expect(normaliseServerId(input)).toBe(expected);
   });
 
+  const FORM = 'formId must be a whole number from 1 to 2147483647.';
+  const SERVER = 'serverId must be the Marketo server id, such as ys12 (from app-ys12.marketo.com).';
+  const MUNCHKIN = 'munchkinAccountId must look like 123-PQR-789.';
   it.each([
-    ['formId', 'abc', 'invalid_integer'],
-    ['formId', 0, 'invalid_integer'],
-    ['formId', 2_147_483_648, 'invalid_integer'],
-    ['formId', 1.5, 'invalid_integer'],
-    ['formId', '-1', 'invalid_integer'],
-    ['formId', undefined, 'required'],
-    ['serverId', 'y', 'invalid_server_id'],
-    ['serverId', 'a'.repeat(17), 'invalid_server_id'],
-    ['serverId', 'ys_12', 'invalid_server_id'],
-    ['munchkinAccountId', '123-PQ-789', 'invalid_munchkin_id'],
-    ['munchkinAccountId', '1234-PQR-789', 'invalid_munchkin_id'],
-    ['munchkinAccountId', '123-PQR-7890', 'invalid_munchkin_id'],
-  ])('refuses %s %j', (field, value, code) => {
+    ['formId', 'abc', 'invalid_integer', FORM],
+    ['formId', 0, 'invalid_integer', FORM],
+    ['formId', 2_147_483_648, 'invalid_integer', FORM],
+    ['formId', 1.5, 'invalid_integer', FORM],
+    ['formId', '-1', 'invalid_integer', FORM],
+    ['formId', undefined, 'required', 'formId is required.'],
+    ['serverId', 'y', 'invalid_server_id', SERVER],
+    ['serverId', 'a'.repeat(17), 'invalid_server_id', SERVER],
+    ['serverId', 'ys_12', 'invalid_server_id', SERVER],
+    ['serverId', undefined, 'required', 'serverId is required.'],
+    ['munchkinAccountId', '123-PQ-789', 'invalid_munchkin_id', MUNCHKIN],
+    ['munchkinAccountId', '1234-PQR-789', 'invalid_munchkin_id', MUNCHKIN],
+    ['munchkinAccountId', '123-PQR-7890', 'invalid_munchkin_id', MUNCHKIN],
+    ['munchkinAccountId', undefined, 'required', 'munchkinAccountId is required.'],
+  ])('refuses %s %j', (field, value, code, message) => {
     expect(parseDestination('Marketo', { ...base, [field]: value }, options())).toEqual({
       kind: 'invalid',
-      violations: [violation(path('Marketo', field), code)],
+      violations: [violation(path('Marketo', field), code, message)],
     });
   });
 
   it('accepts form ids 1 and 2147483647 and 16-character server ids', () => {
     expect(parseDestination('Marketo', { ...base, formId: 1 }, options()).kind).toBe('valid');
+    expect(parseDestination('Marketo', { ...base, formId: ' 1179 ' }, options())).toMatchObject({ config: { formId: 1179 } });
     expect(parseDestination('Marketo', { ...base, formId: 2_147_483_647 }, options()).kind).toBe('valid');
     expect(parseDestination('Marketo', { ...base, serverId: 'a'.repeat(16) }, options()).kind).toBe('valid');
     expect(parseDestination('Marketo', { ...base, serverId: 'ab' }, options()).kind).toBe('valid');
@@ -404,16 +567,17 @@ describe('parseDestination: Salesforce', () => {
     });
   });
 
+  const ORG = 'objectIdentifier must be the Salesforce organization ID: 00D followed by 12 or 15 letters and digits.';
   it.each([
-    ['00D123', 'invalid_org_id'],
-    ['00E4P000000zIbO', 'invalid_org_id'],
-    ['00D4P000000zIbOA', 'invalid_org_id'],
-    ['00D4P000000zIb-', 'invalid_org_id'],
-    ['00D4P000000zIbOABCD', 'too_long'],
-  ])('refuses %s', (oid, code) => {
+    ['00D123', 'invalid_org_id', ORG],
+    ['00E4P000000zIbO', 'invalid_org_id', ORG],
+    ['00D4P000000zIbOA', 'invalid_org_id', ORG],
+    ['00D4P000000zIb-', 'invalid_org_id', ORG],
+    ['00D4P000000zIbOABCD', 'too_long', 'objectIdentifier must be at most 18 characters.'],
+  ])('refuses %s', (oid, code, message) => {
     expect(parseDestination('Salesforce', { contactEmail: 'a@x.com', objectIdentifier: oid }, options())).toEqual({
       kind: 'invalid',
-      violations: [violation(path('Salesforce', 'objectIdentifier'), code)],
+      violations: [violation(path('Salesforce', 'objectIdentifier'), code, message)],
     });
   });
 });
@@ -421,12 +585,17 @@ describe('parseDestination: Salesforce', () => {
 describe('unexpectedConfigurations', () => {
   it('names the other destinations objects present, in any case, and ignores unrelated keys', () => {
     const keys = [CONFIGURATION_KEYS.AzureTable, CONFIGURATION_KEYS.Marketo.toUpperCase(), 'microsoft-azure-marketplace.title'];
+    const marketo = CONFIGURATION_KEYS.Marketo.toUpperCase();
     expect(unexpectedConfigurations('AzureTable', keys)).toEqual([
-      violation(CONFIGURATION_KEYS.Marketo.toUpperCase(), 'unexpected_destination_fields'),
+      violation(marketo, 'unexpected_destination_fields', `${marketo} must not be set when the lead destination is AzureTable.`),
     ]);
     expect(unexpectedConfigurations('None', keys)).toEqual([
-      violation(CONFIGURATION_KEYS.AzureTable, 'unexpected_destination_fields'),
-      violation(CONFIGURATION_KEYS.Marketo.toUpperCase(), 'unexpected_destination_fields'),
+      violation(
+        CONFIGURATION_KEYS.AzureTable,
+        'unexpected_destination_fields',
+        'microsoft-azure-marketplace.tableLeadConfiguration must not be set when the lead destination is None.',
+      ),
+      violation(marketo, 'unexpected_destination_fields', `${marketo} must not be set when the lead destination is None.`),
     ]);
   });
 });
@@ -456,6 +625,7 @@ describe('parseDestination: address and value boundaries', () => {
     ['https://api.localhost/x', 'invalid'],
     ['https://LOCALHOST/x', 'invalid'],
     ['https://127.8.9.10/x', 'invalid'],
+    ['https://127.100.200.1/x', 'invalid'],
     ['https://localhost.contoso.com/x', 'valid'],
   ])('%s is %s by default', (url, kind) => {
     expect(https(url)).toBe(kind);
@@ -480,6 +650,19 @@ describe('parseDestination: address and value boundaries', () => {
       },
       options(),
     );
+    expect(
+      parseDestination(
+        'Dynamics',
+        {
+          contactEmail: 'a@x.com',
+          uri: 'https://c.crm.dynamics.com',
+          authentication: 'Office365',
+          userName: ' u@x.com ',
+          password: ' pass word ',
+        },
+        options(),
+      ),
+    ).toMatchObject({ kind: 'valid', config: { userName: 'u@x.com', password: ' pass word ' } });
     expect(result).toMatchObject({
       kind: 'valid',
       config: {
@@ -494,7 +677,7 @@ describe('parseDestination: address and value boundaries', () => {
   it('treats null and whitespace values as absent, and names a wrong type', () => {
     expect(parseDestination('Salesforce', { contactEmail: 'a@x.com', objectIdentifier: null }, options())).toEqual({
       kind: 'invalid',
-      violations: [violation(path('Salesforce', 'objectIdentifier'), 'required')],
+      violations: [violation(path('Salesforce', 'objectIdentifier'), 'required', 'objectIdentifier is required.')],
     });
     expect(parseDestination('Salesforce', { contactEmail: 'a@x.com', objectIdentifier: ' \t ' }, options())).toMatchObject({
       violations: [{ code: 'required' }],
