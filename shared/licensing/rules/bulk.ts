@@ -97,10 +97,13 @@ export interface BatchItem {
   retryable: boolean;
 }
 
-/** A user's item in a batch view: their row's state, or Removed (unassign done) / None (assign row gone). */
-export function batchItem(userId: string, row: Row, epoch: number, kind: 'assign' | 'unassign', batchId: string): BatchItem {
+/**
+ * A user's item in a batch view: their row's state, or Removed (an unassign batch's user whose row is gone or no
+ * longer holds a seat) / None (an assign batch's user without a row of the pool's epoch).
+ */
+export function batchItem(userId: string, row: Row, epoch: number, kind: 'assign' | 'unassign'): BatchItem {
   const current = live(row, epoch);
-  if (!current || (kind === 'unassign' && current.batchId !== batchId && !holdsSeat(current.state))) {
+  if (!current || (kind === 'unassign' && !holdsSeat(current.state))) {
     return kind === 'unassign'
       ? { userId, state: 'Removed', displayStatus: 'Removed', retryable: false }
       : { userId, state: 'None', displayStatus: 'None', retryable: false };

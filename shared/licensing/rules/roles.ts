@@ -11,15 +11,16 @@ export const LICENSE_ADMIN_ROLES = [
   'Billing Administrator',
 ] as const;
 
-const squash = (role: string) => role.replace(/\s+/g, '').toLowerCase();
+/** The roles above without spaces, lowercase: what a token's role is compared with. */
+const ALLOWED = ['licenseadministrator', 'useradministrator', 'directorywriters', 'globaladministrator', 'billingadministrator'];
 
 export function isLicenseAdmin(roles: readonly string[]): boolean {
-  const allowed = LICENSE_ADMIN_ROLES.map(squash);
-  return roles.some((role) => allowed.includes(squash(role)));
+  return roles.some((role) => ALLOWED.includes(role.replace(/\s/g, '').toLowerCase()));
 }
 
 /** Whether the caller administers the tenant's licenses: an operator, or a license administrator of that tenant. */
 export function administers(caller: { kind: string; tenantId?: string; roles?: readonly string[] }, tenantId: string): boolean {
   if (caller.kind === 'operator') return true;
-  return caller.kind === 'customer' && caller.tenantId?.toLowerCase() === tenantId.toLowerCase() && isLicenseAdmin(caller.roles ?? []);
+  if (caller.kind !== 'customer' || caller.tenantId === undefined || caller.roles === undefined) return false;
+  return caller.tenantId.toLowerCase() === tenantId.toLowerCase() && isLicenseAdmin(caller.roles);
 }

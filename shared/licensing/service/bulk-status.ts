@@ -26,7 +26,7 @@ export class BatchStatus {
     const items: BatchItem[] = [];
     for (let chunk = 0; chunk < batch.chunks; chunk += 1) {
       for (const userId of (await this.deps.store.batchUsers(batch.tenantId, batchId, chunk)) ?? []) {
-        items.push(batchItem(userId, rows.get(userId), epoch, batch.kind, batchId));
+        items.push(batchItem(userId, rows.get(userId), epoch, batch.kind));
       }
     }
     return { batch, items };

@@ -85,50 +85,62 @@ describe('bulk rules', () => {
   });
 
   it('shows each user’s item', () => {
-    expect(batchItem('u', row('PendingAssign', 0, 'B'), 0, 'assign', 'B')).toEqual({
+    expect(batchItem('u', row('PendingAssign', 0, 'X'), 0, 'assign')).toEqual({
       userId: 'u',
       state: 'PendingAssign',
       displayStatus: 'Pending',
       retryable: false,
     });
-    expect(batchItem('u', row('FailedAssign', 0, 'B'), 0, 'assign', 'B')).toEqual({
+    expect(batchItem('u', row('PendingRemoval', 0, 'B'), 0, 'unassign')).toEqual({
+      userId: 'u',
+      state: 'PendingRemoval',
+      displayStatus: 'Pending',
+      retryable: false,
+    });
+    expect(batchItem('u', row('PendingAssign', 0, 'B'), 0, 'assign')).toEqual({
+      userId: 'u',
+      state: 'PendingAssign',
+      displayStatus: 'Pending',
+      retryable: false,
+    });
+    expect(batchItem('u', row('FailedAssign', 0, 'B'), 0, 'assign')).toEqual({
       userId: 'u',
       state: 'FailedAssign',
       displayStatus: 'Pending',
       retryable: true,
     });
-    expect(batchItem('u', row('Active', 0, 'B'), 0, 'assign', 'B')).toEqual({
+    expect(batchItem('u', row('Active', 0, 'B'), 0, 'assign')).toEqual({
       userId: 'u',
       state: 'Active',
       displayStatus: 'Assigned',
       retryable: false,
     });
-    expect(batchItem('u', undefined, 0, 'assign', 'B')).toEqual({ userId: 'u', state: 'None', displayStatus: 'None', retryable: false });
-    expect(batchItem('u', row('Active', 0, 'B'), 1, 'assign', 'B')).toEqual({
+    expect(batchItem('u', undefined, 0, 'assign')).toEqual({ userId: 'u', state: 'None', displayStatus: 'None', retryable: false });
+    expect(batchItem('u', row('Active', 0, 'B'), 1, 'assign')).toEqual({
       userId: 'u',
       state: 'None',
       displayStatus: 'None',
       retryable: false,
     });
-    expect(batchItem('u', undefined, 0, 'unassign', 'B')).toEqual({
+    expect(batchItem('u', undefined, 0, 'unassign')).toEqual({
       userId: 'u',
       state: 'Removed',
       displayStatus: 'Removed',
       retryable: false,
     });
-    expect(batchItem('u', row('FailedRemoval', 0, 'B'), 0, 'unassign', 'B')).toEqual({
+    expect(batchItem('u', row('FailedRemoval', 0, 'B'), 0, 'unassign')).toEqual({
       userId: 'u',
       state: 'FailedRemoval',
       displayStatus: 'Pending',
       retryable: true,
     });
-    expect(batchItem('u', row('PendingAssign', 0, 'X'), 0, 'unassign', 'B')).toEqual({
+    expect(batchItem('u', row('PendingAssign', 0, 'X'), 0, 'unassign')).toEqual({
       userId: 'u',
       state: 'Removed',
       displayStatus: 'Removed',
       retryable: false,
     });
-    expect(batchItem('u', row('Active', 0, 'X'), 0, 'unassign', 'B')).toEqual({
+    expect(batchItem('u', row('Active', 0, 'X'), 0, 'unassign')).toEqual({
       userId: 'u',
       state: 'Active',
       displayStatus: 'Assigned',

@@ -77,7 +77,30 @@ describe('the LicenseUpdate body', () => {
     });
   });
 
+  it('refuses items that are not objects and ids that only print like a GUID', () => {
+    expect(parseLicenseUpdate({ LicensesToAssign: [null] })).toEqual({
+      ok: false,
+      problems: ['LicensesToAssign[0] must be a SKU id (a GUID).'],
+    });
+    expect(parseLicenseUpdate({ LicensesToAssign: [[SKU]] })).toEqual({
+      ok: false,
+      problems: ['LicensesToAssign[0] must be a SKU id (a GUID).'],
+    });
+    expect(parseLicenseUpdate({ LicensesToRemove: [[SKU]] })).toEqual({
+      ok: false,
+      problems: ['LicensesToRemove[0] must be a SKU id (a GUID).'],
+    });
+  });
+
+  it('names every SKU listed twice', () => {
+    expect(parseLicenseUpdate({ LicensesToAssign: [{ SkuId: SKU }, { SkuId: SKU2 }], LicensesToRemove: [SKU, SKU2] })).toEqual({
+      ok: false,
+      problems: [`SKU ${SKU}, ${SKU2} is both assigned and removed.`],
+    });
+  });
+
   it('finds a member whatever its casing, undefined when absent', () => {
+    expect(member({ undefined: 1 }, 'SkuId')).toBeUndefined();
     expect(member({ SkuId: 1 }, 'skuid')).toBe(1);
     expect(member({ skuId: null }, 'SkuId')).toBeNull();
     expect(member({ other: 1 }, 'SkuId')).toBeUndefined();

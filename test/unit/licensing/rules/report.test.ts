@@ -52,6 +52,12 @@ describe('report months', () => {
     expect(
       snapshotFor('2026-02', [
         { month: '2026-01', v: 1 },
+        { month: '2026-01', v: 2 },
+      ]),
+    ).toEqual({ month: '2026-01', v: 1 });
+    expect(
+      snapshotFor('2026-02', [
+        { month: '2026-01', v: 1 },
         { month: '2025-11', v: 0 },
       ]),
     ).toEqual({ month: '2026-01', v: 1 });

@@ -17,6 +17,7 @@ describe('license-administering roles', () => {
     expect(isLicenseAdmin(['licenseadministrator'])).toBe(true);
     expect(isLicenseAdmin(['Reader', 'DirectoryWriters'])).toBe(true);
     expect(isLicenseAdmin(['USER  ADMINISTRATOR'])).toBe(true);
+    expect(isLicenseAdmin(['License\tAdministrator'])).toBe(true);
     expect(isLicenseAdmin(['Global Administrator'])).toBe(true);
     expect(isLicenseAdmin(['Billing Administrator'])).toBe(true);
   });
@@ -37,6 +38,7 @@ describe('who administers a tenant’s licenses', () => {
     expect(administers({ kind: 'customer', tenantId: 'U', roles: ['License Administrator'] }, 'T')).toBe(false);
     expect(administers({ kind: 'customer', tenantId: 'T', roles: ['Reader'] }, 'T')).toBe(false);
     expect(administers({ kind: 'customer', tenantId: 'T' }, 'T')).toBe(false);
+    expect(administers({ kind: 'customer', roles: ['License Administrator'] }, 'T')).toBe(false);
     expect(administers({ kind: 'publisher', tenantId: 'T', roles: ['License Administrator'] }, 'T')).toBe(false);
   });
 });
