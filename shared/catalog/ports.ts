@@ -79,6 +79,11 @@ export interface OfferCatalog {
   getOfferVersion(publisherId: string, offerId: string, version: number): Promise<LiveOffer | undefined>;
   /** The production version with only its purchasable plans (stop-sold plans left out); undefined if none. */
   getPurchasable(publisherId: string, offerId: string): Promise<LiveOffer | undefined>;
+  /**
+   * The version in preview (`live: false`): frozen by the latest publish, opened by its preview step, not live yet;
+   * undefined when there is none (decision 0605). Only its preview audience may buy it.
+   */
+  getPreviewOffer(publisherId: string, offerId: string): Promise<LiveOffer | undefined>;
 }
 
 /** Storage of offers: rows for the state that must change atomically, immutable blobs for definitions. */

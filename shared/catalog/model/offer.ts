@@ -66,6 +66,10 @@ export interface OfferRecord {
   draftETag: string;
   /** The live (production) version, 0 when never frozen. */
   liveVersion: number;
+  /** The newest version a publish's preview step opened (forward only; rules/preview.ts derives the slot). */
+  previewVersion?: number;
+  /** The newest previewed version whose publish was canceled or failed (forward only). */
+  previewWithdrawn?: number;
   /** Plan ids contained in any frozen version: they can no longer be removed (spec 1.12 F3). */
   frozenPlanIds: string[];
   /** Artifacts the draft refers to, and those any frozen version refers to: neither can be deleted. */

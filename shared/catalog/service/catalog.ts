@@ -6,6 +6,7 @@
 import type { LiveOffer, LivePlan, OfferCatalog, OfferStore } from '../ports';
 import { offerTypes } from '../model/offer-types';
 import { liveOffer } from '../rules/live';
+import { pendingPreview, readableVersion } from '../rules/preview';
 
 const CACHE_LIMIT = 500;
 
@@ -50,7 +51,14 @@ export class CatalogReader implements OfferCatalog {
 
   async getOfferVersion(publisherId: string, offerId: string, version: number): Promise<LiveOffer | undefined> {
     const offer = await this.#store.get(publisherId, offerId);
-    if (!offer || !Number.isInteger(version) || version < 1 || version > offer.value.liveVersion) return undefined;
+    if (!offer || !readableVersion(offer.value, version)) return undefined;
+    return this.#version(publisherId, offerId, version, offer.value.liveVersion, offer.value.internalId);
+  }
+
+  async getPreviewOffer(publisherId: string, offerId: string): Promise<LiveOffer | undefined> {
+    const offer = await this.#store.get(publisherId, offerId);
+    const version = offer ? pendingPreview(offer.value) : undefined;
+    if (!offer || version === undefined) return undefined;
     return this.#version(publisherId, offerId, version, offer.value.liveVersion, offer.value.internalId);
   }
 

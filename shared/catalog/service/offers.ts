@@ -23,6 +23,7 @@ import { validateDefinition } from '../rules/definition';
 import { envelopeViolations } from '../rules/envelope';
 import { ifMatchAllows, nextETag, parseIfMatch, timestamp, type IfMatch } from '../rules/etag';
 import { freezeViolations } from '../rules/live';
+import { pendingPreview } from '../rules/preview';
 import { publishedViolations } from '../rules/published';
 import { sealSecrets } from '../rules/secrets';
 import { violation, violationsOf } from '../rules/violations';
@@ -128,11 +129,10 @@ export class OffersService {
     authorize(caller, publisherId, 'read');
     const { value: record } = await this.#current(publisherId, offerId);
     if (slot === 'draft') return { record, document: await this.#document(record, record.draftRevision) };
-    // No preview slot exists until the publish pipeline does: freezing goes straight to production.
-    if (slot === 'preview' || record.liveVersion === 0) {
-      throw new NotFoundError(`The offer ${offerId} has nothing in the ${slot} slot.`, 'SlotEmpty');
-    }
-    return this.getVersion(caller, publisherId, offerId, record.liveVersion);
+    // Preview: the latest frozen version once its pipeline opened the preview, until it goes live (rules/preview.ts).
+    const version = slot === 'preview' ? (pendingPreview(record) ?? 0) : record.liveVersion;
+    if (version === 0) throw new NotFoundError(`The offer ${offerId} has nothing in the ${slot} slot.`, 'SlotEmpty');
+    return this.getVersion(caller, publisherId, offerId, version);
   }
 
   async put(caller: Caller, publisherId: string, offerId: string, request: PutRequest): Promise<Draft & { created: boolean }> {
@@ -283,7 +283,7 @@ export class OffersService {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const current = await this.#current(publisherId, offerId);
       requireIfMatchFor(ifMatch, current.value.draftETag);
-      if (current.value.liveVersion > 0) {
+      if (current.value.liveVersion > 0 || (current.value.previewVersion ?? 0) > 0) {
         throw new ConflictError(
           `The offer ${offerId} has frozen versions that customers may have bought; it can't be deleted.`,
           'OfferPublished',

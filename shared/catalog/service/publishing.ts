@@ -5,7 +5,8 @@
  * A submission freezes the draft as version N without making it live (the draft moves on to N + 1, its ETag
  * changes, spec 1.3); the pipeline's go-live step later makes N the live version, only ever forward. Both are
  * conditional writes of the offer row, and both are idempotent: a re-run after a crash finds its own version
- * (`frozenBy`) or the live version already there.
+ * (`frozenBy`) or the live version already there. Between the two, the preview step opens N to its preview audience
+ * (rules/preview.ts, decision 0605), also a conditional write.
  */
 import { createHash } from 'node:crypto';
 import type { Clock } from '../../clock';
@@ -18,6 +19,7 @@ import { artifactRefs } from '../rules/artifact-refs';
 import { nextETag, timestamp } from '../rules/etag';
 import { freezeViolations } from '../rules/live';
 import { inspect } from '../rules/packages/inspect';
+import { openPreview, withdrawsPreview } from '../rules/preview';
 
 const MAX_ATTEMPTS = 8;
 const MP = 'microsoft-azure-marketplace';
@@ -179,6 +181,32 @@ export class CatalogPublishing {
       await this.#store.discardDocument(current.value, revision);
     }
     throw new Error(`The offer ${publisherId}/${offerId} kept changing while its distribution was stopped.`);
+  }
+
+  /**
+   * The preview step (spec 3.2 step 13, decision 0605): opens the preview of `version` for its preview audience, a
+   * conditional update of the offer row. Idempotent ('preview' again on a re-run); 'superseded' changes nothing
+   * (a newer version is frozen or live, or the preview was withdrawn).
+   */
+  async preview(publisherId: string, offerId: string, version: number): Promise<'preview' | 'superseded'> {
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const current = await this.#store.get(publisherId, offerId);
+      if (!current) throw new Error(`The offer ${publisherId}/${offerId} is gone.`);
+      const action = openPreview(current.value, version);
+      if (action !== 'write') return action === 'done' ? 'preview' : 'superseded';
+      if (typeof (await this.#store.update({ ...current.value, previewVersion: version }, current.etag)) === 'object') return 'preview';
+    }
+    throw new Error(`The offer ${publisherId}/${offerId} kept changing while the preview of version ${version} opened.`);
+  }
+
+  /** Ends the preview of `version` (its publish was canceled or failed); nothing changes when another one is open. */
+  async withdrawPreview(publisherId: string, offerId: string, version: number): Promise<void> {
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const current = await this.#store.get(publisherId, offerId);
+      if (!current || !withdrawsPreview(current.value, version)) return;
+      if (typeof (await this.#store.update({ ...current.value, previewWithdrawn: version }, current.etag)) === 'object') return;
+    }
+    throw new Error(`The offer ${publisherId}/${offerId} kept changing while the preview of version ${version} was withdrawn.`);
   }
 
   async goLive(publisherId: string, offerId: string, version: number): Promise<'live' | 'newer'> {

@@ -25,6 +25,8 @@ type OfferEntity = {
   draftRevision: string;
   draftETag: string;
   liveVersion: number;
+  previewVersion?: number;
+  previewWithdrawn?: number;
   frozenPlanIds: string;
   draftArtifacts: string;
   frozenArtifacts: string;
@@ -83,6 +85,8 @@ function toEntity(r: OfferRecord): OfferEntity {
     draftRevision: r.draftRevision,
     draftETag: r.draftETag,
     liveVersion: r.liveVersion,
+    ...(r.previewVersion ? { previewVersion: r.previewVersion } : {}),
+    ...(r.previewWithdrawn ? { previewWithdrawn: r.previewWithdrawn } : {}),
     frozenPlanIds: JSON.stringify(r.frozenPlanIds),
     draftArtifacts: JSON.stringify(r.draftArtifacts),
     frozenArtifacts: JSON.stringify(r.frozenArtifacts),
@@ -103,6 +107,8 @@ function fromEntity(e: OfferEntity): OfferRecord {
     draftRevision: e.draftRevision,
     draftETag: e.draftETag,
     liveVersion: Number(e.liveVersion),
+    ...(e.previewVersion ? { previewVersion: Number(e.previewVersion) } : {}),
+    ...(e.previewWithdrawn ? { previewWithdrawn: Number(e.previewWithdrawn) } : {}),
     frozenPlanIds: parseList(e.frozenPlanIds),
     draftArtifacts: parseList(e.draftArtifacts),
     frozenArtifacts: parseList(e.frozenArtifacts),

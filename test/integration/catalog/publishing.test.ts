@@ -2,7 +2,8 @@
  * The catalog's side of the publish pipeline (service/publishing.ts; decisions 0602, 0604) against Azurite: a
  * submission freezes version N without making it live (SaaS still reads the old version) and a re-run by the same
  * operation finds it; the go-live only moves forward; the artifact check finds bytes changed after the upload and
- * the EICAR signature; stop distribution makes a stop-sold copy live once.
+ * the EICAR signature; stop distribution makes a stop-sold copy live once; the preview step opens the latest frozen
+ * version to its audience until it goes live, is superseded or withdrawn (decision 0605).
  */
 import { describe, expect, it } from 'vitest';
 import { CatalogPublishing } from '../../../shared/catalog/service/publishing';
@@ -38,6 +39,56 @@ describe('CatalogPublishing', () => {
     expect(await publishing.goLive('contoso', 'o1', 1)).toBe('live');
     expect((await c.reader.getLiveOffer('contoso', 'o1'))?.version).toBe(1);
     expect((await publishing.draft('contoso', 'o1'))!.draftETag).toBe(next.draftETag); // going live is not a draft change
+  });
+
+  it('preview (decision 0605): opened once for the latest frozen version, read by the port and /slot/preview, closed by go-live', async () => {
+    const { c, publishing } = await setup();
+    const d1 = (await publishing.draft('contoso', 'o1'))!;
+    await publishing.freeze('contoso', 'o1', 1, d1.draftETag, 'publish:op-1');
+    expect(await c.reader.getPreviewOffer('contoso', 'o1')).toBeUndefined(); // frozen, its preview step not run yet
+    await expect(c.offers.getSlot(contoso, 'contoso', 'o1', 'preview')).rejects.toMatchObject({ code: 'SlotEmpty' });
+
+    expect(await publishing.preview('contoso', 'o1', 1)).toBe('preview');
+    expect(await publishing.preview('contoso', 'o1', 1)).toBe('preview'); // a re-run
+    expect(await c.reader.getPreviewOffer('contoso', 'o1')).toMatchObject({ version: 1, live: false });
+    expect(await c.reader.getOfferVersion('contoso', 'o1', 1)).toMatchObject({ version: 1, live: false });
+    expect(await c.reader.getLiveOffer('contoso', 'o1')).toBeUndefined();
+    expect((await c.offers.getSlot(contoso, 'contoso', 'o1', 'preview')).frozen?.version).toBe(1);
+    await expect(c.offers.getSlot(contoso, 'contoso', 'o1', 'production')).rejects.toMatchObject({ code: 'SlotEmpty' });
+    // Customers may have bought the preview: the offer can no longer be deleted.
+    await expect(c.offers.delete(contoso, 'contoso', 'o1', '*')).rejects.toMatchObject({ code: 'OfferPublished' });
+
+    expect(await publishing.goLive('contoso', 'o1', 1)).toBe('live');
+    expect(await c.reader.getPreviewOffer('contoso', 'o1')).toBeUndefined();
+    await expect(c.offers.getSlot(contoso, 'contoso', 'o1', 'preview')).rejects.toMatchObject({ code: 'SlotEmpty' });
+    expect((await c.offers.getSlot(contoso, 'contoso', 'o1', 'production')).frozen?.version).toBe(1);
+    expect(await publishing.preview('contoso', 'o1', 1)).toBe('superseded');
+  });
+
+  it('preview: a newer freeze supersedes it, a withdrawal ends it; its version stays readable for its subscriptions', async () => {
+    const { c, publishing } = await setup();
+    const freeze = async (by: string) => {
+      const d = (await publishing.draft('contoso', 'o1'))!;
+      await publishing.freeze('contoso', 'o1', d.version, d.draftETag, by);
+      return d.version;
+    };
+    const v1 = await freeze('publish:a');
+    await publishing.preview('contoso', 'o1', v1);
+    const v2 = await freeze('publish:b');
+    expect(await c.reader.getPreviewOffer('contoso', 'o1')).toBeUndefined();
+    expect(await publishing.preview('contoso', 'o1', v1)).toBe('superseded'); // a late step of the superseded publish
+    expect(await publishing.preview('contoso', 'o1', v2)).toBe('preview');
+    expect((await c.reader.getPreviewOffer('contoso', 'o1'))?.version).toBe(v2);
+
+    await publishing.withdrawPreview('contoso', 'o1', v1); // not the open one: nothing changes
+    expect((await c.reader.getPreviewOffer('contoso', 'o1'))?.version).toBe(v2);
+    await publishing.withdrawPreview('contoso', 'o1', v2);
+    await publishing.withdrawPreview('contoso', 'o1', v2);
+    expect(await c.reader.getPreviewOffer('contoso', 'o1')).toBeUndefined();
+    expect(await publishing.preview('contoso', 'o1', v2)).toBe('superseded');
+    expect((await c.reader.getOfferVersion('contoso', 'o1', v2))?.version).toBe(v2);
+    expect((await c.reader.getOfferVersion('contoso', 'o1', v1))?.version).toBe(v1);
+    expect(await c.reader.getOfferVersion('contoso', 'o1', 3)).toBeUndefined(); // the draft
   });
 
   it('reports the draft’s problems per field', async () => {

@@ -42,6 +42,7 @@ const catalog: OfferCatalog = {
   getOfferVersion: async (p, o, v) => (p === P1 && o === 'catalog-offer' && (v === 1 || v === 2) ? offer(v, v) : undefined),
   getLivePlan: async () => undefined,
   getPurchasable: async () => undefined,
+  getPreviewOffer: async () => undefined,
 };
 
 describe('plan terms sources', () => {
