@@ -65,6 +65,13 @@ export interface PublishCatalog {
   version(publisherId: string, offerId: string, version: number): Promise<VersionFacts | undefined>;
   /** Re-reads each artifact: integrity and content (`package`), and the malware scan (`malware`). */
   checkArtifacts(publisherId: string, offerId: string, artifactIds: string[]): Promise<{ package: Finding[]; malware: Finding[] }>;
+  /**
+   * Opens the preview of `version` to its preview audience (decision 0605); 'superseded' when a newer version is
+   * frozen or live, or the preview was withdrawn (nothing changes). Idempotent.
+   */
+  preview(publisherId: string, offerId: string, version: number): Promise<'preview' | 'superseded'>;
+  /** Ends the preview of `version` (its publish was canceled or failed); a no-op when it is not the one open. */
+  withdrawPreview(publisherId: string, offerId: string, version: number): Promise<void>;
   /** Makes `version` the live version; 'newer' when a newer version is live already (nothing changes). */
   goLive(publisherId: string, offerId: string, version: number): Promise<'live' | 'newer'>;
   /** The live version's number, 0 when never live. */

@@ -3,7 +3,8 @@
  * sign-off. The request is recorded on the operation first (`cancelRequested`, a conditional write that loses to
  * the sign-off step's own write, which refuses a requested cancel); then the orchestration is terminated and the
  * cancel applied (steps and operation `canceled`, lock released, publisher notified). A crash in between is
- * harmless: the pipeline's next step sees the request and cancels itself. Preview and production are untouched.
+ * harmless: the pipeline's next step sees the request and cancels itself. Production is untouched; a preview this
+ * publish already opened is withdrawn (decision 0605).
  */
 import { ConflictError } from '../../errors';
 import type { Operation } from '../model';
@@ -47,7 +48,11 @@ export class CancelPublish {
     }
     await pipeline.terminate(ref.operationId, 'canceled by the publisher').catch(() => undefined);
     const canceled = await writer.apply(ref, cancelOperation);
-    if (canceled.status === 'canceled') await store.addNotification(notificationOf(canceled, 'canceled', undefined, writer.now()));
+    if (canceled.status === 'canceled') {
+      // A preview already opened by this publish is no longer offered to the audience (decision 0605).
+      await catalog.withdrawPreview(publisherId, offerId, canceled.offerVersion);
+      await store.addNotification(notificationOf(canceled, 'canceled', undefined, writer.now()));
+    }
     return canceled;
   }
 }

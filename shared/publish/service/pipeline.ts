@@ -84,7 +84,11 @@ export class PublishPipeline {
       if (isTerminal(o) || !current || (current.outcome && current.outcome.result !== 'waiting')) return o;
       return { ...recordOutcome(o, id, outcome.outcome, now), ...links, ...outcome.extra };
     });
-    if (recorded.cancellationRequestState === 'cancelRequested' || recorded.status === 'canceled') return 'canceled';
+    if (recorded.cancellationRequestState === 'cancelRequested' || recorded.status === 'canceled') {
+      // A cancel that committed while the preview opened may have withdrawn it before it was open: withdraw again.
+      if (id === 'preview-creation') await this.#deps.catalog.withdrawPreview(op.publisherId, op.offerId, op.offerVersion);
+      return 'canceled';
+    }
     return stepOf(recorded, id)?.outcome?.result ?? outcome.outcome.result;
   }
 
@@ -97,7 +101,7 @@ export class PublishPipeline {
       const finished = finishStep(o, id, now);
       return o.submissionType === 'publish' ? finished : completeIfDone(finished, now);
     });
-    if (op.status === 'failed') await this.#notify(op, 'failed');
+    if (op.status === 'failed') await this.#ended(op, 'failed');
     if (op.status === 'completed') await this.#notify(op, op.submissionType === 'goLive' ? 'live' : 'stopped');
     return isTerminal(op) ? op.status : 'continue';
   }
@@ -116,13 +120,19 @@ export class PublishPipeline {
 
   async cancel(ref: OperationRef): Promise<void> {
     const op = await this.#deps.writer.apply(ref, cancelOperation);
-    if (op.status === 'canceled') await this.#notify(op, 'canceled');
+    if (op.status === 'canceled') await this.#ended(op, 'canceled');
   }
 
   /** The orchestration failed unexpectedly (spec 3.6): InternalError, lock released. */
   async fail(ref: OperationRef, message: string): Promise<void> {
     const op = await this.#deps.writer.apply(ref, (o, now) => failOperation(o, message, now));
-    if (op.status === 'failed') await this.#notify(op, 'failed');
+    if (op.status === 'failed') await this.#ended(op, 'failed');
+  }
+
+  /** A failed or canceled publish withdraws the preview it may have opened (a go-live leaves its preview as it is). */
+  async #ended(op: Operation, event: 'failed' | 'canceled'): Promise<void> {
+    if (op.submissionType === 'publish') await this.#deps.catalog.withdrawPreview(op.publisherId, op.offerId, op.offerVersion);
+    await this.#notify(op, event);
   }
 
   async #facts(op: Operation): Promise<VersionFacts> {
@@ -152,8 +162,14 @@ export class PublishPipeline {
         const scan = await catalog.checkArtifacts(op.publisherId, op.offerId, facts.artifactIds);
         return { outcome: certificationOutcome(this.#deps.certificationMode, scan.malware, op.certification, now) };
       }
-      case 'preview-creation':
-        return { outcome: { result: 'passed', messages: [] }, extra: { previewAudience: (await this.#facts(op)).previewAudience } };
+      case 'preview-creation': {
+        const facts = await this.#facts(op);
+        // The preview audience may now see and buy version N (decision 0605); a newer version makes this one moot.
+        const opened = await catalog.preview(op.publisherId, op.offerId, op.offerVersion);
+        const messages: StepOutcome['messages'] =
+          opened === 'preview' ? [] : [{ messageHtml: 'A newer version of the offer was frozen or went live: this preview is not offered.', level: 'warning', timestamp: now, code: 'PreviewSuperseded' }];
+        return { outcome: { result: 'passed', messages }, extra: { previewAudience: facts.previewAudience } };
+      }
       case 'final-publish': {
         const result = await catalog.goLive(op.publisherId, op.offerId, op.offerVersion);
         return {

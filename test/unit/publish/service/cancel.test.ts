@@ -14,6 +14,7 @@ describe('CancelPublish', () => {
     expect(w.store.notifications.has(`${op.id}.canceled`)).toBe(true);
     await expect(w.goLive.goLive(CONTOSO, 'contoso', 'o1')).rejects.toMatchObject({ code: 'PreviewNotReady' });
     expect(w.catalog.live).toBe(0);
+    expect(w.catalog.withdrawn).toEqual([op.offerVersion]); // a preview it opened is no longer offered (decision 0605)
   });
 
   it('409 NoCancelableOperation with nothing running or past sign-off; OperationNotCancelable for a go-live', async () => {

@@ -114,6 +114,72 @@ describe('PublishPipeline', () => {
     expect((await m.store.getOperation('contoso', 'o1', mgo.id))!.value.steps[0]?.status).toBe('waitingForApproval');
   });
 
+  it('the preview step opens the preview of its version once (decision 0605); sign-off and go-live leave it to the catalog', async () => {
+    const w = publishWorld();
+    const ref = await submitted(w);
+    expect(await runThrough(w, ref)).toBe('waiting');
+    expect(w.catalog.previewOpen).toBe(1);
+    const op = (await w.store.getOperation('contoso', 'o1', ref.operationId))!.value;
+    expect(op.steps.find((s) => s.id === 'preview-creation')?.messages.map((m) => m.level)).toEqual(['information']);
+    expect(w.catalog.withdrawn).toEqual([]);
+  });
+
+  it('a preview step superseded by a newer live version passes with a PreviewSuperseded warning and opens nothing', async () => {
+    const w = publishWorld();
+    const ref = await submitted(w);
+    w.catalog.live = 7; // the operator's freeze shortcut made a newer version live meanwhile
+    expect(await runThrough(w, ref)).toBe('waiting');
+    expect(w.catalog.previewOpen).toBe(0);
+    const step = (await w.store.getOperation('contoso', 'o1', ref.operationId))!.value.steps.find((s) => s.id === 'preview-creation');
+    expect(step?.status).toBe('complete');
+    expect(step?.messages.map((m) => [m.code, m.level])).toEqual([
+      ['PreviewSuperseded', 'warning'],
+      [undefined, 'information'],
+    ]);
+  });
+
+  it('a cancel recorded while the preview opened withdraws it (the cancel may have withdrawn before it was open)', async () => {
+    const w = publishWorld();
+    const ref = await submitted(w);
+    const begun = await w.pipeline.begin(ref);
+    if ('ended' in begun) throw new Error('ended');
+    for (const step of begun.steps.filter((s) => s.id !== 'preview-creation')) {
+      await w.pipeline.run(ref, step.id);
+      await w.pipeline.finish(ref, step.id);
+    }
+    // The cancel commits between the step's start and the recording of its outcome.
+    const realPreview = w.catalog.preview.bind(w.catalog);
+    w.catalog.preview = async (...args: Parameters<typeof realPreview>) => {
+      const { etag, value } = (await w.store.getOperation('contoso', 'o1', ref.operationId))!;
+      await w.store.commit({ operations: [{ value: { ...value, cancellationRequestState: 'cancelRequested' }, etag }] });
+      return realPreview(...args);
+    };
+    expect(await w.pipeline.run(ref, 'preview-creation')).toBe('canceled');
+    expect(w.catalog.withdrawn).toEqual([1]);
+    expect(w.catalog.previewOpen).toBe(0);
+  });
+
+  it('a publish that fails or is canceled withdraws the preview of its version; a failed go-live does not', async () => {
+    const w = publishWorld();
+    const ref = await submitted(w);
+    await w.pipeline.fail(ref, 'boom');
+    expect(w.catalog.withdrawn).toEqual([1]);
+
+    const c = publishWorld();
+    const cref = await submitted(c);
+    await c.pipeline.begin(cref);
+    await c.pipeline.cancel(cref);
+    expect(c.catalog.withdrawn).toEqual([1]);
+
+    const g = publishWorld();
+    const gref = await submitted(g);
+    await runThrough(g, gref);
+    const go = await g.goLive.goLive(CONTOSO, 'contoso', 'o1');
+    await g.pipeline.fail({ ...gref, operationId: go.id }, 'boom');
+    expect(g.catalog.withdrawn).toEqual([]);
+    expect(g.catalog.previewOpen).toBe(1);
+  });
+
   it('an unexpected failure fails the operation with InternalError and releases the lock', async () => {
     const w = publishWorld();
     const ref = await submitted(w);
