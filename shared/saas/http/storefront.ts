@@ -29,6 +29,8 @@ const purchaseSchema = z.strictObject({
   autoRenew: z.boolean().optional(),
   csp: z.boolean().optional(),
   name: z.string().min(1).max(200).optional(),
+  /** `preview`: the offer's preview version, for its preview audience (decision 0605). */
+  slot: z.enum(['production', 'preview']).optional(),
 });
 
 const changePlanSchema = z.strictObject({ planId: z.string().min(1).max(50) });
@@ -50,6 +52,7 @@ export async function readPurchase(request: HttpRequest, maxBytes: number): Prom
     ...(body.autoRenew !== undefined ? { autoRenew: body.autoRenew } : {}),
     ...(body.csp !== undefined ? { csp: body.csp } : {}),
     ...(body.name ? { name: body.name } : {}),
+    ...(body.slot ? { slot: body.slot } : {}),
   };
 }
 

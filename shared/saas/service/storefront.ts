@@ -4,11 +4,11 @@
  * customer reaches only subscriptions its tenant bought or benefits from; others are 404 (no existence leak).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { canBuy } from '../../catalog/rules/live';
 import { ForbiddenError } from '../../errors';
 import type { AadIdentity, Change, OperationRecord, SubscriptionRecord, TermUnit } from '../model';
 import { bad, conflict, notFound } from '../rules/errors';
-import { inPreviewAudience, isPerUser, parseQuantity, seatRange } from '../rules/plans';
+import { isPerUser, parseQuantity, seatRange } from '../rules/plans';
+import { mayBuyPlan, saleOf, type PurchaseSlot } from '../rules/purchase';
 import type { SubscriptionChanges } from './changes';
 import { hashToken, type SaasCore } from './internal';
 
@@ -25,6 +25,8 @@ export interface PurchaseInput {
   name?: string;
   /** The signed-in buyer's e-mail (from the token, not the body): a preview-audience member's purchase is a test [DEC-A34]. */
   callerEmail?: string;
+  /** `preview` buys the offer's preview version, for its preview audience only (decision 0605); default `production`. */
+  slot?: PurchaseSlot;
 }
 
 /** The signed-in customer, from the token. */
@@ -71,11 +73,19 @@ export class Storefront {
 
   async purchase(input: PurchaseInput): Promise<Purchased> {
     const core = this.#core;
-    const offer = await core.catalog.getLiveOffer(input.publisherId, input.offerId);
-    if (!offer?.saas?.sellThroughMicrosoft) throw notFound('offer');
+    const slot = input.slot ?? 'production';
+    const sale = saleOf(
+      slot,
+      slot === 'preview'
+        ? await core.catalog.getPreviewOffer(input.publisherId, input.offerId)
+        : await core.catalog.getLiveOffer(input.publisherId, input.offerId),
+      input.callerEmail,
+    );
+    if (!sale) throw notFound('offer');
+    const { offer } = sale;
     const beneficiary = input.beneficiary ?? input.purchaser;
     const plan = offer.plans.find((p) => p.planId === input.planId);
-    if (!plan || !canBuy(plan, beneficiary.tenantId)) {
+    if (!plan || !mayBuyPlan(plan, beneficiary.tenantId, slot)) {
       throw conflict('PlanNotAvailable', `The plan '${input.planId}' cannot be bought by tenant ${beneficiary.tenantId}.`);
     }
     const q = parseQuantity(input.quantity);
@@ -108,7 +118,7 @@ export class Storefront {
       purchaser: input.purchaser,
       allowedCustomerOperations: csp ? ['Read'] : ['Read', 'Update', 'Delete'],
       isFreeTrial,
-      isTest: inPreviewAudience(offer, input.callerEmail),
+      isTest: sale.isTest,
       status: 'PendingFulfillmentStart',
       termUnit: input.termUnit,
       termIndex: 0,
