@@ -87,7 +87,6 @@ export function tableEntity(lead: Lead): { partitionKey: string; rowKey: string 
  * code points accepts it too).
  */
 export function truncate(text: string, max: number): string {
-  if (text.length <= max) return text;
   let out = '';
   for (const ch of text) {
     if (out.length + ch.length > max) break;
@@ -143,10 +142,7 @@ export function dataverseLead(lead: Lead, leadSourceCode?: number): Mapped<Recor
   for (const [name, value] of values) if (value !== '') fields[name] = cap(name, value, DATAVERSE_LIMITS[name]);
   // The lead id and LeadSource sit at the end of the description: cut the customer's text, never them.
   const tail = description.slice(lead.description.length);
-  fields['description'] =
-    description.length <= DATAVERSE_LIMITS.description
-      ? description
-      : `${cap('description', lead.description, DATAVERSE_LIMITS.description - tail.length)}${tail}`;
+  fields['description'] = `${cap('description', lead.description, DATAVERSE_LIMITS.description - tail.length)}${tail}`;
   if (leadSourceCode !== undefined) fields['leadsourcecode'] = leadSourceCode;
   return { fields, truncated };
 }

@@ -42,7 +42,7 @@ function lead(overrides: Partial<Lead> = {}, user: Partial<Lead['userDetails']> 
 
 describe('httpsBody', () => {
   it('is the spec 1.5 body: seed keys, the composite LeadSource and Metadata', () => {
-    expect(httpsBody(lead())).toEqual({
+    expect(httpsBody(lead())).toStrictEqual({
       UserDetails: {
         FirstName: 'John',
         LastName: 'Smith',
@@ -146,7 +146,7 @@ describe('truncate', () => {
 
 describe('dataverseLead', () => {
   it('maps spec 3.4: subject, names, contact fields and a description with LeadSource and the lead id', () => {
-    expect(dataverseLead(lead())).toEqual({
+    expect(dataverseLead(lead())).toStrictEqual({
       fields: {
         subject: 'Contoso CRM Add-on (PLT)',
         firstname: 'John',
@@ -280,6 +280,21 @@ describe('salesforceFields', () => {
     expect(truncated).toEqual(['lead_source']);
     const bare = salesforceFields(lead({ leadSource: long, description: '' }), config).fields.find(([k]) => k === 'description')?.[1];
     expect(bare).toBe(`LeadSource: ${long}`);
+  });
+
+  it('keeps a LeadSource of exactly 255 characters out of the description', () => {
+    const source = `SPZA-PLT|${'p'.repeat(240)}.offer`;
+    expect(source).toHaveLength(255);
+    const { fields, truncated } = salesforceFields(lead({ leadSource: source }), config);
+    expect(fields.find(([k]) => k === 'description')?.[1]).toBe('Please call me about pricing');
+    expect(fields.find(([k]) => k === 'lead_source')?.[1]).toBe(source);
+    expect(truncated).toEqual([]);
+  });
+
+  it('cuts a description over 32000 characters and records it', () => {
+    const { fields, truncated } = salesforceFields(lead({ description: 'd'.repeat(32001) }), config);
+    expect(fields.find(([k]) => k === 'description')?.[1]).toBe('d'.repeat(32000));
+    expect(truncated).toEqual(['description']);
   });
 
   it('cuts a 45-character emoji name at a code point', () => {
