@@ -10,6 +10,7 @@ export type EmailCheck = { ok: true; address: string } | { ok: false; reason: st
 
 const ATOM = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+$/;
 const LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+const BAD_HOST = 'the domain is not a valid host name';
 
 export function checkEmailAddress(input: string): EmailCheck {
   const text = input.trim();
@@ -20,11 +21,11 @@ export function checkEmailAddress(input: string): EmailCheck {
   if (local.length === 0 || local.length > 64) return { ok: false, reason: 'the part before @ must be 1 to 64 characters' };
   if (!local.split('.').every((atom) => ATOM.test(atom)))
     return { ok: false, reason: 'the part before @ has characters that are not allowed' };
-  const domain =
-    /^[\x21-\x7e\u00a0-\uffff]+$/.test(domainInput) && !/[[\]]/.test(domainInput) ? domainToASCII(domainInput.toLowerCase()) : '';
+  if (!/^[\x21-\x7e\u00a0-\uffff]+$/.test(domainInput) || /[[\]]/.test(domainInput)) return { ok: false, reason: BAD_HOST };
+  // domainToASCII lower-cases; it gives "" for a domain it cannot convert (one label, refused below).
+  const domain = domainToASCII(domainInput);
   const labels = domain.split('.');
-  if (domain === '' || labels.length < 2 || !labels.every((l) => LABEL.test(l)))
-    return { ok: false, reason: 'the domain is not a valid host name' };
+  if (labels.length < 2 || !labels.every((l) => LABEL.test(l))) return { ok: false, reason: BAD_HOST };
   const address = `${local}@${domain}`;
   if (address.length > 254) return { ok: false, reason: 'it must be at most 254 characters' };
   return { ok: true, address };

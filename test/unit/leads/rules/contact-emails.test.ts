@@ -5,6 +5,7 @@ describe('checkEmailAddress', () => {
   it.each([
     ['jsmith@microsoft.com', 'jsmith@microsoft.com'],
     ['  John.Doe@Example.COM ', 'John.Doe@example.com'],
+    ['info@BÜCHER.DE', 'info@xn--bcher-kva.de'],
     ['user@bücher.de', 'user@xn--bcher-kva.de'],
     ["o'brien+leads@sub.contoso.co.uk", "o'brien+leads@sub.contoso.co.uk"],
     [`${'a'.repeat(64)}@x.io`, `${'a'.repeat(64)}@x.io`],
@@ -30,6 +31,8 @@ describe('checkEmailAddress', () => {
     ['a@b-.com', 'the domain is not a valid host name'],
     ['a@b..com', 'the domain is not a valid host name'],
     ['a@b c.com', 'the domain is not a valid host name'],
+    ['a@b.c\tom', 'the domain is not a valid host name'],
+    ['a@\tb.com', 'the domain is not a valid host name'],
     ['a@exa_mple.com', 'the domain is not a valid host name'],
     ['a@', 'the domain is not a valid host name'],
     ['a@b.com\r\nBcc: x', 'the domain is not a valid host name'],
