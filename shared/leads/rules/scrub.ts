@@ -9,19 +9,24 @@ import type { DestinationConfig } from '../model';
 export const MASK = '***';
 export const EXCERPT_BYTES = 1024;
 
+/** The first group of every match (each caller's group matches at least one character). */
+function firstGroups(text: string, pattern: RegExp): string[] {
+  return [...text.matchAll(pattern)].map((m) => m[1] as string);
+}
+
 /** The values of a destination that must never be shown, longest first (so a part never unmasks a whole). */
 export function secretValues(config: DestinationConfig): string[] {
   const out: string[] = [];
   if (config.type === 'AzureTable') {
     out.push(config.connectionString);
-    for (const m of config.connectionString.matchAll(/(?:AccountKey|SharedAccessSignature)=([^;]+)/gi)) if (m[1]) out.push(m[1]);
-    for (const m of config.connectionString.matchAll(/[?&;]sig=([^&;]+)/gi)) if (m[1]) out.push(m[1]);
+    out.push(...firstGroups(config.connectionString, /(?:AccountKey|SharedAccessSignature)=([^;]+)/gi));
+    out.push(...firstGroups(config.connectionString, /[?&;]sig=([^&;]+)/gi));
   }
   if (config.type === 'HttpsEndpoint') {
     out.push(config.httpsEndpointUri);
-    const q = config.httpsEndpointUri.indexOf('?');
-    if (q !== -1) out.push(config.httpsEndpointUri.slice(q + 1));
-    for (const m of config.httpsEndpointUri.matchAll(/[?&]sig=([^&#]+)/gi)) if (m[1]) out.push(m[1]);
+    // The query (without one, the whole URL again, which the Set below drops).
+    out.push(config.httpsEndpointUri.slice(config.httpsEndpointUri.indexOf('?') + 1));
+    out.push(...firstGroups(config.httpsEndpointUri, /[?&]sig=([^&#]+)/gi));
     if (config.signingSecret) out.push(config.signingSecret);
   }
   if (config.type === 'Dynamics') out.push(config.authentication === 'AzureActiveDirectory' ? config.applicationKey : config.password);
@@ -56,7 +61,6 @@ export function scrub(text: string, secrets: readonly string[]): string {
 
 /** At most `bytes` of UTF-8, cut at a code point. */
 export function cutUtf8(text: string, bytes: number = EXCERPT_BYTES): string {
-  if (Buffer.byteLength(text) <= bytes) return text;
   let out = '';
   let size = 0;
   for (const ch of text) {

@@ -51,6 +51,18 @@ describe('secretValues', () => {
     expect(secretValues({ type: 'Marketo', serverId: 'ys12', munchkinAccountId: '123-PQR-789', formId: 1, contactEmails: [] })).toEqual([]);
   });
 
+  it('keeps a 4-character password', () => {
+    const o365: DestinationConfig = {
+      type: 'Dynamics',
+      uri: 'https://c.crm.dynamics.com',
+      authentication: 'Office365',
+      userName: 'u@x.com',
+      password: 'p4ss',
+      contactEmails: [],
+    };
+    expect(secretValues(o365)).toEqual(['p4ss']);
+  });
+
   it('drops values under 4 characters', () => {
     const o365: DestinationConfig = {
       type: 'Dynamics',

@@ -20,6 +20,7 @@ describe('verifyLeadSignature', () => {
     expect(verifyLeadSignature(SECRET, BODY, header, 1700000000 + DEFAULT_TOLERANCE_SECONDS)).toEqual({ ok: true });
     expect(verifyLeadSignature(SECRET, BODY, header, 1700000000 - DEFAULT_TOLERANCE_SECONDS)).toEqual({ ok: true });
     expect(verifyLeadSignature(SECRET, BODY, ` v1=${header.split('v1=')[1]}, t=1700000000`, 1700000000)).toEqual({ ok: true });
+    expect(verifyLeadSignature(SECRET, BODY, `t= 1700000000 ,v1= ${header.split('v1=')[1]} `, 1700000000)).toEqual({ ok: true });
   });
 
   it('refuses a stale or future timestamp beyond the tolerance', () => {
@@ -46,6 +47,10 @@ describe('verifyLeadSignature', () => {
     [`t=1700000000,v1=${'g'.repeat(64)}`, 'malformed'],
     [`t=1700000000,v1=${'a'.repeat(63)}`, 'malformed'],
     [`t=abc,v1=${'a'.repeat(64)}`, 'malformed'],
+    [`t=x1700000000,v1=${'a'.repeat(64)}`, 'malformed'],
+    [`t=1700000000x,v1=${'a'.repeat(64)}`, 'malformed'],
+    [`t=1700000000,v1=x${'a'.repeat(64)}`, 'malformed'],
+    [`t=1700000000,v1=${'a'.repeat(64)}x`, 'malformed'],
     [`t=1700000000`, 'malformed'],
   ])('refuses the header %j as %s', (header, reason) => {
     expect(verifyLeadSignature(SECRET, BODY, header, 1700000000)).toEqual({ ok: false, reason });
