@@ -32,5 +32,5 @@ export const ALPHA3_TO_ALPHA2: ReadonlyMap<string, string> = new Map(pairs.map((
 export function countryAlpha2(code: string): string | undefined {
   const upper = code.toUpperCase();
   if (upper.length === 2) return ALPHA2.has(upper) ? upper : undefined;
-  return upper.length === 3 ? ALPHA3_TO_ALPHA2.get(upper) : undefined;
+  return ALPHA3_TO_ALPHA2.get(upper); // only alpha-3 keys
 }

@@ -17,7 +17,7 @@ export function isIdempotencyKey(value: string): boolean {
 }
 
 export function sha256(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
+  return createHash('sha256').update(text).digest('hex'); // a string is hashed as UTF-8
 }
 
 /** JSON with object keys sorted at every level: two bodies that mean the same give the same text. */

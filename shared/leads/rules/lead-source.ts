@@ -61,6 +61,7 @@ export interface ParsedLeadSource {
 /** The parts of a LeadSource composite, or undefined when it is not `Source-Action|publisher.offer`. */
 export function parseLeadSource(value: string): ParsedLeadSource | undefined {
   const bar = value.indexOf('|');
+  // Stryker disable next-line EqualityOperator: a | first leaves no Source-Action before it, refused below either way
   if (bar < 0) return undefined;
   const left = value.slice(0, bar);
   const right = value.slice(bar + 1);

@@ -36,6 +36,7 @@ describe('sourceAccepted', () => {
     expect(sourceAccepted('AzureMarketplace', 'ContactMe', 'SPZA')).toBe(false);
     expect(sourceAccepted('TestDrive', 'TestDrive', 'SPZA')).toBe(true);
     expect(sourceAccepted('TestDrive', 'ContactMe', 'SPZA')).toBe(false);
+    expect(sourceAccepted('AzureMarketplace', 'TestDrive', 'SPZA')).toBe(false);
   });
 });
 
@@ -59,7 +60,7 @@ describe('LeadSource', () => {
     });
     expect(parseLeadSource('A-B-C|p.o')).toEqual({ source: 'A', action: 'B-C', publisherId: 'p', offerId: 'o' });
   });
-  it.each(['SPZA-PLT', 'SPZA|p.o', '-PLT|p.o', 'SPZA-|p.o', 'SPZA-PLT|po', 'SPZA-PLT|.o', 'SPZA-PLT|p.', ''])('%j is not a LeadSource', (value) => {
+  it.each(['SPZA-PLT', 'SPZA-PLT contoso.offer', 'SPZA|p.o', '-PLT|p.o', 'SPZA-|p.o', 'SPZA-PLT|po', 'SPZA-PLT|.o', 'SPZA-PLT|p.', ''])('%j is not a LeadSource', (value) => {
     expect(parseLeadSource(value)).toBeUndefined();
   });
   it('round-trips', () => {
@@ -91,7 +92,7 @@ describe('ulid', () => {
     expect(ulid(1000, ones) < ulid(1001, zeros)).toBe(true);
   });
   it.each([-1, 2 ** 48, 1.5, Number.NaN])('refuses time %s', (t) => {
-    expect(() => ulid(t, zeros)).toThrow(RangeError);
+    expect(() => ulid(t, zeros)).toThrow(new RangeError(`ULID time out of range: ${t}`));
   });
 });
 
