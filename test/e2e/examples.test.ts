@@ -17,7 +17,7 @@ import { until } from '../fixtures/saas-harness';
 
 const EXAMPLES = path.join(repoRoot, 'docs/examples');
 /** The story: the order in which the files are meant to be run (README, "Example requests"). */
-const STORY = ['foundation.http', 'catalog.http', 'saas.http', 'metering.http', 'webhooks.http', 'publish.http', 'testdrive.http'];
+const STORY = ['foundation.http', 'catalog.http', 'saas.http', 'metering.http', 'webhooks.http', 'publish.http', 'testdrive.http', 'licensing.http'];
 
 let host: TestHost;
 let sink: Server;
@@ -46,11 +46,12 @@ beforeAll(async () => {
   const env = testEnv();
   expect(env['OUTBOUND_ALLOW_LOOPBACK']).toBeUndefined();
   host = await startTestHost(env);
-  const [contoso, fabrikam, operator, customer] = await Promise.all([
+  const [contoso, fabrikam, operator, customer, licenseAdmin] = await Promise.all([
     token('--publisher', 'contoso'),
     token('--publisher', 'fabrikam'),
     token('--operator'),
     token('--customer', '--tenant', 'fabrikam', '--user', 'ann', '--email', 'ann@fabrikam.example'),
+    token('--customer', '--tenant', 'fabrikam', '--user', 'lic-admin', '--role', 'License Administrator'),
   ]);
   Object.assign(overrides, {
     base: host.url,
@@ -58,6 +59,7 @@ beforeAll(async () => {
     otherPublisherToken: fabrikam,
     operatorToken: operator,
     customerToken: customer,
+    licenseAdminToken: licenseAdmin,
     webhookUrl: `http://localhost:${(sink.address() as AddressInfo).port}/webhook`,
   });
 }, 60_000);
