@@ -417,6 +417,8 @@ describe('parseDestination: Dynamics 365', () => {
     ['no mode', { authentication: undefined }, 'authentication', 'required', MODE],
     ['a fractional lead source code', { leadSourceCode: 1.5 }, 'leadSourceCode', 'invalid_integer', LEAD_SOURCE],
     ['a word as lead source code', { leadSourceCode: 'web' }, 'leadSourceCode', 'invalid_integer', LEAD_SOURCE],
+    ['a hexadecimal lead source code', { leadSourceCode: '0x10' }, 'leadSourceCode', 'invalid_integer', LEAD_SOURCE],
+    ['a boolean lead source code', { leadSourceCode: true }, 'leadSourceCode', 'invalid_integer', LEAD_SOURCE],
   ])('AAD: refuses %s', (_label, change, field, code, message) => {
     expect(parseDestination('Dynamics', { ...aad, ...change }, options())).toEqual({
       kind: 'invalid',
@@ -534,6 +536,8 @@ describe('parseDestination: Marketo', () => {
     ['formId', 2_147_483_648, 'invalid_integer', FORM],
     ['formId', 1.5, 'invalid_integer', FORM],
     ['formId', '-1', 'invalid_integer', FORM],
+    ['formId', '1e3', 'invalid_integer', FORM],
+    ['formId', true, 'invalid_integer', FORM],
     ['formId', undefined, 'required', 'formId is required.'],
     ['serverId', 'y', 'invalid_server_id', SERVER],
     ['serverId', 'a'.repeat(17), 'invalid_server_id', SERVER],
