@@ -10,6 +10,7 @@ import type { CaptureKeys } from '../../../shared/leads/ports';
 import { bodyHash, sha256 } from '../../../shared/leads/rules/dedupe';
 import { ulid } from '../../../shared/leads/rules/lead-source';
 import { ROW, TableLeadStore } from '../../../shared/leads/store/leads-table';
+import { sampleLead } from '../../fixtures/lead-targets/lead';
 import { testStorage } from '../../fixtures/storage';
 
 let clockMs = Date.parse('2025-01-01T12:00:00.000Z');
@@ -23,24 +24,19 @@ function setup() {
 
 function lead(offerId = 'contoso-app', atMs = clockMs): Lead {
   seq += 1;
-  const leadId = ulid(atMs, (n) => Uint8Array.from({ length: n }, (_, i) => (seq * 7 + i) % 256));
-  return {
-    leadId,
-    createdAt: new Date(atMs).toISOString(),
-    isTest: false,
-    trigger: 'ContactMe',
-    storefront: 'AppSource',
-    source: 'SPZA',
-    action: 'PLT',
-    kind: 'initialInterest',
-    publisherId: 'contoso',
-    offerId,
-    offerTitle: 'Contoso <App>',
-    leadSource: `SPZA-PLT|contoso.${offerId}`,
-    userDetails: { FirstName: '<script>alert(1)</script>', LastName: '山田', Email: 'a@b.co', Phone: '', Country: 'US', Company: '', Title: '' },
-    description: 'line1\nline2',
-    consent: { given: true, at: new Date(atMs).toISOString() },
-  };
+  const at = new Date(atMs).toISOString();
+  // Markup and non-Latin text stored verbatim (spec 4 cases 23–24).
+  return sampleLead(
+    {
+      leadId: ulid(atMs, (n) => Uint8Array.from({ length: n }, (_, i) => (seq * 7 + i) % 256)),
+      createdAt: at,
+      offerId,
+      offerTitle: 'Contoso <App>',
+      description: 'line1\nline2',
+      consent: { given: true, at },
+    },
+    { FirstName: '<script>alert(1)</script>', LastName: '山田', Email: 'a@b.co', Phone: '', Company: '', Title: '' },
+  );
 }
 
 function delivery(l: Lead, state: Delivery['state'] = 'pending'): Delivery {
