@@ -127,7 +127,7 @@ describe('parseStorageConnection: SAS forms (b)', () => {
 
   it('reads a SAS token copied with its leading ?, and sig in any position', () => {
     const endpoint = 'TableEndpoint=https://c.table.core.windows.net/';
-    expect(parseStorageConnection(`${endpoint};SharedAccessSignature=?sv=1&sp=r&sig=x`, prod)).toEqual(
+    expect(parseStorageConnection(`${endpoint};SharedAccessSignature=?sp=r&sv=1&sig=x`, prod)).toEqual(
       failure('sas_permissions', PERMISSIONS),
     );
     expect(parseStorageConnection(`${endpoint};SharedAccessSignature=?sv=1&sp=au&sig=x`, prod).ok).toBe(true);
