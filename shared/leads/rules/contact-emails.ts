@@ -11,6 +11,13 @@ export type EmailCheck = { ok: true; address: string } | { ok: false; reason: st
 const ATOM = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+$/;
 const LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 const BAD_HOST = 'the domain is not a valid host name';
+/**
+ * Characters `domainToASCII` reads as URL syntax rather than refusing: it drops a path, query or fragment after them
+ * (`b.com/x` → `b.com`) and decodes `%41` → `a`, so an address would be changed silently instead of refused.
+ */
+export function hasUrlSyntax(domain: string): boolean {
+  return /[/?#\\%]/.test(domain);
+}
 
 export function checkEmailAddress(input: string): EmailCheck {
   const text = input.trim();
@@ -21,7 +28,9 @@ export function checkEmailAddress(input: string): EmailCheck {
   if (local.length === 0 || local.length > 64) return { ok: false, reason: 'the part before @ must be 1 to 64 characters' };
   if (!local.split('.').every((atom) => ATOM.test(atom)))
     return { ok: false, reason: 'the part before @ has characters that are not allowed' };
-  if (!/^[\x21-\x7e\u00a0-\uffff]+$/.test(domainInput) || /[[\]]/.test(domainInput)) return { ok: false, reason: BAD_HOST };
+  if (!/^[\x21-\x7e\u00a0-\uffff]+$/.test(domainInput) || /[[\]]/.test(domainInput) || hasUrlSyntax(domainInput)) {
+    return { ok: false, reason: BAD_HOST };
+  }
   // domainToASCII lower-cases; it gives "" for a domain it cannot convert (one label, refused below).
   const domain = domainToASCII(domainInput);
   const labels = domain.split('.');

@@ -8,6 +8,7 @@
  */
 import { domainToASCII } from 'node:url';
 import type { UserDetails } from '../model';
+import { hasUrlSyntax } from './contact-emails';
 import { countryAlpha2 } from './countries';
 
 export interface FieldViolation {
@@ -91,6 +92,7 @@ export function email(path: string, raw: string | undefined): { value: string; v
   const [local, domain] = parts as [string, string];
   if (local.length > EMAIL_LOCAL_MAX) return bad(`must have a local part of at most ${EMAIL_LOCAL_MAX} characters`);
   if (!DOT_ATOM.test(local)) return bad('must have a plain local part (no quotes, spaces, comments or display names)');
+  if (hasUrlSyntax(domain)) return bad('must have a domain name of at least two labels (letters, digits and hyphens)');
   const ascii = domainToASCII(domain);
   const labels = ascii.split('.');
   // domainToASCII gives "" for a domain it cannot convert: one label, refused here.

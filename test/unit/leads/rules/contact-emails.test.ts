@@ -22,6 +22,12 @@ describe('checkEmailAddress', () => {
     ['"a"@b.com', 'the part before @ has characters that are not allowed'],
     ['John <j@x.com>', 'the part before @ has characters that are not allowed'],
     ['a@[127.0.0.1]', 'the domain is not a valid host name'],
+    // URL syntax after the domain is refused, not cut off (`domainToASCII('b.com/x')` is `b.com`; `%41` decodes to `a`).
+    ['a@b.com/x', 'the domain is not a valid host name'],
+    ['a@b.com?x', 'the domain is not a valid host name'],
+    ['a@b.com#x', 'the domain is not a valid host name'],
+    ['a@b.com\\x', 'the domain is not a valid host name'],
+    ['a@b.co%6D', 'the domain is not a valid host name'],
     ['a..b@c.com', 'the part before @ has characters that are not allowed'],
     ['.a@c.com', 'the part before @ has characters that are not allowed'],
     ['a.@c.com', 'the part before @ has characters that are not allowed'],
