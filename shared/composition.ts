@@ -200,6 +200,7 @@ export function services(): Services {
         catalog: catalog.reader,
         subscriptions: (id) => saasServices().subscriptionRecord(id),
         blockedTenants: cfg.licensing.blockedTenants,
+        cacheTtlMs: cfg.licensing.cacheTtlMs,
       })),
     metering: () =>
       (metering ??= buildMetering({

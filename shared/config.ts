@@ -133,6 +133,8 @@ const settingsSchema = z
     PUBLISH_CERTIFICATION_MODE: z.enum(['auto', 'manual']).default('auto'),
     /** License management (decision 0802): tenants whose simulated conditional-access policy blocks license calls (403 900309). */
     LICENSING_BLOCKED_TENANTS: list.optional(),
+    /** How stale the license check may be about another process's writes (decision 0803); 0 turns its cache off. */
+    LICENSING_CACHE_TTL_MS: z.coerce.number().int().min(0).default(5_000),
   })
   .superRefine((s, ctx) => {
     const connection = s.STORAGE_CONNECTION_STRING ?? s.AzureWebJobsStorage;
@@ -247,7 +249,7 @@ export interface Config {
   /** Benchmarks only: the host's floor route (one authenticated Table insert), 404 unless enabled (decision 0523). */
   benchFloorRoute: boolean;
   /** License management (shared/licensing, decision 0802): customer tenants whose conditional access blocks license calls. */
-  licensing: { blockedTenants: string[] };
+  licensing: { blockedTenants: string[]; cacheTtlMs: number };
 }
 
 export class ConfigError extends Error {
@@ -355,7 +357,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd: string
       salesforceUrl: s.LEADS_SALESFORCE_URL,
     },
     benchFloorRoute: s.BENCH_FLOOR_ROUTE,
-    licensing: { blockedTenants: (s.LICENSING_BLOCKED_TENANTS ?? []).map((t) => t.toLowerCase()) },
+    licensing: { blockedTenants: (s.LICENSING_BLOCKED_TENANTS ?? []).map((t) => t.toLowerCase()), cacheTtlMs: s.LICENSING_CACHE_TTL_MS },
   };
 }
 

@@ -21,6 +21,7 @@ import { LicenseReport } from './service/report';
 import { UpdateLicenses } from './service/license-update';
 import { LinkSubscription } from './service/link-subscription';
 import { ListPools } from './service/pools';
+import { cachedLicenseStore, cachedPlans } from './store/cached-store';
 import { catalogPlans } from './store/catalog-plans';
 import { TableLicenseStore } from './store/table';
 
@@ -67,6 +68,8 @@ export function licensingUseCases(parts: {
   faults: Faults;
   now: () => Date;
   blockedTenants: readonly string[];
+  /** What the run-time check reads through (its cache, decision 0803); the other use cases read `store` and `plans`. */
+  checkReads?: { store: LicenseStore; plans: LicensePlans };
 }): Licensing {
   const { store, sources, plans, faults, now } = parts;
   const starter = new BulkStarter();
@@ -74,7 +77,7 @@ export function licensingUseCases(parts: {
     store,
     update: new UpdateLicenses({ store, sources, faults, now, blockedTenants: parts.blockedTenants.map((t) => t.toLowerCase()) }),
     link: new LinkSubscription({ store, sources, plans, now }),
-    check: new LicenseCheck({ store, sources, plans }),
+    check: new LicenseCheck({ store: parts.checkReads?.store ?? store, sources, plans: parts.checkReads?.plans ?? plans }),
     pools: new ListPools({ store, sources }),
     bulk: {
       enqueue: new EnqueueBulk({ store, sources, faults, handoff: starter, now }),
@@ -96,13 +99,20 @@ export function buildLicensing(parts: {
   catalog: OfferCatalog;
   subscriptions: (id: string) => Promise<SubscriptionRecord | undefined>;
   blockedTenants: readonly string[];
+  /** LICENSING_CACHE_TTL_MS: how stale the check may be about another process's writes; 0 = no cache. */
+  cacheTtlMs: number;
 }): Licensing {
+  const table = new TableLicenseStore(() => parts.storage.table(LICENSING_TABLES.licenses));
+  // Every use case commits through `cached.store`, so each write in this process drops the rows the check cached.
+  const cached = cachedLicenseStore(table, { ttlMs: parts.cacheTtlMs });
+  const plans = catalogPlans(parts.catalog);
   return licensingUseCases({
-    store: new TableLicenseStore(() => parts.storage.table(LICENSING_TABLES.licenses)),
+    store: cached.store,
     sources: seatSourcesOf(parts.subscriptions),
-    plans: catalogPlans(parts.catalog),
+    plans,
     faults: parts.faults,
     now: () => parts.clock.now(),
     blockedTenants: parts.blockedTenants,
+    checkReads: { store: cached.reads, plans: cachedPlans(plans, { ttlMs: parts.cacheTtlMs }) },
   });
 }

@@ -3,7 +3,8 @@
  * C.16): a per-seat SaaS subscription bought and activated, linked to its tenant's pool; the Partner Center
  * `licenseupdates` route with the sample body of seed 003 and its exact answers; seats following the
  * subscription (quantity change on Success, suspension, cancellation); the license check and who may read it,
- * from this host and from a second host process on the same storage. No test sleeps.
+ * from this host at once and from other host processes on the same storage within LICENSING_CACHE_TTL_MS. No test
+ * sleeps: a bound is waited for by polling.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nameGuid, type TokenRequest } from '../../shared/auth/tokens';
@@ -208,19 +209,40 @@ describe('license management over HTTP', () => {
     expect((await as(ADMIN, 'GET', '/api/licensing/reports/licenses')).status).toBe(403);
   });
 
-  it('a second host process on the same storage sees an assignment at its next check', async () => {
+  it('the same host sees an assignment change at its next check; another host within LICENSING_CACHE_TTL_MS (decision 0803)', async () => {
     const sub = await activated(5);
     expect((await as(ADMIN, 'PUT', `/api/licensing/tenants/${TENANT}/subscriptions/${sub}`)).status).toBe(200);
-    const second: TestHost = await startTestHost(h.env);
+    const publisher = publisherRequest('contoso');
+    const onHost = async (host: TestHost) => (await as(publisher, 'GET', check('x1'), undefined, {}, host)).json['hasLicense'];
+    // A second host with a short bound, and one whose bound outlasts the test (its cached answer stays stale).
+    const [second, lasting] = await Promise.all([
+      startTestHost({ ...h.env, LICENSING_CACHE_TTL_MS: '300' }),
+      startTestHost({ ...h.env, LICENSING_CACHE_TTL_MS: '600000' }),
+    ]);
     try {
-      const before = await as(publisherRequest('contoso'), 'GET', check('x1'), undefined, {}, second);
-      expect(before.json).toMatchObject({ hasLicense: false });
+      // Every host has cached "not assigned" (the pool row and the missing assignment row).
+      for (const host of [h.host, second, lasting]) expect(await onHost(host)).toBe(false);
       expect((await as(ADMIN, 'POST', updates('x1'), SAMPLE(SKU))).status).toBe(201);
-      expect((await as(publisherRequest('contoso'), 'GET', check('x1'), undefined, {}, second)).json).toMatchObject({ hasLicense: true });
+      expect(await onHost(h.host)).toBe(true); // the writing host: at once, its cache dropped by the commit
+      expect(await onHost(lasting)).toBe(false); // another host: the stale answer the bound allows
+      await until(
+        'the second host to see the assignment once its 300 ms have passed',
+        async () => ((await onHost(second)) ? true : undefined),
+        10_000,
+      );
+      expect(await onHost(second)).toBe(true);
+
+      // A removal through the second host: seen there at once, on the first host within its bound (default 5 s).
       expect((await as(ADMIN, 'POST', updates('x1'), { LicensesToRemove: [SKU] }, {}, second)).status).toBe(201);
-      expect((await as(publisherRequest('contoso'), 'GET', check('x1'))).json).toMatchObject({ hasLicense: false });
+      expect(await onHost(second)).toBe(false);
+      await until(
+        'the first host to see the removal within LICENSING_CACHE_TTL_MS',
+        async () => ((await onHost(h.host)) === false ? true : undefined),
+        15_000,
+      );
+      expect(await onHost(lasting)).toBe(false); // it never saw the assignment
     } finally {
-      await second.stop();
+      await Promise.all([second.stop(), lasting.stop()]);
     }
   }, 60_000);
 });

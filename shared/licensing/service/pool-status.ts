@@ -17,8 +17,8 @@ export interface PoolStatus {
 
 export async function poolStatus(pool: LicensePool, sources: SeatSources): Promise<PoolStatus> {
   const subscriptions: SeatSubscription[] = [];
-  for (const id of pool.subscriptionIds) {
-    const sub = await sources.subscription(id);
+  // Read at once (in the pool's order): each is a point read of the SaaS store, and none depends on another.
+  for (const sub of await Promise.all(pool.subscriptionIds.map((id) => sources.subscription(id)))) {
     if (!sub) continue;
     const samePlan = sub.publisherId === pool.publisherId && sub.offerId === pool.offerId && sub.planId === pool.planId;
     subscriptions.push(samePlan ? sub : { id: sub.id, status: 'Unsubscribed' });
