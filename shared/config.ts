@@ -333,7 +333,9 @@ export function parseConfig(env: Record<string, string | undefined>, cwd: string
           start: s.TESTDRIVE_SIM_START_SECONDS * 1000,
           delete: s.TESTDRIVE_SIM_DELETE_SECONDS * 1000,
         },
-        faults: Object.fromEntries((s.TESTDRIVE_SIM_FAULTS ?? []).map((f) => [f.split(':')[0], Number(f.split(':')[1])])),
+        faults: Object.fromEntries(
+          (s.TESTDRIVE_SIM_FAULTS ?? []).map((f): [string, number] => [f.slice(0, f.indexOf(':')), Number(f.slice(f.indexOf(':') + 1))]),
+        ),
       },
       armEndpoint: s.TESTDRIVE_ARM_ENDPOINT.replace(/\/$/, ''),
     },
