@@ -149,7 +149,9 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
           if (item.delivery.state === 'dead_lettered') dead += 1;
           if (item.delivery.state === 'delivered') delivered += 1;
         }
-        link = page.json['nextLink'] as string | undefined;
+        // nextLink is absolute (PUBLIC_BASE_URL or the request's origin); `call` takes a path.
+        const next = page.json['nextLink'] as string | undefined;
+        link = next === undefined ? undefined : (({ pathname, search }) => pathname + search)(new URL(next, host.url));
       }
       if (pending.length === 0 || rounds > 40) {
         flaky = {

@@ -2,7 +2,7 @@
  * `npm run bench -- licensing` (issue 15): through the local host,
  * - license checks (`GET /api/licensing/check`, a licensed user, as the publisher) at 1 and 16 clients: checks/s and
  *   p50/p99, next to the raw Azurite point read measured in the same run. Target: check p99 at 16 clients ≤ the raw
- *   point-read p99 at 16 clients (decision 0803: no cache, two point reads and the subscription's cached record);
+ *   point-read p99 at 16 clients (decision 0803: checks read through the LICENSING_CACHE_TTL_MS cache);
  * - a bulk assignment of BENCH_LICENSING_BULK users (default 10 000) in one request: the 202's latency and the time
  *   until every user is settled (the pool shows them all assigned and nothing reserved).
  * Seats come from gold subscriptions of offer1 (500 seats each), linked to one tenant's pool.
