@@ -86,11 +86,14 @@ export class TableLeadStore implements LeadStore {
     let idemEtag: string | undefined;
     let natEtag: string | undefined;
     for (let round = 0; round < CAPTURE_ROUNDS; round += 1) {
-      const actions: TransactionAction[] = [
-        ['create', leadRow],
-        ['create', deliveryRow],
-        natEtag ? ['update', natRow, 'Replace', { etag: natEtag }] : ['create', natRow],
-      ];
+      // With an Idempotency-Key the key decides (spec 2.7) and the natural row is only a hint for a later keyless
+      // submission: upserted, so concurrent keyed captures of one customer (a burst of purchases) never fight over it.
+      const naturalAction: TransactionAction = idemRow
+        ? ['upsert', natRow, 'Replace']
+        : natEtag
+          ? ['update', natRow, 'Replace', { etag: natEtag }]
+          : ['create', natRow];
+      const actions: TransactionAction[] = [['create', leadRow], ['create', deliveryRow], naturalAction];
       if (idemRow) actions.push(idemEtag ? ['update', idemRow, 'Replace', { etag: idemEtag }] : ['create', idemRow]);
       try {
         await table.submitTransaction(actions);
@@ -108,10 +111,11 @@ export class TableLeadStore implements LeadStore {
           return existing.bodyHash === idem.bodyHash ? { kind: 'replay', leadId: existing.leadId } : { kind: 'key-reuse' };
         }
         idemEtag = existing?.etag;
+        continue;
       }
       const natural = await this.#dedupeRow(table, pk, ROW.natural(keys.natural.hash));
-      if (natural && stillValid(natural.expiresAt, now) && !idem) return { kind: 'duplicate', leadId: natural.leadId };
-      // An expired row, or (with an Idempotency-Key, which says "a new submission") a live natural row: replace it.
+      if (natural && stillValid(natural.expiresAt, now)) return { kind: 'duplicate', leadId: natural.leadId };
+      // An expired row: replace it.
       natEtag = natural?.etag;
     }
     throw new Error(`Capturing lead ${lead.leadId} lost ${CAPTURE_ROUNDS} times in a row to concurrent captures.`);

@@ -97,6 +97,16 @@ describe('TableLeadStore', () => {
     expect((await store.list('contoso', 'concurrent', { limit: 100 })).items.map((i) => i.lead.leadId)).toEqual([winner.leadId]);
   });
 
+  it('stores every one of twenty concurrent captures of one customer under twenty keys (a burst of purchases)', async () => {
+    const { store } = setup();
+    const attempts = Array.from({ length: 20 }, () => lead('burst'));
+    const results = await Promise.all(
+      attempts.map((l, i) => store.capture(l, delivery(l), keys('n-burst', { key: `purchase-${i}`, body: { i } }))),
+    );
+    expect(results).toEqual(Array.from({ length: 20 }, () => ({ kind: 'created' })));
+    expect((await store.list('contoso', 'burst', { limit: 100 })).items).toHaveLength(20);
+  });
+
   it('treats expired dedupe rows as absent and replaces them', async () => {
     const { store } = setup();
     const first = lead('expiry');
