@@ -5,8 +5,11 @@
 import type { AssignmentState } from '../model';
 import { displayStatus, holdsSeat, retryable } from './seats';
 
-/** Users per chunk row of a batch (a Table property holds 64 KiB: 1 000 GUIDs in JSON fit). */
-export const BATCH_CHUNK = 1000;
+/**
+ * Users per chunk row of a batch. A Table string property holds 64 KiB of UTF-16, 32,768 characters; a GUID in a
+ * JSON array takes 39, so 500 (19,500 with the row's other fields) fit and 1,000 did not (PropertyValueTooLarge).
+ */
+export const BATCH_CHUNK = 500;
 /** Users per request (the chunk rows and the header fit in one entity-group transaction of at most 100 rows). */
 export const MAX_BATCH_USERS = 20_000;
 /** Users per transaction when processing: with the pool row and the month's snapshot, at most 100 rows. */

@@ -194,7 +194,7 @@ describe('bulk and group assignment', () => {
     const t = await setup(2500);
     const many = Array.from({ length: 2100 }, (_, i) => user(i + 1));
     const batch = await t.enqueue.assign(admin, TENANT, SERVICE, { userIds: many });
-    expect(batch).toMatchObject({ total: 2100, chunks: 3 });
+    expect(batch).toMatchObject({ total: 2100, chunks: 5 });
     await t.drain();
     expect(await t.pool()).toMatchObject({ assigned: 2100, reserved: 0 });
   });
