@@ -5,26 +5,23 @@
  * encoded by the sink (JSON, form encoding, Edm.String): markup in a lead is data, never interpolated into markup.
  * Fields cut to a target's limits are cut at a code point (never half a surrogate pair) and reported by wire name.
  */
-import type { DestinationConfig, Lead } from '../model';
+import { offerKey, type DestinationConfig, type Lead, type UserDetails } from '../model';
 
 export const SCHEMA_VERSION = 1;
 export const TABLE_NAME = 'MarketplaceLeads';
 export const FORM_CONTENT_TYPE = 'application/x-www-form-urlencoded; charset=UTF-8';
 export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 
+/** The seven customer fields, and only those (a stored lead's JSON could carry more), in the seed's order. */
+function userFields(u: UserDetails): UserDetails {
+  return { FirstName: u.FirstName, LastName: u.LastName, Email: u.Email, Phone: u.Phone, Country: u.Country, Company: u.Company, Title: u.Title };
+}
+
 /** The HTTPS endpoint's body (spec 1.5). */
 export function httpsBody(lead: Lead): Record<string, unknown> {
   const u = lead.userDetails;
   return {
-    UserDetails: {
-      FirstName: u.FirstName,
-      LastName: u.LastName,
-      Email: u.Email,
-      Phone: u.Phone,
-      Country: u.Country,
-      Company: u.Company,
-      Title: u.Title,
-    },
+    UserDetails: userFields(u),
     LeadSource: lead.leadSource,
     ActionCode: lead.action,
     OfferTitle: lead.offerTitle,
@@ -57,7 +54,7 @@ export interface EdmValue {
 export function tableEntity(lead: Lead): { partitionKey: string; rowKey: string } & Record<string, string | boolean | EdmValue> {
   const u = lead.userDetails;
   return {
-    partitionKey: `${lead.publisherId}.${lead.offerId}`,
+    partitionKey: offerKey(lead.publisherId, lead.offerId),
     rowKey: lead.leadId,
     LeadId: lead.leadId,
     LeadSource: lead.leadSource,
@@ -67,13 +64,7 @@ export function tableEntity(lead: Lead): { partitionKey: string; rowKey: string 
     PublisherId: lead.publisherId,
     OfferId: lead.offerId,
     OfferTitle: lead.offerTitle,
-    FirstName: u.FirstName,
-    LastName: u.LastName,
-    Email: u.Email,
-    Phone: u.Phone,
-    Country: u.Country,
-    Company: u.Company,
-    Title: u.Title,
+    ...userFields(u),
     CustomerInfo: JSON.stringify(u),
     Description: lead.description,
     CreatedAt: { value: lead.createdAt, type: 'DateTime' },

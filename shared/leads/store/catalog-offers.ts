@@ -10,17 +10,7 @@ import type { LiveOffer, OfferCatalog } from '../../catalog/ports';
 import { isSealedValue, openSecret } from '../../catalog/rules/secrets';
 import type { DestinationType, Trigger } from '../model';
 import type { LeadOffer, LeadOffers } from '../ports';
-
-/** The settings object of each destination in the offer definition [L23026]–[L23031]. */
-export const DESTINATION_KEYS: Record<DestinationType, string | undefined> = {
-  None: undefined,
-  AzureTable: `${MP}.tableLeadConfiguration`,
-  AzureBlob: `${MP}.blobLeadConfiguration`,
-  Dynamics: `${MP}.crmLeadConfiguration`,
-  HttpsEndpoint: `${MP}.httpsEndpointLeadConfiguration`,
-  Marketo: `${MP}.marketoLeadConfiguration`,
-  Salesforce: `${MP}.salesForceLeadConfiguration`,
-};
+import { CONFIGURATION_KEYS } from '../rules/destinations';
 
 /** Offer types a customer deploys or buys from Azure Marketplace (Get it now, and Create in the Azure portal). */
 const AZURE_DEPLOYABLE = new Set([
@@ -145,7 +135,7 @@ export class CatalogLeadOffers implements LeadOffers {
 
   /** The destination's settings with each sealed secret opened; a secret that does not open is left out. */
   #settings(offer: JsonObject, type: DestinationType, context: string): Record<string, unknown> {
-    const key = DESTINATION_KEYS[type];
+    const key = type === 'None' ? undefined : CONFIGURATION_KEYS[type];
     const raw = key ? obj(offer[key]) : undefined;
     if (!key || !raw) return {};
     const out: Record<string, unknown> = {};
