@@ -105,6 +105,11 @@ export interface LicenseBatch {
   groupId?: string;
   /** Users skipped: already licensed (assign) or holding no license (unassign, LicenseNotAssigned). */
   skipped: string[];
+  /**
+   * Chunk rows holding the skipped users, numbered after the users' chunks (`chunks` … `chunks + skippedChunks - 1`):
+   * the stored header keeps `skipped` empty, since 20,000 ids do not fit in one row. Absent on older headers.
+   */
+  skippedChunks?: number;
 }
 
 /** A tenant's group of users (the stand-in for an Entra group or a Team). */

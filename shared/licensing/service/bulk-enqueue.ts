@@ -166,9 +166,11 @@ export class EnqueueBulk {
   }
 
   #header(batch: LicenseBatch, users: string[]): LicenseWrite[] {
+    // The skipped users go to chunk rows after the users' own (a header with 20,000 ids would not fit in one row).
+    const skipped = chunks(batch.skipped, BATCH_CHUNK);
     return [
-      { kind: 'batch', value: batch },
-      ...chunks(users, BATCH_CHUNK).map((userIds, chunk) => ({
+      { kind: 'batch', value: { ...batch, skipped: [], skippedChunks: skipped.length } },
+      ...[...chunks(users, BATCH_CHUNK), ...skipped].map((userIds, chunk) => ({
         kind: 'batch-users' as const,
         value: { batchId: batch.batchId, chunk, userIds },
       })),

@@ -67,6 +67,10 @@ export class BatchStatus {
     if (!batch) throw new NotFoundError(`Batch ${batchId} was not found.`, 'BatchNotFound');
     if (!administers(caller, batch.value.tenantId))
       throw new ForbiddenError("Only the tenant's license administrators can see its batches.");
-    return batch.value;
+    const skipped: string[] = [...batch.value.skipped];
+    for (let chunk = batch.value.chunks; chunk < batch.value.chunks + (batch.value.skippedChunks ?? 0); chunk += 1) {
+      skipped.push(...((await this.deps.store.batchUsers(batch.value.tenantId, batchId, chunk)) ?? []));
+    }
+    return { ...batch.value, skipped };
   }
 }

@@ -6,6 +6,7 @@
 import type { TableClient, TransactionAction } from '@azure/data-tables';
 import type { Consent, Deal, LicenseAssignment, LicenseBatch, LicenseGroup, LicensePool, PoolSnapshot, Stored } from '../model';
 import type { LicenseStore, LicenseWrite } from '../ports';
+import { fromJsonColumns, toJsonColumns } from '../../storage/json-columns';
 
 const statusOf = (error: unknown) => (error as { statusCode?: number }).statusCode;
 const esc = (value: string) => value.replace(/'/g, "''");
@@ -52,7 +53,8 @@ function toRow(tenantId: string, write: LicenseWrite) {
   const batchId = write.kind === 'assignment' && write.value.batchId ? { batchId: write.value.batchId } : {};
   // Pools and snapshots carry their publisher as a column for the publisher's report (a cross-partition query).
   const publisherId = write.kind === 'pool' || write.kind === 'snapshot' ? { publisherId: write.value.publisherId } : {};
-  return { partitionKey: tenantId, rowKey: keyOf(write), data: JSON.stringify(write.value), ...batchId, ...publisherId };
+  // A group of 1,000 members is 39,000 characters of JSON: more than one string property holds (json-columns).
+  return { partitionKey: tenantId, rowKey: keyOf(write), ...toJsonColumns(write.value), ...batchId, ...publisherId };
 }
 
 export class TableLicenseStore implements LicenseStore {
@@ -65,8 +67,8 @@ export class TableLicenseStore implements LicenseStore {
   async #get<T>(tenantId: string, key: string): Promise<Stored<T> | undefined> {
     const table = await this.#table();
     try {
-      const row = await table.getEntity<{ data: string }>(tenantId, key);
-      return { value: JSON.parse(row.data) as T, etag: row.etag };
+      const row = await table.getEntity<Record<string, unknown>>(tenantId, key);
+      return { value: fromJsonColumns<T>(row), etag: row.etag };
     } catch (error) {
       if (statusOf(error) === 404) return undefined;
       throw error;
@@ -76,8 +78,8 @@ export class TableLicenseStore implements LicenseStore {
   async #query<T>(filter: string): Promise<Stored<T>[]> {
     const table = await this.#table();
     const out: Stored<T>[] = [];
-    for await (const row of table.listEntities<{ data: string }>({ queryOptions: { filter } })) {
-      out.push({ value: JSON.parse(row.data) as T, etag: row.etag });
+    for await (const row of table.listEntities<Record<string, unknown>>({ queryOptions: { filter } })) {
+      out.push({ value: fromJsonColumns<T>(row), etag: row.etag });
     }
     return out;
   }
