@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { Authenticator } from '../shared/auth/principal';
 import { hashSecret, type PublisherRegistry } from '../shared/auth/publishers';
 import type { Clock } from '../shared/clock';
+import { guidSchema } from '../shared/guid';
 import { services } from '../shared/composition';
 import { endpoint } from '../shared/http/endpoint';
 import { ConflictError } from '../shared/errors';
@@ -21,7 +22,7 @@ export const publisherIdSchema = z
   .regex(/^[a-z0-9][a-z0-9_-]{0,49}$/, 'must be 1-50 lowercase letters, digits, "-" or "_", starting with a letter or digit');
 
 const paramsSchema = z.object({ publisherId: publisherIdSchema });
-const guid = z.uuid({ message: 'must be a GUID' }).transform((v) => v.toLowerCase());
+const guid = guidSchema().transform((v) => v.toLowerCase());
 const bodySchema = z.strictObject({
   tenantId: guid,
   appId: guid,

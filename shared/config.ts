@@ -6,6 +6,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { decodeKey } from './crypto/secrets';
+import { guidSchema } from './guid';
 
 /** The resource (audience) Microsoft's marketplace APIs use for metering and SaaS fulfillment tokens. */
 export const MARKETPLACE_API_RESOURCE = '20e940b3-4c77-4b0b-9a53-9e16a1b010a7';
@@ -120,7 +121,7 @@ const settingsSchema = z
     LEADS_ALLOW_DEV_STORAGE: booleanSetting.default(false),
     LEADS_ENTRA_AUTHORITY_HOST: z.url().default('https://login.microsoftonline.com'),
     LEADS_DYNAMICS_HOST_SUFFIXES: list.optional(),
-    LEADS_DYNAMICS_PUBLIC_CLIENT_ID: z.uuid().default('51f81489-12ee-4a9e-aaae-a2591f45987d'),
+    LEADS_DYNAMICS_PUBLIC_CLIENT_ID: guidSchema().default('51f81489-12ee-4a9e-aaae-a2591f45987d'),
     LEADS_MARKETO_BASE_URL: z
       .string()
       .regex(/^https?:\/\/\S*\{serverId\}\S*$/, 'must be a URL containing {serverId}, for example https://app-{serverId}.marketo.com')

@@ -4,6 +4,7 @@
  * (specs/metering.md 2.10). Dates become UTC instants here; the ranges they may span are rules (rules/ranges.ts).
  */
 import { z } from 'zod';
+import { guidSchema } from '../../guid';
 import { parseEffectiveTime } from '../rules/time';
 import { EXPORT_FORMATS } from '../service/billing';
 import { RECON_STATUSES } from '../service/query';
@@ -37,11 +38,11 @@ export const usageQuery = z.object({
   offerId: z.string().min(1).optional(),
   planId: z.string().min(1).optional(),
   dimension: z.string().min(1).optional(),
-  azureSubscriptionId: z.uuid({ message: 'The azureSubscriptionId must be a GUID.' }).optional(),
+  azureSubscriptionId: guidSchema('The azureSubscriptionId must be a GUID.').optional(),
   reconStatus: reconStatus.optional(),
 });
 
-const guid = z.uuid({ message: 'must be a GUID' });
+const guid = guidSchema();
 const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month, YYYY-MM');
 /** A `YYYY-MM-DD` date as midnight UTC. */
 const day = z.iso.date({ message: 'must be a date, YYYY-MM-DD' }).transform((d) => new Date(`${d}T00:00:00Z`));
@@ -65,7 +66,7 @@ export const usageReportQuery = z.object({
   format,
 });
 
-export const anomalyParams = z.object({ anomalyId: z.uuid({ message: 'must be a GUID' }) });
+export const anomalyParams = z.object({ anomalyId: guidSchema() });
 export const anomalyListQuery = z.object({
   period: z
     .enum(['30', '60', '90'], { message: 'must be 30, 60 or 90 (days)' })

@@ -7,13 +7,12 @@
 import type { HttpRequest } from '@azure/functions';
 import { z } from 'zod';
 import { ValidationError, type Violation } from '../../errors';
+import { GUID_PATTERN, isGuid } from '../../guid';
 import type { UsageEventEcho, UsageEventInput } from '../model';
 import { parseEffectiveTime } from '../rules/time';
 
 /** The documented maximum of a batch (seed 004 ~7903; E4 maxItems). */
 export const MAX_BATCH_EVENTS = 25;
-
-const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
 const FIELDS = ['resourceId', 'resourceUri', 'quantity', 'dimension', 'effectiveStartTime', 'planId'] as const;
 type Field = (typeof FIELDS)[number];
@@ -30,7 +29,7 @@ const text = (field: Field, max: number) =>
     .max(max, `The ${field} must be at most ${max} characters.`);
 
 const eventSchema = z.object({
-  resourceId: z.string({ error: `The resourceId must be a GUID string.` }).regex(GUID, 'The resourceId must be a GUID.').optional(),
+  resourceId: z.string({ error: `The resourceId must be a GUID string.` }).regex(GUID_PATTERN, 'The resourceId must be a GUID.').optional(),
   resourceUri: z.string({ error: 'The resourceUri must be a string.' }).min(1, 'The resourceUri must not be empty.').max(1024).optional(),
   // Any JSON number, `1e400` (Infinity) included: its range is a rule, InvalidQuantity (service/ingest.ts), not a
   // malformed field (zod's number refuses Infinity).
@@ -68,7 +67,7 @@ function canonicalise(value: Record<string, unknown>): { fields: Partial<Record<
 function echoOf(fields: Partial<Record<Field, unknown>>): UsageEventEcho {
   const echo: UsageEventEcho = {};
   const { resourceId, resourceUri, quantity, dimension, effectiveStartTime, planId } = fields;
-  if (typeof resourceId === 'string' && GUID.test(resourceId)) echo.resourceId = resourceId;
+  if (typeof resourceId === 'string' && isGuid(resourceId)) echo.resourceId = resourceId;
   if (typeof resourceUri === 'string' && resourceUri !== '') echo.resourceUri = resourceUri;
   if (typeof quantity === 'number' && Number.isFinite(quantity)) echo.quantity = quantity;
   if (typeof dimension === 'string') echo.dimension = dimension;

@@ -3,12 +3,11 @@
  * subscription id; its owner, offer, status (with the cancellation time) and plan history come from the
  * subscription record. The plan's prices are those of the frozen offer version the customer bought.
  */
+import { isGuid } from '../../guid';
 import type { SubscriptionRecord } from '../../saas/model';
 import { currentTerm } from '../../saas/rules/lifecycle';
 import type { MeteredResource, ResourceRef } from '../model';
 import type { ResourceDirectory } from '../ports';
-
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export function toMeteredResource(record: SubscriptionRecord): MeteredResource {
   // Usage starts at activation, not at purchase: until then the subscription is PendingFulfillmentStart, the
@@ -46,7 +45,7 @@ export class SaasResourceDirectory implements ResourceDirectory {
   async lookup(ref: ResourceRef): Promise<MeteredResource | undefined> {
     if (ref.kind !== 'resourceId') return undefined; // managed apps are a later issue
     const id = ref.resourceId.toLowerCase();
-    if (!GUID.test(id)) return undefined;
+    if (!isGuid(id)) return undefined;
     const record = await this.#records(id);
     return record ? toMeteredResource(record) : undefined;
   }

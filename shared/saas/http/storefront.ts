@@ -4,11 +4,12 @@
  */
 import type { HttpRequest } from '@azure/functions';
 import { z } from 'zod';
+import { guidSchema } from '../../guid';
 import { readJson } from '../../http/request';
 import type { Change } from '../model';
 import type { PurchaseRequest } from '../service/storefront';
 
-const guid = z.uuid({ message: 'must be a GUID' });
+const guid = guidSchema();
 const identitySchema = z.strictObject({
   emailId: z.email({ message: 'must be an email address' }),
   objectId: guid,

@@ -4,6 +4,7 @@
  * codes in rules/violations.ts, custom rules name theirs in `params.code`.
  */
 import { z } from 'zod';
+import { GUID_PATTERN } from '../../../guid';
 import { ARTIFACT_ID_PATTERN, ARTIFACT_REF_PREFIX } from '../ids';
 import { disallowedHtml, hasDisallowedEmoji, hasLineBreak, isHttpUrl, isVideoHostAllowed } from '../../rules/text';
 
@@ -53,8 +54,8 @@ export const artifactUri = text(MAX_URL_LENGTH).refine(
 
 export const videoUrl = httpsUrl.refine(isVideoHostAllowed, coded('VideoHostNotAllowed', 'must be a YouTube or Vimeo link'));
 
-const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
-export const guid = z.string().regex(GUID, 'must be a GUID');
+/** Any 8-4-4-4-12 hex GUID, as the marketplace accepts (shared/guid.ts, decision 0312). */
+export const guid = z.string().regex(GUID_PATTERN, 'must be a GUID');
 export const lowercaseGuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'must be a lowercase GUID');
 
 export const email = z.email({ message: 'must be an email address' }).max(254);
