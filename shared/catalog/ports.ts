@@ -43,6 +43,8 @@ export interface LivePlan {
   /** D365 CE app license management: the plan's Service ID [L11780]. */
   serviceId?: string;
   markets: string[];
+  /** Azure Application plans only: a managed application (deployable, meterable) or a solution template. */
+  planType?: 'solutionTemplate' | 'managedApplication';
 }
 
 export interface LiveOffer {

@@ -17,6 +17,7 @@ function obj(value: Json | undefined): JsonObject | undefined {
 function list(value: Json | undefined): JsonObject[] {
   return Array.isArray(value) ? value.flatMap((v) => (obj(v) ? [obj(v) as JsonObject] : [])) : [];
 }
+const AZURE_APPS = 'microsoft-azure-applications';
 const str = (value: Json | undefined) => (typeof value === 'string' && value !== '' ? value : undefined);
 const num = (value: Json | undefined) => (typeof value === 'number' ? value : undefined);
 const quantity = (value: Json | undefined) => (value === 'unlimited' ? 'unlimited' : num(value));
@@ -91,6 +92,9 @@ export function livePlan(spec: OfferTypeSpec, publisherId: string, offerId: stri
     ...(pricing ? { pricing } : {}),
     ...(licenseManaged(spec, definition) ? { serviceId: serviceIdOf(publisherId, offerId, plan.planId) } : {}),
     markets: Array.isArray(plan[`${ns}.markets`]) ? (plan[`${ns}.markets`] as Json[]).map(String) : [],
+    ...(spec.id === AZURE_APPS
+      ? { planType: plan[`${ns}.planType`] === 'managedApplication' ? 'managedApplication' : 'solutionTemplate' }
+      : {}),
   };
 }
 
@@ -212,6 +216,16 @@ export function freezeViolations(spec: OfferTypeSpec, definition: OfferDefinitio
           );
         }
       });
+      // "Metered billing is implemented only with managed application plans" (seed 004 ~7657, spec 2.1).
+      if (spec.id === AZURE_APPS && plan[`${ns}.planType`] !== 'managedApplication' && dims.length > 0) {
+        out.push(
+          violation(
+            [...base, pricingKey, 'dimensions'],
+            'DimensionsRequireManagedApplication',
+            'metered dimensions apply to managed application plans only ("planType": "managedApplication") [L7657]',
+          ),
+        );
+      }
       if (obj(plan[`${ns}.freeTrial`])?.['enabled'] === true && dims.some((d) => d['enabled'] !== false)) {
         out.push(
           violation(
