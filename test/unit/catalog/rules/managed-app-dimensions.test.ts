@@ -24,7 +24,7 @@ const definition = (offerDims: unknown[], plans: Record<string, unknown>[]) => (
   offer: { [`${APPS}.meteredDimensions`]: offerDims },
   plans,
 });
-const codes = (d: Parameters<typeof validateDefinition>[1]) => validateDefinition(apps, d as never).violations.map((v) => [v.code, v.path]);
+const codes = (d: unknown) => validateDefinition(apps, d as never).violations.map((v) => [v.code, v.path]);
 
 describe('managed application dimensions on PUT (T96, T97)', () => {
   it('takes 30 offer-level dimensions and refuses the 31st', () => {
@@ -113,7 +113,7 @@ describe('managed application dimensions after publish (T99–T101)', () => {
     ({
       displayText: 'a',
       offer: { [`${APPS}.meteredDimensions`]: dims(1) },
-      plans: [plan({ dimensions: [{ id: 'd0', enabled: true, pricePerUnitUSD: 10, includedQuantityMonthly: 100 }] })],
+      plans: [plan({ dimensions: [{ id: 'd0', enabled: true, pricePerUnitUSD: 10, includedQuantityMonthly: 100 }] }) as Plan],
     }) as OfferDefinition;
   const locked = (next: OfferDefinition) => publishedViolations(apps, next, live(), ['base']).map((v) => [v.code, v.path]);
 
