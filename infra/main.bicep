@@ -1,16 +1,17 @@
-// Marketplace backend infrastructure (resource-group scope).
+// Marketplace backend infrastructure (resource-group scope), deployed by `azd up` (azure.yaml) and removed by
+// `azd down --purge`. docs/deploy.md walks through it; decisions 0003 and 0014-0016 say why it is shaped so.
 //
 //   identity    user-assigned managed identity used for every data-plane call
 //   storage     StorageV2, shared keys disabled; containers: deploymentpackage, marketplace
 //   monitoring  Log Analytics + workspace-based Application Insights (local auth disabled)
+//   keyvault    Key Vault (RBAC) holding SECRETS_KEY; the identity is Key Vault Secrets User on it
 //   rbac        identity -> Blob Data Owner / Queue Data Contributor / Table Data Contributor
 //               on storage, Monitoring Metrics Publisher on Application Insights
-//   function    Flex Consumption (FC1) plan + Linux Node.js Function App
+//   function    Flex Consumption (FC1) plan + Linux Node.js 22 Function App; app settings named as the app's
+//               config schema names them (shared/config.ts), secrets as Key Vault references
 //
-// Deploy with `azd up` (parameters in main.parameters.json) or
-// `az deployment group create -g <rg> -f infra/main.bicep -p environmentName=<env> secretsKeyVaultSecretUri=<uri>`.
-//
-// Output names use the same vocabulary as the app settings and the app's config schema.
+// Without azd: az deployment group create -g <rg> -f infra/main.bicep -p environmentName=<env> \
+//   entraAppClientId=<app id> secretsKey="$(openssl rand -base64 32)"
 
 targetScope = 'resourceGroup'
 
@@ -19,36 +20,51 @@ targetScope = 'resourceGroup'
 @maxLength(64)
 param environmentName string
 
-@description('Azure region for all resources.')
+@description('Azure region for all resources (a region that offers Flex Consumption).')
 param location string = resourceGroup().location
 
-@description('Key Vault secret URI holding SECRETS_KEY, e.g. https://<vault>.vault.azure.net/secrets/<name>. The managed identity needs "Key Vault Secrets User" on that vault (not granted by this template).')
-@secure()
+@description('Short prefix of every resource name (letters and digits; lowercased for storage and Key Vault).')
 @minLength(1)
-param secretsKeyVaultSecretUri string
+@maxLength(8)
+param namePrefix string = 'mkt'
+
+@description('Application (client) ID of the Entra app registration that callers request tokens for (the audience the app validates).')
+@minLength(36)
+@maxLength(36)
+param entraAppClientId string
+
+@description('Application ID URI of that app registration (empty: api://<client ID>).')
+param entraAppIdUri string = ''
+
+@description('SECRETS_KEY, the base64 32-byte key sealing secrets at rest; stored in Key Vault only. azd generates it once per environment (infra/hooks/secrets-key.mjs).')
+@secure()
+@minLength(44)
+param secretsKey string
 
 @description('azd service name used to tag the Function App (must match azure.yaml).')
 param serviceName string = 'api'
 
-@description('Node.js major version for the Functions runtime.')
+@description('Node.js major version for the Functions runtime (Node 20 is past end of life in Azure).')
 @allowed([
   '20'
   '22'
 ])
-param nodeVersion string = '20'
+param nodeVersion string = '22'
 
 var resourceToken = toLower(uniqueString(subscription().id, resourceGroup().id, environmentName, location))
+var prefix = toLower(namePrefix)
 var tags = {
   'azd-env-name': environmentName
 }
 
 var names = {
-  identity: 'id-${resourceToken}'
-  storage: 'st${resourceToken}' // 15 chars, lowercase alphanumerics only
-  logAnalytics: 'log-${resourceToken}'
-  applicationInsights: 'appi-${resourceToken}'
-  plan: 'plan-${resourceToken}'
-  functionApp: 'func-${resourceToken}'
+  identity: '${prefix}-id-${resourceToken}'
+  storage: take('${replace(prefix, '-', '')}st${resourceToken}', 24) // lowercase alphanumerics only
+  logAnalytics: '${prefix}-log-${resourceToken}'
+  applicationInsights: '${prefix}-appi-${resourceToken}'
+  keyVault: take('${prefix}kv${resourceToken}', 24)
+  plan: '${prefix}-plan-${resourceToken}'
+  functionApp: '${prefix}-func-${resourceToken}'
 }
 
 module identity 'app/identity.bicep' = {
@@ -81,6 +97,17 @@ module monitoring 'app/monitoring.bicep' = {
   }
 }
 
+module keyVault 'app/keyvault.bicep' = {
+  name: 'keyvault'
+  params: {
+    name: names.keyVault
+    location: location
+    tags: tags
+    readerPrincipalId: identity.outputs.principalId
+    secretsKey: secretsKey
+  }
+}
+
 module rbac 'app/rbac.bicep' = {
   name: 'rbac'
   params: {
@@ -92,10 +119,11 @@ module rbac 'app/rbac.bicep' = {
 
 module functionApp 'app/function.bicep' = {
   name: 'function'
-  // Grant data-plane roles before the host starts, so its first storage calls succeed
-  // (role assignments can still take a few minutes to propagate).
+  // Grant data-plane roles (and Key Vault Secrets User) before the host starts, so its first storage calls and the
+  // SECRETS_KEY reference succeed (role assignments can still take a few minutes to propagate).
   dependsOn: [
     rbac
+    keyVault
   ]
   params: {
     name: names.functionApp
@@ -107,25 +135,25 @@ module functionApp 'app/function.bicep' = {
     })
     identityId: identity.outputs.id
     identityClientId: identity.outputs.clientId
-    storageAccountName: storage.outputs.name
     storageBlobEndpoint: storage.outputs.blobEndpoint
     storageTableEndpoint: storage.outputs.tableEndpoint
     storageQueueEndpoint: storage.outputs.queueEndpoint
     deploymentContainerName: storage.outputs.deploymentContainerName
     applicationInsightsName: monitoring.outputs.applicationInsightsName
-    secretsKeyVaultSecretUri: secretsKeyVaultSecretUri
+    secretsKeySecretUri: keyVault.outputs.secretsKeySecretUri
+    entraAppClientId: entraAppClientId
+    entraAppIdUri: entraAppIdUri
     nodeVersion: nodeVersion
   }
 }
 
 output AZURE_LOCATION string = location
+output AZURE_RESOURCE_GROUP string = resourceGroup().name
 output FUNCTION_APP_NAME string = functionApp.outputs.name
 output FUNCTION_APP_DEFAULT_HOST_NAME string = functionApp.outputs.defaultHostName
 output PUBLIC_BASE_URL string = functionApp.outputs.publicBaseUrl
 output STORAGE_ACCOUNT_NAME string = storage.outputs.name
-output STORAGE_TABLE_ENDPOINT string = storage.outputs.tableEndpoint
-output STORAGE_BLOB_ENDPOINT string = storage.outputs.blobEndpoint
-output STORAGE_QUEUE_ENDPOINT string = storage.outputs.queueEndpoint
+output KEY_VAULT_NAME string = keyVault.outputs.name
 // Name of the Application Insights component; the connection string itself is read
 // from the resource (app setting APPLICATIONINSIGHTS_CONNECTION_STRING), never output.
 output APPLICATIONINSIGHTS_NAME string = monitoring.outputs.applicationInsightsName

@@ -22,6 +22,8 @@ export interface AzuriteOptions {
   detached?: boolean;
   /** Settings for the storage process on top of this process's environment (LOCAL_STORAGE_WAL, LOCAL_STORAGE_FSYNC). */
   env?: Record<string, string>;
+  /** More Azurite arguments, e.g. `--oauth basic --cert <file> --key <file>` (HTTPS with bearer tokens, test/e2e/deploy-no-keys.test.ts). */
+  args?: string[];
 }
 
 export interface AzuriteHandle {
@@ -103,6 +105,7 @@ async function startOnce(options: AzuriteOptions, ports: { blob: number; queue: 
     '--tablePort',
     String(ports.table),
   ];
+  if (options.args) args.push(...options.args);
   if (options.location) {
     mkdirSync(options.location, { recursive: true });
     args.push('--location', options.location);

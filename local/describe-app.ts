@@ -6,9 +6,10 @@ import path from 'node:path';
 import { httpRoutes } from './http-server';
 import { loadApp, readHostJson, resolveEntries } from './host';
 import { RouteTable } from './routes';
+import { appRootFrom, parseHostSettings } from './settings';
 
 async function main(): Promise<void> {
-  const appRoot = path.resolve(__dirname, '..', '..');
+  const appRoot = appRootFrom(parseHostSettings(process.env), path.resolve(__dirname, '..', '..'));
   const entries = resolveEntries(appRoot);
   const functions = await loadApp(appRoot, entries, { runAppStart: false });
   const routePrefix = readHostJson(appRoot).extensions?.http?.routePrefix ?? 'api';

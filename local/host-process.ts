@@ -9,16 +9,20 @@ import { describeFunctions } from './function-kinds';
 import type { DurableStorage } from './durable';
 import { config } from '../shared/config';
 import { describeOutboundPolicy } from '../shared/outbound/policy';
+import { storageCredential } from '../shared/storage/credential';
+import type { appClock as AppClock } from '../shared/composition';
 import { resolveEntries, startHost } from './host';
 import { httpsListener, type HostSettings } from './settings';
 import { loadOrCreateLocalTls, localTlsDir, type LocalTls } from './tls';
 
-/** The storage Durable Functions use: the connection string, as Core Tools reads AzureWebJobsStorage. */
-function durableStorage(env: NodeJS.ProcessEnv): DurableStorage | undefined {
-  const connectionString = env['STORAGE_CONNECTION_STRING'] || env['AzureWebJobsStorage'];
-  if (connectionString) return { connectionString };
-  const tableEndpoint = env['STORAGE_TABLE_ENDPOINT'];
-  return tableEndpoint ? { tableEndpoint } : undefined;
+/**
+ * The storage Durable Functions use: the app's (the connection string, as Core Tools reads AzureWebJobsStorage, or
+ * the table service URI with the app's token credential, as the Functions host reads AzureWebJobsStorage__*).
+ */
+function durableStorage(): DurableStorage {
+  const storage = config().storage;
+  if (storage.kind === 'connectionString') return { connectionString: storage.connectionString };
+  return { tableEndpoint: storage.tableEndpoint, credential: storageCredential(storage.clientId) };
 }
 
 export async function runHost(appRoot: string, settings: HostSettings, storageNote: string): Promise<void> {
@@ -26,10 +30,12 @@ export async function runHost(appRoot: string, settings: HostSettings, storageNo
   const log = quiet ? () => undefined : (line: string) => console.log(line);
 
   // The app's own clock drives timer triggers, so moving the test clock moves schedules too.
-  const { appClock } = await import('../shared/composition.js');
+  // The served app's own composition root (the deployment package's copy under LOCAL_APP_ROOT), so the admin clock
+  // route and the timers move one clock.
+  const { appClock } = (await import(path.join(appRoot, 'dist', 'shared', 'composition.js'))) as { appClock: typeof AppClock };
   const clock = appClock();
 
-  const storage = durableStorage(process.env);
+  const storage = durableStorage();
   const crashPoints = settings.CRASH_AT.split(',').map((p) => p.trim()).filter(Boolean);
   const extra = settings.LOCAL_APP_EXTRA_ENTRIES.split(',').map((s) => s.trim()).filter(Boolean).map((p) => path.resolve(appRoot, p));
   const ownerId = process.env['LOCAL_DURABLE_OWNER_ID'];

@@ -7,18 +7,21 @@
 import path from 'node:path';
 import { applyLocalSettings } from './local-settings';
 import { runHost } from './host-process';
-import { parseHostSettings, storageConfigured } from './settings';
+import { appRootFrom, parseHostSettings, storageConfigured } from './settings';
 import { supervise } from './supervisor';
 
-const appRoot = path.resolve(__dirname, '..', '..');
+const repoRoot = path.resolve(__dirname, '..', '..');
 
 async function main(): Promise<void> {
-  applyLocalSettings(appRoot);
+  applyLocalSettings(repoRoot);
   const settings = parseHostSettings(process.env);
-  if (!storageConfigured(process.env)) return supervise(appRoot, settings, __filename);
+  const appRoot = appRootFrom(settings, repoRoot);
+  if (!storageConfigured(process.env)) return supervise(repoRoot, settings, __filename);
   const note =
     process.env['LOCAL_STORAGE_NOTE'] ??
-    (process.env['STORAGE_TABLE_ENDPOINT'] && !process.env['STORAGE_CONNECTION_STRING'] ? `Azure Storage (${process.env['STORAGE_TABLE_ENDPOINT']})` : 'the configured connection string');
+    (process.env['STORAGE_CONNECTION_STRING'] || process.env['AzureWebJobsStorage']
+      ? 'the configured connection string'
+      : `service URIs with a token credential, no keys (${process.env['STORAGE_TABLE_ENDPOINT'] ?? process.env['AzureWebJobsStorage__tableServiceUri'] ?? process.env['AzureWebJobsStorage__accountName']})`);
   return runHost(appRoot, settings, note);
 }
 

@@ -1,4 +1,5 @@
 /** The local host's own settings (the app's are in shared/config.ts), parsed once from the environment. */
+import path from 'node:path';
 import { z } from 'zod';
 
 const hostSettings = z.object({
@@ -13,6 +14,9 @@ const hostSettings = z.object({
   LOCAL_STORAGE_LOCATION: z.string().default('.azurite'),
   LOCAL_STORAGE_IN_MEMORY: z.enum(['true', 'false']).default('false'),
   LOCAL_APP_EXTRA_ENTRIES: z.string().default(''),
+  // The app to serve: a folder with package.json (its `main`), host.json and the compiled files; unset = this
+  // repository. `LOCAL_APP_ROOT=dist/deploy` serves the deployment package that `npm run build` writes.
+  LOCAL_APP_ROOT: z.string().min(1).optional(),
   LOCAL_MAX_BODY_BYTES: z.coerce.number().int().positive().optional(),
   LOCAL_QUIET: z.enum(['true', 'false']).default('false'),
   // Durable Functions: the task hub's tables carry STORAGE_PREFIX like the app's; a crashed host's partitions are
@@ -44,6 +48,17 @@ export function httpsListener(settings: HostSettings): { port: number; explicit:
   return { port: settings.LOCAL_HTTPS_PORT, explicit: true };
 }
 
+/** The folder of the app the host serves: LOCAL_APP_ROOT (relative to `repoRoot`) or the repository itself. */
+export function appRootFrom(settings: Pick<HostSettings, 'LOCAL_APP_ROOT'>, repoRoot: string): string {
+  return settings.LOCAL_APP_ROOT ? path.resolve(repoRoot, settings.LOCAL_APP_ROOT) : repoRoot;
+}
+
 export function storageConfigured(env: NodeJS.ProcessEnv): boolean {
-  return Boolean(env['STORAGE_CONNECTION_STRING'] || env['AzureWebJobsStorage'] || env['STORAGE_TABLE_ENDPOINT']);
+  return Boolean(
+    env['STORAGE_CONNECTION_STRING'] ||
+      env['AzureWebJobsStorage'] ||
+      env['STORAGE_TABLE_ENDPOINT'] ||
+      env['AzureWebJobsStorage__tableServiceUri'] ||
+      env['AzureWebJobsStorage__accountName'],
+  );
 }

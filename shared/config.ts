@@ -55,6 +55,22 @@ const settingsSchema = z
     STORAGE_TABLE_ENDPOINT: z.url().optional(),
     STORAGE_BLOB_ENDPOINT: z.url().optional(),
     STORAGE_QUEUE_ENDPOINT: z.url().optional(),
+    /**
+     * The Functions host's identity-based storage connection (decision 0014): with no connection string, the service
+     * URIs (or the account name, for the public cloud's URIs) and the user-assigned identity's client id are the
+     * app's too, so tables, blobs, queues and the durable store use one account through one token credential.
+     */
+    AzureWebJobsStorage__accountName: z
+      .string()
+      .regex(/^[a-z0-9]{3,24}$/, 'must be a storage account name (3-24 lowercase letters and digits)')
+      .optional(),
+    AzureWebJobsStorage__blobServiceUri: z.url().optional(),
+    AzureWebJobsStorage__queueServiceUri: z.url().optional(),
+    AzureWebJobsStorage__tableServiceUri: z.url().optional(),
+    AzureWebJobsStorage__credential: z.literal('managedidentity', { message: 'must be managedidentity (the only value the Functions host knows)' }).optional(),
+    AzureWebJobsStorage__clientId: z.uuid().optional(),
+    /** The user-assigned managed identity DefaultAzureCredential uses (storage, and the test drives' ARM calls). */
+    AZURE_CLIENT_ID: z.uuid().optional(),
     STORAGE_PREFIX: z
       .string()
       .regex(/^[A-Za-z][A-Za-z0-9]{0,19}$/, 'must be a letter followed by up to 19 letters or digits')
@@ -139,11 +155,13 @@ const settingsSchema = z
   })
   .superRefine((s, ctx) => {
     const connection = s.STORAGE_CONNECTION_STRING ?? s.AzureWebJobsStorage;
-    if (!connection && !(s.STORAGE_TABLE_ENDPOINT && s.STORAGE_BLOB_ENDPOINT)) {
+    const endpoints = serviceEndpoints(s);
+    if (!connection && !(endpoints.table && endpoints.blob)) {
       ctx.addIssue({
         code: 'custom',
         path: ['STORAGE_CONNECTION_STRING'],
-        message: 'set STORAGE_CONNECTION_STRING (or AzureWebJobsStorage), or STORAGE_TABLE_ENDPOINT and STORAGE_BLOB_ENDPOINT',
+        message:
+          'set STORAGE_CONNECTION_STRING (or AzureWebJobsStorage), or STORAGE_TABLE_ENDPOINT and STORAGE_BLOB_ENDPOINT (or AzureWebJobsStorage__tableServiceUri and __blobServiceUri, or AzureWebJobsStorage__accountName)',
       });
     }
     // Outside local mode there is no development key file to fall back on: secrets must not be sealed with a key
@@ -159,10 +177,43 @@ const settingsSchema = z
 
 export type Settings = z.output<typeof settingsSchema>;
 
+/** Every setting the app reads (the schema's keys): infra/app/function.bicep sets no other app setting but the platform's. */
+export const SETTING_NAMES: readonly string[] = Object.keys(settingsSchema.shape);
+
+type EndpointSettings = Pick<
+  Settings,
+  | 'STORAGE_TABLE_ENDPOINT'
+  | 'STORAGE_BLOB_ENDPOINT'
+  | 'STORAGE_QUEUE_ENDPOINT'
+  | 'AzureWebJobsStorage__accountName'
+  | 'AzureWebJobsStorage__tableServiceUri'
+  | 'AzureWebJobsStorage__blobServiceUri'
+  | 'AzureWebJobsStorage__queueServiceUri'
+>;
+
+/** The service URIs: STORAGE_*_ENDPOINT, else the host's AzureWebJobsStorage__*ServiceUri, else the account name's public-cloud URIs. */
+function serviceEndpoints(s: EndpointSettings): { table?: string; blob?: string; queue?: string } {
+  const account = s.AzureWebJobsStorage__accountName;
+  const derived = (service: string) => (account ? `https://${account}.${service}.core.windows.net/` : undefined);
+  const table = s.STORAGE_TABLE_ENDPOINT ?? s.AzureWebJobsStorage__tableServiceUri ?? derived('table');
+  const blob = s.STORAGE_BLOB_ENDPOINT ?? s.AzureWebJobsStorage__blobServiceUri ?? derived('blob');
+  const queue = s.STORAGE_QUEUE_ENDPOINT ?? s.AzureWebJobsStorage__queueServiceUri ?? derived('queue');
+  return { ...(table ? { table } : {}), ...(blob ? { blob } : {}), ...(queue ? { queue } : {}) };
+}
+
+
 export interface Config {
   storage:
     | { kind: 'connectionString'; connectionString: string; prefix: string }
-    | { kind: 'identity'; tableEndpoint: string; blobEndpoint: string; queueEndpoint?: string; prefix: string };
+    | {
+        kind: 'identity';
+        tableEndpoint: string;
+        blobEndpoint: string;
+        queueEndpoint?: string;
+        prefix: string;
+        /** The user-assigned managed identity's client id (AzureWebJobsStorage__clientId or AZURE_CLIENT_ID). */
+        clientId?: string;
+      };
   auth: {
     mode: 'local' | 'entra';
     audiences: string[];
@@ -267,15 +318,18 @@ export function parseConfig(env: Record<string, string | undefined>, cwd: string
   const s = result.data;
   const prefix = s.STORAGE_PREFIX ?? '';
   const connection = s.STORAGE_CONNECTION_STRING ?? s.AzureWebJobsStorage;
+  const endpoints = serviceEndpoints(s);
+  const clientId = s.AzureWebJobsStorage__clientId ?? s.AZURE_CLIENT_ID;
   return {
     storage: connection
       ? { kind: 'connectionString', connectionString: connection, prefix }
       : {
           kind: 'identity',
-          tableEndpoint: s.STORAGE_TABLE_ENDPOINT as string,
-          blobEndpoint: s.STORAGE_BLOB_ENDPOINT as string,
-          ...(s.STORAGE_QUEUE_ENDPOINT ? { queueEndpoint: s.STORAGE_QUEUE_ENDPOINT } : {}),
+          tableEndpoint: endpoints.table as string,
+          blobEndpoint: endpoints.blob as string,
+          ...(endpoints.queue ? { queueEndpoint: endpoints.queue } : {}),
           prefix,
+          ...(clientId ? { clientId } : {}),
         },
     auth: {
       mode: s.AUTH_MODE,

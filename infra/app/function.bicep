@@ -32,9 +32,6 @@ param identityId string
 @description('Client ID of the user-assigned managed identity.')
 param identityClientId string
 
-@description('Storage account name (host storage and application data).')
-param storageAccountName string
-
 @description('Primary blob endpoint of the storage account (with trailing slash).')
 param storageBlobEndpoint string
 
@@ -50,16 +47,40 @@ param deploymentContainerName string
 @description('Name of the Application Insights component (in this resource group).')
 param applicationInsightsName string
 
-@description('Key Vault secret URI for SECRETS_KEY, e.g. https://<vault>.vault.azure.net/secrets/<name> (versionless to follow rotation).')
-@secure()
-param secretsKeyVaultSecretUri string
+@description('Versionless Key Vault secret URI of SECRETS_KEY (infra/app/keyvault.bicep); the app setting is a Key Vault reference to it.')
+param secretsKeySecretUri string
 
-@description('Node.js major version for the Functions runtime.')
+@description('Application (client) ID of the Entra app that callers request tokens for: its client ID and Application ID URI are the accepted audiences.')
+param entraAppClientId string
+
+@description('Application ID URI of that Entra app (empty: api://<client ID>).')
+param entraAppIdUri string = ''
+
+@description('Entra login endpoint of this cloud (issuer of the callers\' tokens).')
+param entraAuthority string = environment().authentication.loginEndpoint
+
+@description('Node.js major version for the Functions runtime (20 is past end of life in Azure).')
 @allowed([
   '20'
   '22'
 ])
-param nodeVersion string = '20'
+param nodeVersion string = '22'
+
+@description('SaaS due work (renewals, trial ends, webhook sweeper): every 5 minutes, not every 2 s, since each run wakes the app.')
+param saasDueWorkSchedule string = '0 */5 * * * *'
+
+@description('Lead sweeper (overdue and held lead deliveries, decision 0521).')
+param leadsSweepSchedule string = '0 */5 * * * *'
+
+@description('Test drive cleanup (expired drives, stuck instances, pool reconcile, decision 0703).')
+param testDriveCleanupSchedule string = '0 */5 * * * *'
+
+@description('Test drive instances: simulated, or azure (then the identity needs Contributor where the drives are deployed).')
+@allowed([
+  'simulated'
+  'azure'
+])
+param testDriveProvider string = 'simulated'
 
 @description('Maximum number of instances the app can scale out to.')
 @minValue(40)
@@ -140,28 +161,53 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
 resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
   parent: functionApp
   name: 'appsettings'
+  // Every name below is one the app's config schema knows (shared/config.ts, SETTING_NAMES) or one the platform reads
+  // (test/unit/infra/app-settings.test.ts holds both lists and parses this block).
   properties: {
-    // Functions host storage + Durable Functions task hub (identity-based, no keys)
-    AzureWebJobsStorage__accountName: storageAccountName
+    // Functions host storage, Durable Functions task hub and the app's own tables, blobs and queues: one account,
+    // identity-based, no keys (the app derives its endpoints and identity from these when no connection string is set).
+    AzureWebJobsStorage__blobServiceUri: storageBlobEndpoint
+    AzureWebJobsStorage__queueServiceUri: storageQueueEndpoint
+    AzureWebJobsStorage__tableServiceUri: storageTableEndpoint
     AzureWebJobsStorage__credential: 'managedidentity'
     AzureWebJobsStorage__clientId: identityClientId
+    // DefaultAzureCredential's user-assigned identity for everything else (the test drives' ARM calls).
+    AZURE_CLIENT_ID: identityClientId
 
     // Application Insights with Entra ID authentication (local auth disabled)
     APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsights.properties.ConnectionString
     APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
 
-    // Application configuration (same names as the app's config schema)
-    STORAGE_ACCOUNT_NAME: storageAccountName
-    STORAGE_TABLE_ENDPOINT: storageTableEndpoint
-    STORAGE_BLOB_ENDPOINT: storageBlobEndpoint
-    STORAGE_QUEUE_ENDPOINT: storageQueueEndpoint
-    AZURE_CLIENT_ID: identityClientId
+    // Callers: Entra tokens for the app registration, from any tenant; tenants and apps are then registered per publisher.
     AUTH_MODE: 'entra'
+    AUTH_AUDIENCES: '${entraAppClientId},${empty(entraAppIdUri) ? 'api://${entraAppClientId}' : entraAppIdUri}'
+    ENTRA_AUTHORITY: entraAuthority
     TEST_CLOCK: 'false'
-    SECRETS_KEY: '@Microsoft.KeyVault(SecretUri=${secretsKeyVaultSecretUri})'
+    // The key that seals catalog and lead-target secrets at rest: a Key Vault reference, never the value.
+    SECRETS_KEY: '@Microsoft.KeyVault(SecretUri=${secretsKeySecretUri})'
     PUBLIC_BASE_URL: 'https://${functionApp.properties.defaultHostName}'
-    // SaaS due work every 5 minutes, not every 2 s: each run wakes the app (README, Settings).
-    SAAS_DUE_WORK_SCHEDULE: '0 */5 * * * *'
+
+    // Timers: each run wakes the app, so Azure runs them less often than the local defaults (README, Settings).
+    SAAS_DUE_WORK_SCHEDULE: saasDueWorkSchedule
+    LEADS_SWEEP_SCHEDULE: leadsSweepSchedule
+    TESTDRIVE_CLEANUP_SCHEDULE: testDriveCleanupSchedule
+
+    // Webhooks (SaaS fulfillment): the documented retry policy; outbound calls go to public HTTPS only (decision 0006).
+    WEBHOOK_RETRY_PERIOD_MS: '28800000'
+    WEBHOOK_MAX_ATTEMPTS: '500'
+    OUTBOUND_TIMEOUT_MS: '10000'
+    OUTBOUND_ALLOW_LOOPBACK: 'false'
+
+    // Leads: 72 hours of retries, 30 s per attempt (decision 0520).
+    LEADS_DELIVERY_WINDOW_HOURS: '72'
+    LEADS_TARGET_TIMEOUT_MS: '30000'
+
+    // Test drives: the instance provider; the ARM endpoint of this cloud for the azure provider.
+    TESTDRIVE_PROVIDER: testDriveProvider
+    TESTDRIVE_ARM_ENDPOINT: environment().resourceManager
+
+    // License checks: how stale a check may be about another instance's writes (decision 0803).
+    LICENSING_CACHE_TTL_MS: '5000'
 
     // The Node worker's heap sized to the instance (half of it; the rest is the Functions host's): V8 would
     // otherwise size it for the machine and let garbage pile up (decision 0309; the local host uses 256 of 512).

@@ -7,9 +7,10 @@
  */
 import { TableClient, type TableServiceClientOptions } from '@azure/data-tables';
 import type { PipelinePolicy } from '@azure/core-rest-pipeline';
-import { DefaultAzureCredential } from '@azure/identity';
+import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
 
-export type DurableStorage = { connectionString: string } | { tableEndpoint: string };
+/** A connection string (Azurite), or the table service URI and the token credential the app's own storage uses. */
+export type DurableStorage = { connectionString: string } | { tableEndpoint: string; credential?: TokenCredential };
 
 export interface StorageCounter {
   requests: number;
@@ -62,7 +63,7 @@ export async function openHubTables(storage: DurableStorage, prefix: string, hub
     const local = /UseDevelopmentStorage=true|127\.0\.0\.1|localhost/i.test(storage.connectionString);
     make = (name) => TableClient.fromConnectionString(storage.connectionString, name, { ...options, allowInsecureConnection: local });
   } else {
-    const credential = new DefaultAzureCredential();
+    const credential = storage.credential ?? new DefaultAzureCredential();
     make = (name) => new TableClient(storage.tableEndpoint, name, credential, options);
   }
   const tables: HubTables = {

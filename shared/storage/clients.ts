@@ -5,10 +5,10 @@
  * several deployments can share one account.
  */
 import { TableClient, TableServiceClient, type TableServiceClientOptions } from '@azure/data-tables';
-import { DefaultAzureCredential } from '@azure/identity';
 import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
 import { QueueServiceClient, type QueueClient } from '@azure/storage-queue';
 import type { Config } from '../config';
+import { storageCredential } from './credential';
 
 export interface Storage {
   readonly kind: 'azurite' | 'azure';
@@ -57,7 +57,7 @@ export function createStorage(storage: Config['storage']): Storage {
     queueService = QueueServiceClient.fromConnectionString(storage.connectionString);
     makeTable = (name) => TableClient.fromConnectionString(storage.connectionString, name, options);
   } else {
-    const credential = new DefaultAzureCredential();
+    const credential = storageCredential(storage.clientId);
     tableService = new TableServiceClient(storage.tableEndpoint, credential, tableOptions);
     blobService = new BlobServiceClient(storage.blobEndpoint, credential);
     if (storage.queueEndpoint) queueService = new QueueServiceClient(storage.queueEndpoint, credential);
