@@ -56,7 +56,7 @@ const settingsSchema = z
     STORAGE_BLOB_ENDPOINT: z.url().optional(),
     STORAGE_QUEUE_ENDPOINT: z.url().optional(),
     /**
-     * The Functions host's identity-based storage connection (decision 0014): with no connection string, the service
+     * The Functions host's identity-based storage connection (decision 0015): with no connection string, the service
      * URIs (or the account name, for the public cloud's URIs) and the user-assigned identity's client id are the
      * app's too, so tables, blobs, queues and the durable store use one account through one token credential.
      */

@@ -1,5 +1,5 @@
 /**
- * The one token credential for storage without keys (decision 0014): DefaultAzureCredential, pinned to the
+ * The one token credential for storage without keys (decision 0015): DefaultAzureCredential, pinned to the
  * user-assigned identity when its client id is configured (AzureWebJobsStorage__clientId or AZURE_CLIENT_ID), so the
  * app's tables, blobs and queues and the local durable runtime's task hub ask for tokens as the same identity the
  * Functions host uses for AzureWebJobsStorage. One instance per client id per process: its token cache is shared.
