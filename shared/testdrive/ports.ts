@@ -35,15 +35,25 @@ export interface TestDriveStore {
   getDrive(pool: PoolRef, driveId: string): Promise<Stored<Drive> | undefined>;
   /** The drive a customer holds on the offer (until it ends), if any. */
   activeDriveOf(pool: PoolRef, customerKey: string): Promise<string | undefined>;
+  /**
+   * The ready index (decision 0706): instance ids of the first `limit` rows whose key starts with `prefix`
+   * (`<hot|warm>|<version>|<region>|`), oldest instance first; with no prefix every key of the pool.
+   */
+  readyIds(pool: PoolRef, prefix: string, limit: number): Promise<string[]>;
+  readyKeys(pool: PoolRef): Promise<string[]>;
+  /** The capacity slots held now (`<region>|<n>`). */
+  capacitySlots(pool: PoolRef): Promise<string[]>;
+  /** Removes a ready index row that names no ready instance (a repair; absent rows are fine). */
+  dropReady(pool: PoolRef, key: string): Promise<void>;
   /** Inserts a new standby instance with its capacity and standby slots; false when a slot is taken. */
   createInstance(instance: Instance): Promise<boolean>;
   /**
    * One transaction: the instance updated to `claimed` if it still has `etag` (its standby slot released), the
-   * drive inserted and the customer's active-drive row inserted. A cold claim (`etag` undefined) inserts the
-   * instance with its capacity slot instead.
+   * drive inserted and the customer's active-drive row inserted; `readyKey`: its ready index row deleted too. A cold
+   * claim (`etag` undefined) inserts the instance with its capacity slot instead.
    */
-  claim(claimed: Instance, etag: string | undefined, drive: Drive, customerKey: string): Promise<ClaimOutcome>;
-  /** Conditional replace; the new ETag, or undefined when the row changed. */
+  claim(claimed: Instance, etag: string | undefined, drive: Drive, customerKey: string, readyKey?: string): Promise<ClaimOutcome>;
+  /** Conditional replace (with the ready index row upserted when the instance becomes ready); the new ETag, or undefined when the row changed. */
   updateInstance(instance: Instance, etag: string): Promise<string | undefined>;
   /** One transaction: drive and instance, both conditional. */
   updateBoth(drive: Drive, driveEtag: string, instance: Instance, instanceEtag: string): Promise<boolean>;
@@ -51,8 +61,8 @@ export interface TestDriveStore {
   updateDrive(drive: Drive, etag: string): Promise<boolean>;
   /** One transaction: the drive ended, the customer's active-drive row removed, the instance (if any) updated. */
   endDrive(drive: Drive, driveEtag: string, customerKey: string, instance?: { value: Instance; etag: string }): Promise<boolean>;
-  /** One transaction: an unbound standby instance updated (drained) and its standby slot released. */
-  leaveStandby(instance: Instance, etag: string, slot: string): Promise<boolean>;
+  /** One transaction: an unbound standby instance updated (drained), its standby slot released and its ready index row (if any) deleted. */
+  leaveStandby(instance: Instance, etag: string, slot: string, readyKey?: string): Promise<boolean>;
   /** One transaction: the instance Deleted (conditional) and its capacity slot released. */
   markDeleted(instance: Instance, etag: string): Promise<boolean>;
   /** The cleanup's last report (operators read it on the admin route). */

@@ -42,3 +42,18 @@ export function slotNumber(slot: string): number {
 export function sessionInstanceId(driveId: string): string {
   return `testdrive-${driveId}`;
 }
+
+/** The ready index's key prefix of one tier, offer version and region (decision 0706). */
+export function readyPrefixOf(tier: 'hot' | 'warm', version: number, region: string): string {
+  return `${tier}|${version}|${region}|`;
+}
+
+/**
+ * The ready index key of an instance a request may take at once (decision 0706): an unbound ReadyHot or ReadyWarm
+ * instance, `<hot|warm>|<version>|<region>|<instanceId>`; undefined for every other instance.
+ */
+export function readyKeyOf(i: { state: string; driveId: string; version: number; region: string; instanceId: string }): string | undefined {
+  if (i.driveId !== '') return undefined;
+  const tier = i.state === 'ReadyHot' ? 'hot' : i.state === 'ReadyWarm' ? 'warm' : undefined;
+  return tier ? `${readyPrefixOf(tier, i.version, i.region)}${i.instanceId}` : undefined;
+}

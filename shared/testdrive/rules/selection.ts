@@ -5,7 +5,7 @@
  * conditional update, so the list is only an order of attempts: a lost race moves on to the next one.
  */
 import type { Instance, Tier } from '../model';
-import { capacitySlotOf } from './ids';
+import { capacitySlotOf, readyPrefixOf } from './ids';
 
 export interface Candidate {
   tier: Exclude<Tier, 'cold'>;
@@ -18,9 +18,18 @@ export function regionOrder(regions: readonly string[], preferred: string | unde
 }
 
 /** Rotates a list by `spread` so that concurrent requests start on different instances of the same rank. */
-function rotate<T>(items: readonly T[], spread: number): T[] {
+export function rotate<T>(items: readonly T[], spread: number): T[] {
   const k = Math.abs(Math.trunc(spread)) % items.length;
   return [...items.slice(k), ...items.slice(0, k)];
+}
+
+/**
+ * The ready index ranges a request reads, best first (decision 0706): hot before warm (the tier beats the region),
+ * each in region order, all of the live `version`.
+ */
+export function readyRanges(options: { version: number; regions: readonly string[]; preferred?: string }): { tier: 'hot' | 'warm'; prefix: string }[] {
+  const regions = regionOrder(options.regions, options.preferred);
+  return (['hot', 'warm'] as const).flatMap((tier) => regions.map((region) => ({ tier, prefix: readyPrefixOf(tier, options.version, region) })));
 }
 
 /** Oldest ready (or created) first; instance ids are unique, so the keys never tie. */
@@ -63,7 +72,14 @@ export function freeCapacitySlots(
   instances: readonly Instance[],
   options: { regions: readonly string[]; preferred?: string; capacity: number },
 ): { region: string; slot: string }[] {
-  const held = new Set(instances.filter((i) => i.state !== 'Deleted').map((i) => i.capacitySlot));
+  return freeSlots(new Set(instances.filter((i) => i.state !== 'Deleted').map((i) => i.capacitySlot)), options);
+}
+
+/** Free capacity slots in region order, given the slots that are held (slot n of a region, n < capacity). */
+export function freeSlots(
+  held: ReadonlySet<string>,
+  options: { regions: readonly string[]; preferred?: string; capacity: number },
+): { region: string; slot: string }[] {
   const out: { region: string; slot: string }[] = [];
   for (const region of regionOrder(options.regions, options.preferred)) {
     for (let n = 0; n < options.capacity; n += 1) {

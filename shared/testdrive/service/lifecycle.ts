@@ -12,6 +12,7 @@ import type { Clock } from '../../clock';
 import type { Faults } from '../../faults';
 import type { Drive, Instance, TestDriveConfig } from '../model';
 import type { InstanceProvider, PoolRef, Stored, TestDriveStore } from '../ports';
+import { readyKeyOf } from '../rules/ids';
 import { expiresAt, MAX_PROVISION_ATTEMPTS, provisionBackoffMs } from '../rules/lifetime';
 import { outputsAsStrings, parameterValues } from '../rules/template';
 
@@ -161,7 +162,9 @@ export class InstanceLifecycle {
     const i = stored.value;
     if (i.state === 'Deprovisioning' || i.state === 'Deleted') return stored;
     const next: Instance = { ...i, state: 'Deprovisioning', stateAt: this.#now(), standbySlot: '', ...(error ? { lastError: error } : {}) };
-    const won = i.standbySlot ? await store.leaveStandby(next, stored.etag, i.standbySlot) : (await store.updateInstance(next, stored.etag)) !== undefined;
+    const ready = readyKeyOf(i);
+    const won =
+      i.standbySlot || ready ? await store.leaveStandby(next, stored.etag, i.standbySlot, ready) : (await store.updateInstance(next, stored.etag)) !== undefined;
     const fresh = await store.getInstance(i, i.instanceId);
     if (!won || !fresh) return fresh ?? stored;
     await this.#deps.faults.reach(FAULT_BEFORE_DELETE);

@@ -9,7 +9,7 @@
 import type { Clock } from '../../clock';
 import type { Instance, TestDriveConfig } from '../model';
 import type { PoolRef, Stored, TestDriveOffers, TestDriveStore } from '../ports';
-import { resourceGroupOf } from '../rules/ids';
+import { readyKeyOf, resourceGroupOf } from '../rules/ids';
 import { planPool } from '../rules/pool';
 import type { InstanceLifecycle } from './lifecycle';
 
@@ -54,7 +54,10 @@ export class ReconcilePool {
       const after = await lifecycle.progress(stored, await configAt(stored.value.version));
       if (after.value.state !== stored.value.state) report.progressed += 1;
     }
+    // The ready index is read before the instances: a row is dropped only when its instance left ready before the read.
+    const keys = new Set(await store.readyKeys(pool));
     const instances = await store.instances(pool);
+    await this.#repairReadyIndex(pool, keys, instances);
     const plan = planPool(
       instances.map((s) => s.value),
       live?.config,
@@ -93,5 +96,21 @@ export class ReconcilePool {
       if (created) await lifecycle.progress(created, live.config);
     }
     return report;
+  }
+
+  /**
+   * Keeps the ready index equal to the ready unbound instances (decision 0706): instances that became ready before
+   * the index existed get their row (a conditional re-write of the instance upserts it), rows of nothing ready go.
+   */
+  async #repairReadyIndex(pool: PoolRef, keys: Set<string>, instances: Stored<Instance>[]): Promise<void> {
+    const { store } = this.#deps;
+    const wanted = new Set<string>();
+    for (const stored of instances) {
+      const key = readyKeyOf(stored.value);
+      if (!key) continue;
+      wanted.add(key);
+      if (!keys.has(key)) await store.updateInstance(stored.value, stored.etag);
+    }
+    for (const key of keys) if (!wanted.has(key)) await store.dropReady(pool, key);
   }
 }

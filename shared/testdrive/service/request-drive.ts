@@ -14,10 +14,11 @@ import type { Faults } from '../../faults';
 import type { Customer, Drive, Instance, OfferTestDrive, Tier, UserDetails } from '../model';
 import type { DriveLeads, SessionStarter, Stored, TestDriveOffers, TestDriveStore } from '../ports';
 import { capacityPerRegion } from '../rules/config';
-import { driveIdOf, resourceGroupOf } from '../rules/ids';
+import { driveIdOf, readyKeyOf, resourceGroupOf } from '../rules/ids';
 import { expiresAt } from '../rules/lifetime';
-import { candidates, freeCapacitySlots } from '../rules/selection';
+import { candidates, freeSlots, readyRanges } from '../rules/selection';
 import { customerKeyOf, type InstanceLifecycle } from './lifecycle';
+import { ReadyList } from './ready-list';
 
 /** Interleaving point: the candidates are read, the claim not written yet (a read-then-write design breaks here). */
 export const FAULT_BEFORE_CLAIM = 'testdrive.acquire.before-claim';
@@ -59,8 +60,12 @@ export function availableTestDrive(offer: OfferTestDrive, publisherId: string, o
   return offer;
 }
 
+/** How many ready index rows one read takes (a host hands them to its concurrent requests). */
+export const READY_PAGE = 100;
+
 export class RequestDrive {
   readonly #deps: RequestDeps;
+  readonly #ready = new ReadyList();
 
   constructor(deps: RequestDeps) {
     this.#deps = deps;
@@ -76,7 +81,6 @@ export class RequestDrive {
     const customerKey = customerKeyOf({ customer });
 
     const { config, version } = offer;
-    const instances = await store.instances(pool);
     const now = clock.now();
     const driveId = driveIdOf(pool.publisherId, pool.offerId, this.#deps.newId());
     const drive = (instance: Instance, tier: Tier): Drive => ({
@@ -95,23 +99,60 @@ export class RequestDrive {
       requestedAt: now.toISOString(),
       ...(tier === 'hot' ? { activeAt: now.toISOString(), expiresAt: expiresAt(now, config.durationHours).toISOString() } : {}),
     });
-    const byId = new Map(instances.map((s) => [s.value.instanceId, s]));
+    const claimed = (stored: Stored<Instance>, tier: Tier): Instance => ({
+      ...stored.value,
+      driveId,
+      ...(tier === 'hot' ? { state: 'InUse' as const, stateAt: now.toISOString() } : {}),
+      ...(tier === 'warm' ? { state: 'Starting' as const, stateAt: now.toISOString() } : {}),
+    });
     const spread = parseInt(driveId.slice(-6), 36);
-    for (const candidate of candidates(instances.map((s) => s.value), { version, regions: config.regions, ...(input.preferredRegion ? { preferred: input.preferredRegion } : {}), spread })) {
+    const preferred = input.preferredRegion ? { preferred: input.preferredRegion } : {};
+
+    // The fast path (decision 0706): the ready index, a few small rows read once per host for many requests.
+    const reloaded = new Set<string>();
+    for (const { tier, prefix } of readyRanges({ version, regions: config.regions, ...preferred })) {
+      const range = `${pool.publisherId}.${pool.offerId}|${prefix}`;
+      for (;;) {
+        const id = await this.#ready.take(range, (held) => store.readyIds(pool, prefix, READY_PAGE + held), spread, reloaded);
+        if (id === undefined) break;
+        let keep = false;
+        try {
+          const stored = await store.getInstance(pool, id);
+          // The index row is a hint; the instance itself must still be ready, unbound and of this version.
+          if (!stored || readyKeyOf(stored.value) !== `${prefix}${id}`) continue;
+          const next = claimed(stored, tier);
+          await faults.reach(FAULT_BEFORE_CLAIM);
+          const outcome = await store.claim(next, stored.etag, drive(next, tier), customerKey, `${prefix}${id}`);
+          if (outcome === 'lost') continue;
+          if ('claimed' in outcome) return await this.#accepted({ value: drive(next, tier), etag: outcome.claimed }, { value: { ...next, standbySlot: '' }, etag: '' });
+          keep = true;
+          return await this.#existing(pool, outcome.existing);
+        } finally {
+          this.#ready.settle(range, id, keep);
+        }
+      }
+    }
+
+    // The slow path: nothing ready in the index; the pool's instances: provisions to adopt (and ready instances the
+    // index does not hold yet, until the pool manager repairs it), then free capacity for a cold deploy.
+    const [instances, readyKeys] = await Promise.all([store.instances(pool), store.readyKeys(pool)]);
+    const indexed = new Set(readyKeys);
+    const byId = new Map(instances.map((s) => [s.value.instanceId, s]));
+    const unindexed = instances.map((s) => s.value).filter((i) => !indexed.has(readyKeyOf(i) ?? ''));
+    for (const candidate of candidates(unindexed, { version, regions: config.regions, ...preferred, spread })) {
       const stored = byId.get(candidate.instanceId) as Stored<Instance>;
-      const claimed: Instance = {
-        ...stored.value,
-        driveId,
-        ...(candidate.tier === 'hot' ? { state: 'InUse' as const, stateAt: now.toISOString() } : {}),
-        ...(candidate.tier === 'warm' ? { state: 'Starting' as const, stateAt: now.toISOString() } : {}),
-      };
+      const next = claimed(stored, candidate.tier);
       await faults.reach(FAULT_BEFORE_CLAIM);
-      const outcome = await store.claim(claimed, stored.etag, drive(claimed, candidate.tier), customerKey);
+      const outcome = await store.claim(next, stored.etag, drive(next, candidate.tier), customerKey);
       if (outcome === 'lost') continue;
-      if ('claimed' in outcome) return this.#accepted({ value: drive(claimed, candidate.tier), etag: outcome.claimed }, { value: { ...claimed, standbySlot: '' }, etag: '' });
+      if ('claimed' in outcome) return this.#accepted({ value: drive(next, candidate.tier), etag: outcome.claimed }, { value: { ...next, standbySlot: '' }, etag: '' });
       return this.#existing(pool, outcome.existing);
     }
-    for (const free of freeCapacitySlots(instances.map((s) => s.value), { regions: config.regions, ...(input.preferredRegion ? { preferred: input.preferredRegion } : {}), capacity: capacityPerRegion(config) })) {
+    let taken = new Set(instances.filter((s) => s.value.state !== 'Deleted').map((s) => s.value.capacitySlot));
+    // A lost slot means the read is stale: the held slots are read again (a few small rows), not walked one by one.
+    for (let attempt = 0; attempt < 2 * capacityPerRegion(config) * config.regions.length; attempt += 1) {
+      const [free] = freeSlots(taken, { regions: config.regions, ...preferred, capacity: capacityPerRegion(config) });
+      if (!free) break;
       const instanceId = this.#deps.newId();
       const cold: Instance = {
         instanceId,
@@ -131,7 +172,10 @@ export class RequestDrive {
       };
       await faults.reach(FAULT_BEFORE_CLAIM);
       const outcome = await store.claim(cold, undefined, drive(cold, 'cold'), customerKey);
-      if (outcome === 'lost') continue;
+      if (outcome === 'lost') {
+        taken = new Set([...(await store.capacitySlots(pool)), free.slot]);
+        continue;
+      }
       if ('claimed' in outcome) return this.#accepted({ value: drive(cold, 'cold'), etag: outcome.claimed }, { value: cold, etag: '' });
       return this.#existing(pool, outcome.existing);
     }

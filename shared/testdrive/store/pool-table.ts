@@ -1,6 +1,6 @@
 /**
  * The pools in Table storage (decision 0701): one partition per offer (`<publisherId>.<offerId>`) holding its
- * instances (`i|<id>`), capacity slots (`c|<region>|<n>`), standby slots (`s|<region>|<tier>|<n>`), drives (`d|<id>`)
+ * instances (`i|<id>`), the ready index (`r|<hot|warm>|<version>|<region>|<id>`, decision 0706), capacity slots (`c|<region>|<n>`), standby slots (`s|<region>|<tier>|<n>`), drives (`d|<id>`)
  * and customers' active drives (`u|<customer>`). Every change that must be atomic is one entity-group transaction
  * of conditional writes (If-Match on the instance, insert-only slots and customer rows): a claim never reads and
  * then writes, so two requests can never both take one instance, the capacity of a region is never exceeded and a
@@ -9,6 +9,7 @@
 import type { TableClient, TableEntityResult, TransactionAction } from '@azure/data-tables';
 import type { Drive, Instance } from '../model';
 import type { ClaimOutcome, PoolRef, Stored, TestDriveStore } from '../ports';
+import { readyKeyOf } from '../rules/ids';
 
 type Row = TableEntityResult<Record<string, unknown>>;
 
@@ -21,6 +22,7 @@ export const ROW = {
   standby: (slot: string) => `s|${slot}`,
   drive: (id: string) => `d|${id}`,
   customer: (key: string) => `u|${key}`,
+  ready: (key: string) => `r|${key}`,
 } as const;
 
 export const partitionOf = (pool: PoolRef) => `${pool.publisherId}.${pool.offerId}`;
@@ -62,12 +64,40 @@ export class TablePoolStore implements TestDriveStore {
     return out;
   }
 
-  async #rows(pool: PoolRef, prefix: string): Promise<Row[]> {
+  async #rows(pool: PoolRef, prefix: string, limit = Infinity): Promise<Row[]> {
     const pk = partitionOf(pool).replace(/'/g, "''");
     const filter = `PartitionKey eq '${pk}' and RowKey ge '${prefix}' and RowKey lt '${prefix.slice(0, -1)}}'`;
     const out: Row[] = [];
-    for await (const row of (await this.#table()).listEntities<Record<string, unknown>>({ queryOptions: { filter } })) out.push(row);
-    return out;
+    const pages = (await this.#table()).listEntities<Record<string, unknown>>({ queryOptions: { filter } }).byPage({ maxPageSize: Math.min(1000, limit) });
+    for await (const page of pages) {
+      out.push(...page);
+      if (out.length >= limit) break;
+    }
+    return out.slice(0, limit);
+  }
+
+  async readyIds(pool: PoolRef, prefix: string, limit: number): Promise<string[]> {
+    return (await this.#rows(pool, ROW.ready(prefix), limit)).map((r) => String(r['instanceId']));
+  }
+
+  async readyKeys(pool: PoolRef): Promise<string[]> {
+    return (await this.#rows(pool, ROW.ready(''))).map((r) => String(r.rowKey).slice(ROW.ready('').length));
+  }
+
+  async capacitySlots(pool: PoolRef): Promise<string[]> {
+    return (await this.#rows(pool, ROW.capacity(''))).map((r) => String(r.rowKey).slice(ROW.capacity('').length));
+  }
+
+  async dropReady(pool: PoolRef, key: string): Promise<void> {
+    try {
+      await (await this.#table()).deleteEntity(partitionOf(pool), ROW.ready(key));
+    } catch (error) {
+      if (statusOf(error) !== 404) throw error;
+    }
+  }
+
+  #readyRow(i: Instance, key: string) {
+    return { partitionKey: partitionOf(i), rowKey: ROW.ready(key), instanceId: i.instanceId };
   }
 
   async instances(pool: PoolRef): Promise<Stored<Instance>[]> {
@@ -122,10 +152,12 @@ export class TablePoolStore implements TestDriveStore {
       ['create', this.#slotRow(instance, ROW.capacity(instance.capacitySlot))],
     ];
     if (instance.standbySlot) actions.push(['create', this.#slotRow(instance, ROW.standby(instance.standbySlot))]);
+    const ready = readyKeyOf(instance);
+    if (ready) actions.push(['upsert', this.#readyRow(instance, ready), 'Replace']);
     return this.#submit(actions);
   }
 
-  async claim(claimed: Instance, etag: string | undefined, drive: Drive, customerKey: string): Promise<ClaimOutcome> {
+  async claim(claimed: Instance, etag: string | undefined, drive: Drive, customerKey: string, readyKey?: string): Promise<ClaimOutcome> {
     const actions: TransactionAction[] = [
       ['create', { partitionKey: partitionOf(drive), rowKey: ROW.customer(customerKey), driveId: drive.driveId }],
       ['create', driveEntity(drive)],
@@ -136,18 +168,37 @@ export class TablePoolStore implements TestDriveStore {
       actions.push(['update', instanceEntity({ ...claimed, standbySlot: '' }), 'Replace', { etag }]);
       // The standby slot is released in the same transaction: the pool manager refills it at once.
       if (claimed.standbySlot) actions.push(['delete', { partitionKey: partitionOf(claimed), rowKey: ROW.standby(claimed.standbySlot) }]);
+      // Leaving the ready index in the same transaction: a claimed instance is never offered again.
+      if (readyKey) actions.push(['delete', { partitionKey: partitionOf(claimed), rowKey: ROW.ready(readyKey) }]);
     }
     try {
       const response = await (await this.#table()).submitTransaction(actions);
       return { claimed: response.subResponses[1]?.etag ?? '' };
     } catch (error) {
       if (!lostRace(error)) throw error;
+      // A failed transaction names its failed operation first (`<index>:…`): only the customer row (0) needs a read.
+      const failed = /^(\d+):/.exec((error as Error).message ?? '')?.[1];
+      if (failed !== undefined && failed !== '0') return 'lost';
     }
     const existing = await this.activeDriveOf(drive, customerKey);
     return existing ? { existing } : 'lost';
   }
 
   async updateInstance(instance: Instance, etag: string): Promise<string | undefined> {
+    const ready = readyKeyOf(instance);
+    if (ready) {
+      // Becoming ready and entering the ready index are one transaction.
+      try {
+        const response = await (await this.#table()).submitTransaction([
+          ['update', instanceEntity(instance), 'Replace', { etag }],
+          ['upsert', this.#readyRow(instance, ready), 'Replace'],
+        ]);
+        return response.subResponses[0]?.etag ?? (await this.getInstance(instance, instance.instanceId))?.etag;
+      } catch (error) {
+        if (lostRace(error)) return undefined;
+        throw error;
+      }
+    }
     try {
       const result = await (await this.#table()).updateEntity(instanceEntity(instance), 'Replace', { etag });
       return result.etag;
@@ -178,11 +229,11 @@ export class TablePoolStore implements TestDriveStore {
   }
 
   /** Used for a standby instance leaving standby (drained): the instance and the release of its standby slot. */
-  async leaveStandby(instance: Instance, etag: string, slot: string): Promise<boolean> {
-    return this.#submit([
-      ['update', instanceEntity(instance), 'Replace', { etag }],
-      ['delete', { partitionKey: partitionOf(instance), rowKey: ROW.standby(slot) }],
-    ]);
+  async leaveStandby(instance: Instance, etag: string, slot: string, readyKey?: string): Promise<boolean> {
+    const actions: TransactionAction[] = [['update', instanceEntity(instance), 'Replace', { etag }]];
+    if (slot) actions.push(['delete', { partitionKey: partitionOf(instance), rowKey: ROW.standby(slot) }]);
+    if (readyKey) actions.push(['delete', { partitionKey: partitionOf(instance), rowKey: ROW.ready(readyKey) }]);
+    return this.#submit(actions);
   }
 
   async markDeleted(instance: Instance, etag: string): Promise<boolean> {

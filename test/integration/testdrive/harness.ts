@@ -88,7 +88,8 @@ export function harness(options: { config?: TestDriveConfig; delaysMs?: Partial<
   const faults = options.faults ?? new PausePoints();
   const delaysMs = { deploy: 0, stop: 0, start: 0, delete: 0, ...options.delaysMs };
   const provider = new SimulatedProvider(() => storage.table(TESTDRIVE_TABLES.simulated), clock, { delaysMs, faults: {} });
-  const td = buildTestDrive({
+  // Another host over the same storage: its own in-memory state (the ready list), the same tables and provider.
+  const host = () => buildTestDrive({
     storage,
     clock,
     faults,
@@ -101,6 +102,7 @@ export function harness(options: { config?: TestDriveConfig; delaysMs?: Partial<
     log: () => undefined,
     refillAfterClaim: options.refill ?? false,
   });
+  const td = host();
   const pool = { publisherId: P, offerId: O };
   let n = 0;
   const customer = (i = ++n): Customer => ({ tenantId: 'tenant', objectId: `user-${i}` });
@@ -117,5 +119,5 @@ export function harness(options: { config?: TestDriveConfig; delaysMs?: Partial<
     for (const s of await td.store.instances(pool)) out[s.value.state] = (out[s.value.state] ?? 0) + 1;
     return out;
   };
-  return { storage, clock, offers, leads, faults, provider, td, pool, customer, request, states };
+  return { storage, clock, offers, leads, faults, provider, td, host, pool, customer, request, states };
 }

@@ -1,9 +1,10 @@
 /**
  * Races and crashes of test drives over Azurite, with deterministic interleaving (PausePoints) and named crash
  * points (a Faults that throws where CRASH_AT would kill the host):
- * - 100 customers at once against 10 hot instances: exactly 10 hot, the capacity's 5 cold, 85 refused, no instance
- *   in two drives. Every request has read the pool before any claims: a read-then-write claim (an update without
- *   If-Match) would hand the 10 instances to all 100.
+ * - 100 customers at once on 10 hosts against 10 hot instances: exactly 10 hot, the capacity's 5 cold, 85 refused,
+ *   no instance in two drives. Every request has read the ready index before any claims (each host hands its 10
+ *   requests the 10 instances): a read-then-write claim (an update without If-Match and without the ready index
+ *   row's delete) would hand the 10 instances to all 100.
  * - the drive's own timer and two cleanups on one expired drive: one end, one delete. All three have read the
  *   drive before any writes: an end without If-Match would end it three times and delete three times.
  * - stuck provisions, orphaned resource groups, and a crash after the claim or before the delete.
@@ -23,13 +24,17 @@ class CrashAt implements Faults {
 }
 
 describe('test drive races', () => {
-  it('gives 10 hot instances to exactly 10 of 100 concurrent customers, the rest cold or refused', async () => {
+  it('gives 10 hot instances to exactly 10 of 100 concurrent customers on 10 hosts, the rest cold or refused', async () => {
     const faults = new PausePoints();
     const h = harness({ config: armConfig({ instances: { hot: 10, warm: 0, cold: 5 } }), faults });
     await h.td.reconcile.reconcile(h.pool);
     expect(await h.states()).toEqual({ ReadyHot: 10 });
+    expect(await h.td.store.readyKeys(h.pool)).toHaveLength(10);
     const gate = faults.pause(FAULT_BEFORE_CLAIM);
-    const results = Array.from({ length: 100 }, () => h.td.requests.request(h.customer(), h.request()).then((r) => r.drive, (e: unknown) => e as Error));
+    const hosts = Array.from({ length: 10 }, () => h.host());
+    const results = Array.from({ length: 100 }, (_, i) =>
+      hosts[i % 10]!.requests.request(h.customer(), h.request()).then((r) => r.drive, (e: unknown) => e as Error),
+    );
     await gate.arrivals(100);
     gate.release();
     const settled = await Promise.all(results);
@@ -45,7 +50,9 @@ describe('test drive races', () => {
     expect(new Set(instances.map((i) => i.driveId)).size).toBe(15);
     for (const d of drives) expect(instances.find((i) => i.instanceId === d.instanceId)?.driveId).toBe(d.driveId);
     expect(h.leads.captured).toHaveLength(15);
-  });
+    // The ready index holds nothing taken: the claims removed their rows in their transactions.
+    expect(await h.td.store.readyKeys(h.pool)).toEqual([]);
+  }, 120_000);
 
   it('ends an expired drive once and deletes its instance once when its timer races two cleanups', async () => {
     const faults = new PausePoints();

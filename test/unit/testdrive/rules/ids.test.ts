@@ -1,6 +1,6 @@
 /** Names of drives, resource groups and slots. */
 import { describe, expect, it } from 'vitest';
-import { capacitySlotOf, driveIdOf, parseDriveId, resourceGroupOf, sessionInstanceId, slotNumber, standbySlotOf } from '../../../../shared/testdrive/rules/ids';
+import { capacitySlotOf, driveIdOf, parseDriveId, readyKeyOf, readyPrefixOf, resourceGroupOf, sessionInstanceId, slotNumber, standbySlotOf } from '../../../../shared/testdrive/rules/ids';
 
 describe('drive ids', () => {
   it('carry their offer and parse back', () => {
@@ -35,5 +35,26 @@ describe('names', () => {
     expect(slotNumber('a|-1')).toBe(-1);
     expect(slotNumber('a|-2')).toBe(-1);
     expect(slotNumber('a|1.5')).toBe(-1);
+  });
+});
+
+describe('the ready index', () => {
+  const base = { state: 'ReadyHot', driveId: '', version: 2, region: 'westus', instanceId: '01abc' };
+
+  it('keys unbound ready instances by tier, version, region and id, under their range prefix', () => {
+    expect(readyKeyOf(base)).toBe('hot|2|westus|01abc');
+    expect(readyKeyOf({ ...base, state: 'ReadyWarm' })).toBe('warm|2|westus|01abc');
+    expect(readyPrefixOf('hot', 2, 'westus')).toBe('hot|2|westus|');
+    expect(readyPrefixOf('warm', 12, 'eastus')).toBe('warm|12|eastus|');
+    expect(readyKeyOf(base)?.startsWith(readyPrefixOf('hot', 2, 'westus'))).toBe(true);
+  });
+
+  it.each(['Provisioning', 'Stopping', 'Starting', 'InUse', 'Deprovisioning', 'Deleted'])('has no key in %s', (state) => {
+    expect(readyKeyOf({ ...base, state })).toBeUndefined();
+  });
+
+  it('has no key once bound to a drive', () => {
+    expect(readyKeyOf({ ...base, driveId: 'p.o.d' })).toBeUndefined();
+    expect(readyKeyOf({ ...base, state: 'ReadyWarm', driveId: 'p.o.d' })).toBeUndefined();
   });
 });

@@ -1,6 +1,6 @@
 /** Which instance a drive takes (specs/testdrive.md 2.4, §4 cases 30–36). */
 import { describe, expect, it } from 'vitest';
-import { candidates, freeCapacitySlots, regionOrder } from '../../../../shared/testdrive/rules/selection';
+import { candidates, freeCapacitySlots, freeSlots, readyRanges, regionOrder, rotate } from '../../../../shared/testdrive/rules/selection';
 import { inst } from './fixtures';
 
 describe('regionOrder', () => {
@@ -98,5 +98,45 @@ describe('freeCapacitySlots', () => {
 
   it('has nothing free at zero capacity', () => {
     expect(freeCapacitySlots([], { regions: ['a'], capacity: 0 })).toEqual([]);
+  });
+});
+
+describe('readyRanges', () => {
+  it('reads hot before warm, each in region order with the preferred region first, all of the live version', () => {
+    expect(readyRanges({ version: 3, regions: ['a', 'b'], preferred: 'b' })).toEqual([
+      { tier: 'hot', prefix: 'hot|3|b|' },
+      { tier: 'hot', prefix: 'hot|3|a|' },
+      { tier: 'warm', prefix: 'warm|3|b|' },
+      { tier: 'warm', prefix: 'warm|3|a|' },
+    ]);
+  });
+
+  it('keeps the configured order without a preferred region and reads nothing without regions', () => {
+    expect(readyRanges({ version: 1, regions: ['x', 'y'] }).map((r) => r.prefix)).toEqual(['hot|1|x|', 'hot|1|y|', 'warm|1|x|', 'warm|1|y|']);
+    expect(readyRanges({ version: 1, regions: [] })).toEqual([]);
+  });
+});
+
+describe('freeSlots', () => {
+  it('lists slots 0..capacity-1 of each region that nobody holds, preferred region first', () => {
+    expect(freeSlots(new Set(['a|0', 'b|1']), { regions: ['a', 'b'], preferred: 'b', capacity: 2 })).toEqual([
+      { region: 'b', slot: 'b|0' },
+      { region: 'a', slot: 'a|1' },
+    ]);
+  });
+
+  it('has none when every slot is held or the capacity is 0', () => {
+    expect(freeSlots(new Set(['a|0', 'a|1']), { regions: ['a'], capacity: 2 })).toEqual([]);
+    expect(freeSlots(new Set(), { regions: ['a'], capacity: 0 })).toEqual([]);
+    expect(freeSlots(new Set(['a|2']), { regions: ['a'], capacity: 1 })).toEqual([{ region: 'a', slot: 'a|0' }]);
+  });
+});
+
+describe('rotate', () => {
+  it('starts at the spread modulo the length, negatives by their size; an empty list stays empty', () => {
+    expect(rotate(['1', '2', '3'], 4)).toEqual(['2', '3', '1']);
+    expect(rotate(['1', '2', '3'], -2)).toEqual(['3', '1', '2']);
+    expect(rotate(['1', '2', '3'], 2.9)).toEqual(['3', '1', '2']);
+    expect(rotate([], 5)).toEqual([]);
   });
 });
