@@ -6,6 +6,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { decodeKey } from './crypto/secrets';
+import { serviceEndpoints } from './storage/endpoints';
 import { guidSchema } from './guid';
 
 /** The resource (audience) Microsoft's marketplace APIs use for metering and SaaS fulfillment tokens. */
@@ -55,15 +56,8 @@ const settingsSchema = z
     STORAGE_TABLE_ENDPOINT: z.url().optional(),
     STORAGE_BLOB_ENDPOINT: z.url().optional(),
     STORAGE_QUEUE_ENDPOINT: z.url().optional(),
-    /**
-     * The Functions host's identity-based storage connection (decision 0015): with no connection string, the service
-     * URIs (or the account name, for the public cloud's URIs) and the user-assigned identity's client id are the
-     * app's too, so tables, blobs, queues and the durable store use one account through one token credential.
-     */
-    AzureWebJobsStorage__accountName: z
-      .string()
-      .regex(/^[a-z0-9]{3,24}$/, 'must be a storage account name (3-24 lowercase letters and digits)')
-      .optional(),
+    /** The Functions host's identity-based storage, the app's too without a connection string (decision 0015). */
+    AzureWebJobsStorage__accountName: z.string().regex(/^[a-z0-9]{3,24}$/, 'must be a storage account name (3-24 lowercase letters and digits)').optional(),
     AzureWebJobsStorage__blobServiceUri: z.url().optional(),
     AzureWebJobsStorage__queueServiceUri: z.url().optional(),
     AzureWebJobsStorage__tableServiceUri: z.url().optional(),
@@ -179,28 +173,6 @@ export type Settings = z.output<typeof settingsSchema>;
 
 /** Every setting the app reads (the schema's keys): infra/app/function.bicep sets no other app setting but the platform's. */
 export const SETTING_NAMES: readonly string[] = Object.keys(settingsSchema.shape);
-
-type EndpointSettings = Pick<
-  Settings,
-  | 'STORAGE_TABLE_ENDPOINT'
-  | 'STORAGE_BLOB_ENDPOINT'
-  | 'STORAGE_QUEUE_ENDPOINT'
-  | 'AzureWebJobsStorage__accountName'
-  | 'AzureWebJobsStorage__tableServiceUri'
-  | 'AzureWebJobsStorage__blobServiceUri'
-  | 'AzureWebJobsStorage__queueServiceUri'
->;
-
-/** The service URIs: STORAGE_*_ENDPOINT, else the host's AzureWebJobsStorage__*ServiceUri, else the account name's public-cloud URIs. */
-function serviceEndpoints(s: EndpointSettings): { table?: string; blob?: string; queue?: string } {
-  const account = s.AzureWebJobsStorage__accountName;
-  const derived = (service: string) => (account ? `https://${account}.${service}.core.windows.net/` : undefined);
-  const table = s.STORAGE_TABLE_ENDPOINT ?? s.AzureWebJobsStorage__tableServiceUri ?? derived('table');
-  const blob = s.STORAGE_BLOB_ENDPOINT ?? s.AzureWebJobsStorage__blobServiceUri ?? derived('blob');
-  const queue = s.STORAGE_QUEUE_ENDPOINT ?? s.AzureWebJobsStorage__queueServiceUri ?? derived('queue');
-  return { ...(table ? { table } : {}), ...(blob ? { blob } : {}), ...(queue ? { queue } : {}) };
-}
-
 
 export interface Config {
   storage:
