@@ -26,6 +26,8 @@ import { buildTestDrive, type TestDrive } from './testdrive/composition';
 import { OutboundClient } from './outbound/client';
 import { NotFoundError, ValidationError } from './errors';
 import { buildPublishing, type Publishing } from './publish/composition';
+import { buildAnalytics, type Analytics } from './analytics/composition';
+import { MeteringUsageSource, SaasOrderSource } from './analytics/store/sources';
 
 export interface Services {
   config: Config;
@@ -53,6 +55,8 @@ export interface Services {
   publish: () => Publishing;
   /** License management (shared/licensing): pools, assignments, the license check; built on first use. */
   licensing: () => Licensing;
+  /** Programmatic-access analytics (shared/analytics): datasets, queries, scheduled reports; built on first use. */
+  analytics: () => Analytics;
 }
 
 /**
@@ -171,6 +175,7 @@ export function services(): Services {
     }));
   let metering: MeteringServices | undefined;
   let testDrive: TestDrive | undefined;
+  let analytics: Analytics | undefined;
   built = {
     config: cfg,
     clock,
@@ -210,6 +215,19 @@ export function services(): Services {
         catalog: catalog.reader,
         subscriptions: (id) => saasServices().subscriptionRecord(id),
         ...meteringSettings(cfg),
+      })),
+    // Analytics reads the SaaS subscriptions and the accepted usage through read-only sources (decision 0901).
+    analytics: () =>
+      (analytics ??= buildAnalytics({
+        storage,
+        clock,
+        faults,
+        catalog: catalog.reader,
+        orders: new SaasOrderSource(() => (publisherId, pageSize, continuation) => saasServices().store.listSubscriptions(publisherId, pageSize, continuation)),
+        usage: new MeteringUsageSource(() => (publisherId, fromDay, toDay) => (built as Services).metering().usage.scan(publisherId, fromDay, toDay)),
+        outbound: new OutboundClient(cfg.outbound),
+        secrets,
+        settings: cfg.analytics,
       })),
     testdrive: () =>
       (testDrive ??= buildTestDrive({

@@ -41,6 +41,9 @@ const LEADS_SWEEP_SCHEDULE = schedule.default('0 * * * * *');
 /** How often the test drive cleanup runs (expired drives, stuck instances, orphans, the pools' reconcile; decision 0703): every minute. */
 const TESTDRIVE_CLEANUP_SCHEDULE = schedule.default('0 * * * * *');
 
+/** How often the analytics scheduler runs (due report executions and callbacks; decision 0903): every minute. */
+const ANALYTICS_SCHEDULE = schedule.default('0 * * * * *');
+
 /** `deploy:2,delete:1`: the simulated provider fails the next 2 deploys and the next delete (decision 0702). */
 const simulatedFaults = list.pipe(
   z.array(z.string().regex(/^(deploy|stop|start|delete):\d{1,4}$/, 'must be a list of <deploy|stop|start|delete>:<count>')),
@@ -146,6 +149,11 @@ const settingsSchema = z
     LICENSING_BLOCKED_TENANTS: list.optional(),
     /** How stale the license check may be about another process's writes (decision 0803); 0 turns its cache off. */
     LICENSING_CACHE_TTL_MS: z.coerce.number().int().min(0).default(5_000),
+    /** Analytics (shared/analytics, decisions 0900–0906): the scheduler's timer, download links' lifetime, a running execution's lease, callback attempts. */
+    ANALYTICS_SCHEDULE,
+    ANALYTICS_LINK_TTL_MINUTES: z.coerce.number().int().min(1).max(10_080).default(60),
+    ANALYTICS_EXECUTION_LEASE_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
+    ANALYTICS_CALLBACK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
   })
   .superRefine((s, ctx) => {
     const connection = s.STORAGE_CONNECTION_STRING ?? s.AzureWebJobsStorage;
@@ -274,6 +282,8 @@ export interface Config {
   benchFloorRoute: boolean;
   /** License management (shared/licensing, decision 0802): customer tenants whose conditional access blocks license calls. */
   licensing: { blockedTenants: string[]; cacheTtlMs: number };
+  /** Analytics (shared/analytics): the scheduler's schedule, download links' lifetime, a running execution's lease, callback attempts. */
+  analytics: { schedule: string; linkTtlMs: number; executionLeaseMs: number; callbackMaxAttempts: number };
 }
 
 export class ConfigError extends Error {
@@ -387,6 +397,8 @@ export function parseConfig(env: Record<string, string | undefined>, cwd: string
     },
     benchFloorRoute: s.BENCH_FLOOR_ROUTE,
     licensing: { blockedTenants: (s.LICENSING_BLOCKED_TENANTS ?? []).map((t) => t.toLowerCase()), cacheTtlMs: s.LICENSING_CACHE_TTL_MS },
+    // prettier-ignore
+    analytics: { schedule: s.ANALYTICS_SCHEDULE, linkTtlMs: s.ANALYTICS_LINK_TTL_MINUTES * 60_000, executionLeaseMs: s.ANALYTICS_EXECUTION_LEASE_MINUTES * 60_000, callbackMaxAttempts: s.ANALYTICS_CALLBACK_MAX_ATTEMPTS },
   };
 }
 
@@ -429,6 +441,14 @@ export function testDriveCleanupSchedule(env: Record<string, string | undefined>
   const value = env['TESTDRIVE_CLEANUP_SCHEDULE'];
   const result = TESTDRIVE_CLEANUP_SCHEDULE.safeParse(value === '' ? undefined : value);
   if (!result.success) throw new ConfigError(`Invalid configuration: TESTDRIVE_CLEANUP_SCHEDULE: ${result.error.issues[0]?.message ?? 'invalid'}`);
+  return result.data;
+}
+
+/** `ANALYTICS_SCHEDULE`, read when functions/analytics-scheduler.ts registers its timer. */
+export function analyticsSchedule(env: Record<string, string | undefined> = process.env): string {
+  const value = env['ANALYTICS_SCHEDULE'];
+  const result = ANALYTICS_SCHEDULE.safeParse(value === '' ? undefined : value);
+  if (!result.success) throw new ConfigError(`Invalid configuration: ANALYTICS_SCHEDULE: ${result.error.issues[0]?.message ?? 'invalid'}`);
   return result.data;
 }
 

@@ -6,14 +6,16 @@
  * - offers: `{"error":{"code","message","target?","details?"}}` (specs/publish.md 2.0);
  * - licenses: Partner Center `{code, description, data, source}` (seed 003);
  * - storefront, admin, public: application/problem+json (RFC 9457) with the field violations;
- * - leads: problem+json whose violations also carry their code (specs/leads.md: `path` and `code` per field).
+ * - leads: problem+json whose violations also carry their code (specs/leads.md: `path` and `code` per field);
+ * - analytics: the programmatic-access envelope `{value: [], totalCount: 0, message, statusCode}` with the
+ *   violations as `errors` (seed 004 ~20437–22434; decision 0900).
  * 5xx bodies are opaque on every surface.
  */
 import type { HttpResponseInit } from '@azure/functions';
 import { DomainError, type Violation } from '../errors';
 import { ApiVersionError, statusOf } from './errors';
 
-export type SurfaceName = 'metering' | 'saas' | 'offers' | 'licenses' | 'storefront' | 'admin' | 'public' | 'leads';
+export type SurfaceName = 'metering' | 'saas' | 'offers' | 'licenses' | 'storefront' | 'admin' | 'public' | 'leads' | 'analytics';
 
 export interface Surface {
   name: SurfaceName;
@@ -34,6 +36,7 @@ export const surfaces: Record<SurfaceName, Surface> = {
   admin: { name: 'admin', unauthenticatedStatus: 401 },
   public: { name: 'public', unauthenticatedStatus: 401 },
   leads: { name: 'leads', unauthenticatedStatus: 401 },
+  analytics: { name: 'analytics', unauthenticatedStatus: 401 },
 };
 
 const PROBLEM_TYPE_BASE = 'https://github.com/marketplace-backend/docs/errors#';
@@ -119,6 +122,16 @@ function licensesBody(error: DomainError, status: number): HttpResponseInit {
   });
 }
 
+function analyticsBody(error: DomainError, status: number): HttpResponseInit {
+  return json(status, {
+    value: [],
+    totalCount: 0,
+    message: error.message,
+    statusCode: status,
+    ...(error.violations.length > 0 ? { errors: error.violations.map((v) => ({ target: v.path, code: v.code ?? error.code, message: v.message })) } : {}),
+  });
+}
+
 export function problem(
   status: number,
   detail: string,
@@ -161,6 +174,8 @@ export function errorResponse(surface: Surface, error: unknown): HttpResponseIni
       return licensesBody(error, status);
     case 'leads':
       return problem(status, error.message, { code: error.code, errors: error.violations, errorCodes: true });
+    case 'analytics':
+      return analyticsBody(error, status);
     default:
       return problem(status, error.message, { code: error.code, errors: error.violations });
   }
@@ -176,6 +191,8 @@ export function internalErrorResponse(surface: Surface): HttpResponseInit {
       return json(500, { error: { code: 'InternalServerError', message } });
     case 'licenses':
       return json(500, { code: 500, description: message, source: 'PartnerFD' });
+    case 'analytics':
+      return json(500, { value: [], totalCount: 0, message, statusCode: 500 });
     default:
       return problem(500, message);
   }

@@ -7,7 +7,7 @@
  * of that hour, go in one entity-group transaction (group-commit.ts), and the usage query, statements and anomaly detection read a publisher's day as one
  * PartitionKey range. A small `UsageDays` table (day → publishers) lets the anomaly timer find whose rows to read.
  */
-import type { TableClient } from '@azure/data-tables';
+import { odata, type TableClient } from '@azure/data-tables';
 import { z } from 'zod';
 import { noFaults, type Faults } from '../../faults';
 import type { StoredUsage } from '../model';
@@ -125,6 +125,18 @@ export class TableUsageStore implements UsageStore {
     const rows: StoredUsage[] = [];
     for await (const entity of table.listEntities({ queryOptions: { filter } })) rows.push(fromEntity(entity));
     return rows;
+  }
+
+  /**
+   * A publisher's accepted usage whose effective UTC day lies in [fromDay, toDay] (yyyy-MM-dd; no fromDay: from the
+   * first), streamed page by page in partition order: one PartitionKey range, so memory stays flat (analytics).
+   */
+  async *scan(publisherId: string, fromDay: string | undefined, toDay: string): AsyncIterable<StoredUsage> {
+    const table = await this.#usage();
+    const lower = `${publisherId}|${fromDay ? fromDay.replace(/-/g, '') : ''}`;
+    const upper = `${publisherId}|${toDay.replace(/-/g, '')}99`;
+    const filter = odata`PartitionKey ge ${lower} and PartitionKey le ${upper}`;
+    for await (const entity of table.listEntities({ queryOptions: { filter } })) yield fromEntity(entity);
   }
 
   async publishersWithUsage(days: readonly Date[]): Promise<string[]> {
