@@ -19,7 +19,7 @@ function azdValue(name) {
 
 const clientId = process.env['ENTRA_APP_CLIENT_ID'] || azdValue('ENTRA_APP_CLIENT_ID');
 if (!GUID.test(clientId)) {
-  console.error('ENTRA_APP_CLIENT_ID is not set to an application (client) ID: azd env set ENTRA_APP_CLIENT_ID <guid> (docs/deploy.md, step 2)');
+  console.error('ENTRA_APP_CLIENT_ID is not set to an application (client) ID: azd env set ENTRA_APP_CLIENT_ID <guid> (README, Deploy to Azure, step 2)');
   process.exit(1);
 }
 
