@@ -83,6 +83,10 @@ const settingsSchema = z
     LOCAL_ISSUER_KEY_FILE: z.string().min(1).default(DEFAULT_LOCAL_ISSUER_KEY_FILE),
     ENTRA_AUTHORITY: z.url().default('https://login.microsoftonline.com'),
     OPERATOR_ROLE: z.string().min(1).default('Marketplace.Operator'),
+    CONSOLE_ENTRA_CLIENT_ID: z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'must be a GUID').optional(),
+    CONSOLE_ENTRA_TENANT: z.string().regex(/^[A-Za-z0-9.-]{1,64}$/, 'must be a tenant id, a domain, organizations or common').default('organizations'),
+    CONSOLE_ENTRA_SCOPES: list.default(['api://marketplace-backend/user_impersonation']),
+    CONSOLE_POLL_MS: z.coerce.number().int().min(250).max(60_000).default(2000),
     TEST_CLOCK: booleanSetting.default(false),
     MAX_JSON_BODY_BYTES: z.coerce.number().int().positive().default(1_048_576),
     PUBLIC_BASE_URL: z.url().optional(),
@@ -202,6 +206,8 @@ export interface Config {
     entraAuthority: string;
     operatorRole: string;
   };
+  /** The web console (decision 1000): Entra sign-in in `entra` mode, and how often it polls changes in flight. */
+  console: { entraClientId?: string; entraTenant: string; entraScopes: string[]; pollMs: number };
   testClock: boolean;
   maxJsonBodyBytes: number;
   publicBaseUrl?: string;
@@ -320,6 +326,12 @@ export function parseConfig(env: Record<string, string | undefined>, cwd: string
       localIssuerKeyFile: path.resolve(cwd, s.LOCAL_ISSUER_KEY_FILE),
       entraAuthority: s.ENTRA_AUTHORITY.replace(/\/$/, ''),
       operatorRole: s.OPERATOR_ROLE,
+    },
+    console: {
+      ...(s.CONSOLE_ENTRA_CLIENT_ID ? { entraClientId: s.CONSOLE_ENTRA_CLIENT_ID.toLowerCase() } : {}),
+      entraTenant: s.CONSOLE_ENTRA_TENANT,
+      entraScopes: s.CONSOLE_ENTRA_SCOPES,
+      pollMs: s.CONSOLE_POLL_MS,
     },
     testClock: s.TEST_CLOCK,
     maxJsonBodyBytes: s.MAX_JSON_BODY_BYTES,
