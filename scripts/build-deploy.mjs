@@ -75,6 +75,9 @@ export function buildDeploy(root) {
   mkdirSync(tmp, { recursive: true });
   try {
     for (const folder of APP_FOLDERS) copyCompiled(path.join(root, 'dist', folder), path.join(tmp, 'dist', folder));
+    // The web console's built files (web/ by Vite, decision 1000), which dist/functions/console.js serves; no source maps.
+    const consoleDir = path.join(root, 'dist', 'console');
+    if (existsSync(consoleDir)) cpSync(consoleDir, path.join(tmp, 'dist', 'console'), { recursive: true, filter: (src) => !src.endsWith('.map') });
     cpSync(path.join(root, 'host.json'), path.join(tmp, 'host.json'));
     writeFileSync(path.join(tmp, 'package.json'), `${JSON.stringify(deployPackageJson(pkg), null, 2)}\n`);
     writeFileSync(path.join(tmp, 'package-lock.json'), `${JSON.stringify(productionLock(lock), null, 2)}\n`);

@@ -2,7 +2,8 @@
 // Runs a compiled entry of dist/ after building only if the build is stale (decision 0007):
 //   node scripts/run-built.mjs dist/local/token.js --publisher contoso
 //   node scripts/run-built.mjs --build      (always builds and stamps: `npm run build`)
-// Stale means: no build stamp yet, or a .ts file under a folder tsconfig.build.json compiles, a tsconfig*.json or
+// Stale means: no build stamp yet, or a .ts file under a folder tsconfig.build.json compiles, any file of the web
+// console's source (web/, built by Vite into dist/console after tsc), a tsconfig*.json or
 // package.json changed after the last build through this script started, or a compiled file in dist/ has lost its
 // source (a file deleted or renamed, for example by a pull). Every build deletes such orphans: the host loads every
 // compiled function file, so a stale `dist/functions/old-name.js` would register its functions a second time. The build is the same `tsc -p
@@ -15,6 +16,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const STAMP = 'dist/.build-stamp';
 const DEFAULT_INCLUDE = ['functions', 'shared', 'local'];
+/** The web console's source (decision 1000): built by Vite into dist/console after the TypeScript build. */
+export const CONSOLE_SOURCE = 'web';
 
 /** The folders the build compiles (tsconfig.build.json `include`), relative to `root`. */
 export function buildFolders(root) {
@@ -82,7 +85,27 @@ export function staleReason(root, stampFile = path.join(root, STAMP)) {
       if ((mtimeMs(file) ?? 0) > built) return path.relative(root, file);
     }
   }
+  // Every file of the console's source counts (.tsx, .css, index.html), not only .ts.
+  let web = [];
+  try {
+    web = readdirSync(path.join(root, CONSOLE_SOURCE), { recursive: true });
+  } catch {
+    // no console source: nothing to check
+  }
+  for (const name of web) {
+    const file = path.join(root, CONSOLE_SOURCE, String(name));
+    if ((mtimeMs(file) ?? 0) > built) return path.relative(root, file);
+  }
   return undefined;
+}
+
+/** Builds the console (web/ → dist/console) with Vite; true when there is none to build. */
+export function buildConsole(root) {
+  const config = path.join(root, CONSOLE_SOURCE, 'vite.config.mts');
+  if (!existsSync(config)) return true;
+  const vite = path.join(root, 'node_modules', 'vite', 'bin', 'vite.js');
+  const result = spawnSync(process.execPath, [vite, 'build', '--config', config, '--logLevel', 'warn'], { cwd: root, stdio: ['ignore', 2, 2] });
+  return result.status === 0;
 }
 
 /**
@@ -95,6 +118,7 @@ export function build(root) {
   const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
   const result = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: root, stdio: ['ignore', 2, 2] });
   if (result.status !== 0) return false;
+  if (!buildConsole(root)) return false;
   const stamp = path.join(root, STAMP);
   writeFileSync(stamp, `${started.toISOString()}\n`);
   utimesSync(stamp, started, started);

@@ -1,0 +1,245 @@
+/**
+ * The customer: open a live offer (by its address, as a marketplace link does), buy a plan and go to the ISV's
+ * landing page with `?token=`, ask to be contacted, take a test drive; my subscriptions with change plan, change
+ * quantity and cancel. The subscriptions bought here are remembered in this browser (decision 1002).
+ */
+import { useLocation, useRoute } from 'preact-iso';
+import { useState } from 'preact/hooks';
+import { enc, post, type ApiError } from '../api';
+import { ErrorNote, Field, Section, Table, str, useAction, useResource } from '../ui';
+
+interface Dimension {
+  id: string;
+  displayName?: string;
+  unitOfMeasure?: string;
+  enabled: boolean;
+  pricePerUnitUSD?: number;
+}
+interface Plan {
+  planId: string;
+  name?: string;
+  description?: string;
+  freeTrial: boolean;
+  pricing?: { model: 'flatRate' | 'perUser'; billingTerms: { monthly?: { priceUSD: number }; annual?: { priceUSD: number } }; minUsers?: number; maxUsers?: number; dimensions: Dimension[] };
+}
+interface StoreOffer {
+  publisherId: string;
+  offerId: string;
+  title?: string;
+  plans: Plan[];
+}
+
+const MINE = 'marketplace-console.subscriptions';
+export const mySubscriptions = (): string[] => JSON.parse(localStorage.getItem(MINE) ?? '[]') as string[];
+const remember = (id: string) => localStorage.setItem(MINE, JSON.stringify([id, ...mySubscriptions().filter((x) => x !== id)]));
+
+export function Store() {
+  const { route } = useLocation();
+  const [publisherId, setPublisherId] = useState('contoso');
+  const [offerId, setOfferId] = useState('');
+  return (
+    <Section title="Storefront">
+      <form onSubmit={(e) => (e.preventDefault(), route(`/console/store/${enc(publisherId)}/${enc(offerId)}`))}>
+        <Field label="Publisher" path="publisherId" value={publisherId} onInput={setPublisherId} required />
+        <Field label="Offer" path="offerId" value={offerId} onInput={setOfferId} required />
+        <button type="submit">Open offer</button>
+      </form>
+    </Section>
+  );
+}
+
+const usd = (n: number | undefined) => (n === undefined ? '' : `$${n}`);
+
+function BuyForm({ offer, plan }: { offer: StoreOffer; plan: Plan }) {
+  const terms = Object.keys(plan.pricing?.billingTerms ?? { monthly: {} }) as ('monthly' | 'annual')[];
+  const [term, setTerm] = useState(terms[0] ?? 'monthly');
+  const [quantity, setQuantity] = useState(String(plan.pricing?.minUsers ?? 1));
+  const { error, busy, run } = useAction();
+  const perUser = plan.pricing?.model === 'perUser';
+  const buy = (e: Event) => {
+    e.preventDefault();
+    void run(async () => {
+      const body = {
+        publisherId: offer.publisherId,
+        offerId: offer.offerId,
+        planId: plan.planId,
+        termUnit: term === 'annual' ? 'P1Y' : 'P1M',
+        ...(perUser ? { quantity: Number(quantity) } : {}),
+      };
+      const bought = await post<{ subscriptionId: string; landingPageUrl: string }>('/api/storefront/purchases', body);
+      remember(bought.subscriptionId);
+      // As the marketplace does: the ISV's landing page, with the purchase token in `?token=`.
+      location.assign(bought.landingPageUrl);
+    });
+  };
+  return (
+    <form onSubmit={buy} aria-label={`Buy ${plan.name ?? plan.planId}`}>
+      <div class="field">
+        <label for={`term-${plan.planId}`}>Billing term</label>
+        <select id={`term-${plan.planId}`} value={term} onChange={(e) => setTerm((e.target as HTMLSelectElement).value as 'monthly')}>
+          {terms.map((t) => (
+            <option key={t} value={t}>
+              {t} {usd(plan.pricing?.billingTerms[t]?.priceUSD)}
+            </option>
+          ))}
+        </select>
+      </div>
+      {perUser ? <Field label="Seats" path="quantity" value={quantity} onInput={setQuantity} error={error} inputMode="numeric" /> : null}
+      <button type="submit" disabled={busy}>
+        Buy {plan.name ?? plan.planId}
+      </button>
+      <ErrorNote error={error} />
+    </form>
+  );
+}
+
+function ContactMe({ offer }: { offer: StoreOffer }) {
+  const [first, setFirst] = useState('');
+  const [last, setLast] = useState('');
+  const [email, setEmail] = useState('');
+  const [company, setCompany] = useState('');
+  const [done, setDone] = useState<string | undefined>(undefined);
+  const { error, busy, run } = useAction();
+  const send = (e: Event) => {
+    e.preventDefault();
+    void run(async () => {
+      const lead = await post<{ leadId: string }>('/api/storefront/leads', {
+        publisherId: offer.publisherId,
+        offerId: offer.offerId,
+        trigger: 'ContactMe',
+        storefront: 'AzureMarketplace',
+        UserDetails: { FirstName: first, LastName: last, Email: email, Company: company },
+        Consent: { Given: true, At: new Date().toISOString() },
+      });
+      setDone(lead.leadId);
+    });
+  };
+  return (
+    <form onSubmit={send} aria-label="Contact me">
+      <Field label="First name" path="UserDetails.FirstName" value={first} onInput={setFirst} error={error} />
+      <Field label="Last name" path="UserDetails.LastName" value={last} onInput={setLast} error={error} />
+      <Field label="Work e-mail" path="UserDetails.Email" value={email} onInput={setEmail} error={error} />
+      <Field label="Company" path="UserDetails.Company" value={company} onInput={setCompany} error={error} />
+      <button type="submit" disabled={busy}>
+        Contact me
+      </button>
+      <ErrorNote error={error} />
+      {done ? <p role="status">Sent: the publisher will contact you (lead {done}).</p> : null}
+    </form>
+  );
+}
+
+function TestDrive({ offer }: { offer: StoreOffer }) {
+  const { path, query, route } = useLocation();
+  const drive = useResource<Record<string, unknown>>(query['drive'] ? `/api/storefront/testdrives/${enc(query['drive'])}` : undefined, true);
+  const { error, busy, run } = useAction();
+  const take = () =>
+    void run(async () => {
+      const d = await post<{ id: string }>('/api/storefront/testdrives', { publisherId: offer.publisherId, offerId: offer.offerId });
+      route(`${path}?drive=${enc(d.id)}`, true);
+    });
+  return (
+    <div>
+      <button type="button" disabled={busy} onClick={take}>
+        Take a test drive
+      </button>
+      <ErrorNote error={error ?? drive.error} />
+      {drive.data ? (
+        <dl class="facts">
+          {Object.entries(drive.data).map(([k, v]) => (
+            <div key={k}>
+              <dt>{k}</dt>
+              <dd>{str(v)}</dd>
+            </div>
+          ))}
+        </dl>
+      ) : null}
+    </div>
+  );
+}
+
+export function Offer() {
+  const { params } = useRoute();
+  const offer = useResource<StoreOffer>(`/api/storefront/offers/${enc(params['publisherId'] ?? '')}/${enc(params['offerId'] ?? '')}`);
+  if (offer.error) return <ErrorNote error={offer.error} />;
+  const o = offer.data;
+  if (!o) return <p aria-busy="true">Loading…</p>;
+  return (
+    <>
+      <h1>{o.title ?? o.offerId}</h1>
+      <Section title="Plans">
+        {o.plans.map((plan) => (
+          <article class="plan" key={plan.planId} aria-label={plan.name ?? plan.planId}>
+            <h3>{plan.name ?? plan.planId}</h3>
+            <p>{plan.description}</p>
+            <p>
+              {plan.pricing?.model === 'perUser' ? `Per seat (${plan.pricing.minUsers ?? 1}–${plan.pricing.maxUsers ?? '∞'})` : 'Flat rate'}
+              {plan.freeTrial ? ', one month free' : ''}
+            </p>
+            <Table
+              caption="Metered dimensions"
+              rows={(plan.pricing?.dimensions ?? []).filter((d) => d.enabled)}
+              empty="No metered dimensions."
+              columns={[
+                { label: 'Dimension', cell: (d) => d.displayName ?? d.id },
+                { label: 'Unit', cell: (d) => d.unitOfMeasure ?? '' },
+                { label: 'Price per unit', cell: (d) => usd(d.pricePerUnitUSD) },
+              ]}
+            />
+            <BuyForm offer={o} plan={plan} />
+          </article>
+        ))}
+      </Section>
+      <Section title="Contact me">
+        <ContactMe offer={o} />
+      </Section>
+      <Section title="Test drive">
+        <TestDrive offer={o} />
+      </Section>
+    </>
+  );
+}
+
+function MySubscription({ id }: { id: string }) {
+  const [planId, setPlanId] = useState('');
+  const [quantity, setQuantity] = useState('');
+  const [last, setLast] = useState<Record<string, unknown> | undefined>(undefined);
+  const { error, busy, run } = useAction();
+  const act = (action: string, body?: unknown) =>
+    void run(async () => setLast(await post(`/api/storefront/subscriptions/${enc(id)}/${action}`, body)));
+  const fieldError: ApiError | undefined = error;
+  return (
+    <article class="plan" aria-label={`Subscription ${id}`}>
+      <h3>{id}</h3>
+      <form onSubmit={(e) => (e.preventDefault(), act('changePlan', { planId }))}>
+        <Field label="New plan" path="planId" value={planId} onInput={setPlanId} error={fieldError} />
+        <button type="submit" disabled={busy}>
+          Change plan
+        </button>
+      </form>
+      <form onSubmit={(e) => (e.preventDefault(), act('changeQuantity', { quantity: Number(quantity) }))}>
+        <Field label="New quantity" path="quantity" value={quantity} onInput={setQuantity} error={fieldError} inputMode="numeric" />
+        <button type="submit" disabled={busy}>
+          Change quantity
+        </button>
+      </form>
+      <button type="button" disabled={busy} onClick={() => act('cancel')}>
+        Cancel subscription
+      </button>{' '}
+      <button type="button" disabled={busy} onClick={() => void run(async () => location.assign((await post<{ landingPageUrl: string }>(`/api/storefront/subscriptions/${enc(id)}/token`)).landingPageUrl))}>
+        Open the landing page
+      </button>
+      <ErrorNote error={error} />
+      {last ? <p role="status">Operation {str(last['id'])}: {str(last['action'])} {str(last['status'])}</p> : null}
+    </article>
+  );
+}
+
+export function CustomerSubscriptions() {
+  const ids = mySubscriptions();
+  return (
+    <Section title="My subscriptions">
+      {ids.length === 0 ? <p class="empty">No subscriptions bought in this browser yet.</p> : ids.map((id) => <MySubscription key={id} id={id} />)}
+    </Section>
+  );
+}
