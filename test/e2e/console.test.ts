@@ -1,0 +1,207 @@
+/**
+ * The web console in a real browser (issue 21): Playwright (playwright-core) drives Debian's Chromium, headless,
+ * against the built host on embedded storage. A loopback server stands in for the ISV: its landing page resolves
+ * the `?token=` and activates, it takes the webhooks, and it is the offer's lead destination (refusing leads with
+ * 400 until told otherwise, so the purchase's lead is dead-lettered). The story, as a user clicks it:
+ * sign-in refuses a bad tenant with the API's message next to the field; a customer buys a plan and lands on the
+ * ISV's page with a token the ISV resolves; the customer changes plan and the webhook appears in the publisher's
+ * deliveries; usage sent by the API shows in the chart's table and the statement; a dead-lettered lead is
+ * replayed from the console and delivered; an operator advances the clock and the renewal appears in the ledger.
+ * Every wait is on a UI state (Playwright's auto-waiting locators), never a timed sleep. Screenshots of each page
+ * go to test-results/console/.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { repoRoot } from '../fixtures/host';
+import { MP, SAAS, saasOffer, withField } from '../fixtures/offers';
+import { publishFrozen, startSaasHarness, V, type Received, type SaasHarness } from '../fixtures/saas-harness';
+
+const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+const SHOTS = path.join(repoRoot, 'test-results', 'console');
+const OFFER = 'console-cns';
+const WAIT = { timeout: 20_000 };
+
+let h: SaasHarness;
+let isv: Server;
+let isvUrl = '';
+let browser: Browser;
+let page: Page;
+const webhooks: Received[] = [];
+const leads: { status: number; body: Record<string, unknown> }[] = [];
+let leadAnswer = 400;
+const resolved: Record<string, unknown>[] = [];
+
+/** The ISV: landing page (resolve + activate with its own publisher token, as a real one does), webhooks, leads. */
+function startIsv(): Promise<Server> {
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://isv');
+    let text = '';
+    req.on('data', (c: Buffer) => (text += c.toString()));
+    req.on('end', () => {
+      void (async () => {
+        if (url.pathname === '/landing') {
+          const token = url.searchParams.get('token') ?? '';
+          const r = await h.call('POST', `/api/saas/subscriptions/resolve?${V}`, 'contoso', { headers: { 'x-ms-marketplace-token': token } });
+          resolved.push(r.json);
+          const id = String(r.json['id'] ?? '');
+          const planId = String(r.json['planId'] ?? '');
+          const a = r.status === 200 ? await h.call('POST', `/api/saas/subscriptions/${id}/activate?${V}`, 'contoso', { body: { planId } }) : r;
+          res.setHeader('content-type', 'text/html; charset=utf-8');
+          res.end(
+            `<!doctype html><html lang="en"><title>Contoso sign-up</title><h1>Contoso sign-up</h1>` +
+              `<p id="result">Subscription <code>${id}</code> on plan ${planId}: resolve ${r.status}, activate ${a.status}</p></html>`,
+          );
+          return;
+        }
+        const body = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+        if (url.pathname === '/webhook') {
+          webhooks.push({ headers: req.headers, body, status: 200 });
+          res.end('{}');
+          return;
+        }
+        leads.push({ status: leadAnswer, body });
+        res.statusCode = leadAnswer;
+        res.end(leadAnswer === 200 ? '{}' : '{"error":"unknown campaign"}');
+      })();
+    });
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+async function shot(name: string): Promise<void> {
+  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+async function signIn(kind: 'customer' | 'publisher' | 'operator'): Promise<void> {
+  await page.goto(`${h.host.url}/console/`);
+  const signOut = page.getByRole('button', { name: 'Sign out' });
+  if (await signOut.isVisible()) await signOut.click();
+  await page.getByRole('radio', { name: kind }).check();
+  if (kind === 'publisher') await page.getByLabel('Publisher id').fill('contoso');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByText(`Signed in as ${kind}`).waitFor(WAIT);
+}
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`Chromium is missing at ${CHROMIUM}: install it (apt-get install -y chromium; .ci/run does) or set CHROMIUM_PATH.`);
+  }
+  mkdirSync(SHOTS, { recursive: true });
+  isv = await startIsv();
+  isvUrl = `http://127.0.0.1:${(isv.address() as AddressInfo).port}`;
+  h = await startSaasHarness(
+    { STORAGE_PREFIX: `con${Date.now().toString(36)}`, CONSOLE_POLL_MS: '500', SAAS_ACK_WINDOW_MS: '1000' },
+    { url: `${isvUrl}/webhook`, received: webhooks },
+  );
+  const base = saasOffer(OFFER);
+  const basic = base.definition.plans[0] as Record<string, unknown>;
+  let offer = withField(base, ['definition', 'plans'], [basic, { ...structuredClone(basic), planId: 'standard', [`${SAAS}.planName`]: 'Standard plan' }] as never);
+  offer = withField(offer, ['definition', 'offer', `${SAAS}.landingPageUrl`], `${isvUrl}/landing`);
+  offer = withField(offer, ['definition', 'offer', `${SAAS}.connectionWebhook`], `${isvUrl}/webhook`);
+  offer = withField(offer, ['definition', 'offer', `${MP}.httpsEndpointLeadConfiguration`], {
+    httpsEndpointUrl: `${isvUrl}/leads`,
+    contactEmail: 'leads@contoso.test',
+  });
+  await publishFrozen(h, [offer]);
+  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await h?.stop();
+  await new Promise((resolve) => (isv ? isv.close(resolve) : resolve(undefined)));
+});
+
+describe('the web console in Chromium', { timeout: 90_000 }, () => {
+  let subscriptionId = '';
+
+  it('sign-in shows the API message next to a bad tenant; a customer buys a plan and lands on the ISV page with a token the ISV resolves', async () => {
+    await page.goto(`${h.host.url}/console/`);
+    await page.getByLabel('Tenant').fill('not a tenant!');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    const tenant = page.getByLabel('Tenant');
+    await page.getByText('Use letters, digits, ".", "_", "@" or "-".').waitFor(WAIT);
+    expect(await tenant.getAttribute('aria-invalid')).toBe('true');
+    await shot('01-sign-in-error');
+
+    await tenant.fill('fabrikam');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByText('Signed in as customer').waitFor(WAIT);
+    await page.getByLabel('Offer').fill(OFFER);
+    await page.getByRole('button', { name: 'Open offer' }).click();
+    await page.getByRole('heading', { name: 'Contoso Notification Services' }).waitFor(WAIT);
+    await shot('02-storefront-offer');
+
+    await page.getByRole('button', { name: 'Buy Basic plan' }).click();
+    await page.waitForURL(/\/landing\?token=/, WAIT);
+    expect(new URL(page.url()).origin).toBe(isvUrl);
+    await page.getByText('resolve 200, activate 200').waitFor(WAIT);
+    subscriptionId = String(resolved.at(-1)?.['id']);
+    expect(resolved.at(-1)).toMatchObject({ id: subscriptionId, offerId: OFFER, planId: 'basic' });
+    await shot('03-isv-landing-page');
+  });
+
+  it('a bad plan change shows the API message; a plan change sends a webhook that appears in the publisher deliveries', async () => {
+    await page.goto(`${h.host.url}/console/my/subscriptions`);
+    const sub = page.getByRole('article', { name: `Subscription ${subscriptionId}` });
+    await sub.getByLabel('New plan').fill('no-such-plan');
+    await sub.getByRole('button', { name: 'Change plan' }).click();
+    await sub.getByRole('alert').waitFor(WAIT);
+    expect(await sub.getByRole('alert').textContent()).toMatch(/no-such-plan/);
+    await sub.getByLabel('New plan').fill('standard');
+    await sub.getByRole('button', { name: 'Change plan' }).click();
+    await sub.getByRole('status').filter({ hasText: 'ChangePlan' }).waitFor(WAIT);
+    await shot('04-customer-subscriptions');
+
+    await signIn('publisher');
+    await page.goto(`${h.host.url}/console/publisher/webhooks`);
+    const row = page.getByRole('row').filter({ hasText: 'ChangePlan' }).filter({ hasText: subscriptionId });
+    await row.filter({ hasText: 'delivered' }).waitFor(WAIT);
+    expect(webhooks.some((w) => w.body['action'] === 'ChangePlan' && w.body['subscriptionId'] === subscriptionId)).toBe(true);
+    await shot('05-publisher-webhooks');
+  });
+
+  it('usage sent by the API shows in the chart table and in the statement', async () => {
+    const hour = new Date();
+    hour.setUTCMinutes(0, 0, 0);
+    const sent = await h.call('POST', `/api/usageEvent?${V}`, 'contoso', {
+      body: { resourceId: subscriptionId, quantity: 42, dimension: 'email', effectiveStartTime: hour.toISOString(), planId: 'basic' },
+    });
+    expect(sent.status, JSON.stringify(sent.json)).toBe(200);
+    await page.goto(`${h.host.url}/console/publisher/usage?subscription=${subscriptionId}`);
+    await page.getByRole('table', { name: 'Accepted usage per day and dimension' }).getByRole('row').filter({ hasText: 'email' }).filter({ hasText: '42' }).waitFor(WAIT);
+    await page.locator('.chart canvas').first().waitFor(WAIT);
+    await page.getByRole('table', { name: 'Charges per dimension' }).getByRole('row').filter({ hasText: '42' }).waitFor(WAIT);
+    await shot('06-publisher-usage');
+  });
+
+  it('a dead-lettered lead is replayed from the console and delivered', async () => {
+    await page.goto(`${h.host.url}/console/publisher/leads?offer=${OFFER}`);
+    const replay = page.getByRole('button', { name: 'Replay' }).first();
+    await replay.waitFor(WAIT);
+    expect(leads.length).toBeGreaterThan(0);
+    expect(leads.every((l) => l.status === 400)).toBe(true);
+    await shot('07-publisher-leads-dead-letter');
+    leadAnswer = 200;
+    await replay.click();
+    await page.getByRole('row').filter({ hasText: 'delivered' }).first().waitFor(WAIT);
+    expect(leads.at(-1)?.status).toBe(200);
+    await shot('08-publisher-leads-replayed');
+  });
+
+  it('an operator advances the clock past the term and the renewal appears in the ledger', async () => {
+    await signIn('operator');
+    await page.goto(`${h.host.url}/console/operator?subscription=${subscriptionId}`);
+    const ledger = page.getByRole('table', { name: 'Billing ledger' });
+    await ledger.getByRole('row').filter({ hasText: 'Activated' }).first().waitFor(WAIT);
+    await page.getByLabel('Advance by (ISO 8601 duration)').fill('P32D');
+    await page.getByRole('button', { name: 'Advance the clock' }).click();
+    await ledger.getByRole('row').filter({ hasText: 'Renewed' }).first().waitFor(WAIT);
+    await shot('09-operator-renewal');
+  });
+});
