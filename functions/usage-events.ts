@@ -14,6 +14,7 @@ import { usageQuery } from '../shared/metering/http/params';
 import { BatchTooLargeError, readBatch, readUsageEvent, type ParsedEvent } from '../shared/metering/http/request';
 import { batchSurface } from '../shared/metering/http/surfaces';
 import { batchResponse, batchTooLarge, singleResponse } from '../shared/metering/http/views';
+import type { UsageCaller } from '../shared/metering/model';
 import type { UsageIngestion } from '../shared/metering/service/ingest';
 import type { UsageQueries } from '../shared/metering/service/query';
 import { services } from '../shared/composition';
@@ -28,9 +29,14 @@ export interface UsageEventsDeps {
 export function makeUsageEventHandlers(deps: UsageEventsDeps) {
   const options = { surface: surfaces.metering, allow: ['publisher'] as const, authenticator: deps.authenticator };
   return {
-    single: endpoint(options, async (request, { principal }) => {
+    // A managed application's own identity may report single events for it (specs/metering.md 2.9, T88, T94).
+    single: endpoint({ ...options, allow: ['publisher', 'managedIdentity'] as const }, async (request, { principal }) => {
       const input = await readUsageEvent(request, deps.maxJsonBodyBytes);
-      return singleResponse(await deps.ingestion.submit(principal.publisherId, input));
+      const caller: UsageCaller =
+        principal.kind === 'publisher'
+          ? { kind: 'publisher', publisherId: principal.publisherId }
+          : { kind: 'managedIdentity', identityResourceId: principal.resourceId };
+      return singleResponse(await deps.ingestion.submit(caller, input));
     }),
 
     batch: endpoint({ ...options, surface: batchSurface }, async (request, { principal }) => {

@@ -7,6 +7,8 @@
  *   --customer --tenant T --user U [--email E]  a customer user token (storefront)
  *     [--role R ...]  roles of the customer user (e.g. "License Administrator" for the license routes)
  *   --operator                                  an operator token (admin routes, test clock)
+ *   --managed-app <ARM id> [--tenant T]         the managed identity of a deployed managed application, or of a
+ *                                               resource in its managed resource group (metering's single events)
  *   --v2          issue a v2.0-shaped token       --audience X   override the audience
  *   --now <iso>   issue as of this time (use with a moved test clock)
  *   --json        print the token with its claims summary     --rotate-key   add a new signing key
@@ -46,6 +48,7 @@ async function main(): Promise<void> {
       publisher: { type: 'string' },
       customer: { type: 'boolean' },
       operator: { type: 'boolean' },
+      'managed-app': { type: 'string' },
       tenant: { type: 'string' },
       app: { type: 'string' },
       user: { type: 'string' },
@@ -69,12 +72,22 @@ async function main(): Promise<void> {
     return;
   }
 
-  const chosen = [values.publisher !== undefined, values.customer === true, values.operator === true].filter(Boolean).length;
-  if (chosen !== 1) fail('choose exactly one of --publisher <id>, --customer, --operator');
+  const managedApp = values['managed-app'];
+  const chosen = [values.publisher !== undefined, values.customer === true, values.operator === true, managedApp !== undefined].filter(
+    Boolean,
+  ).length;
+  if (chosen !== 1) fail('choose exactly one of --publisher <id>, --customer, --operator, --managed-app <ARM id>');
 
   let request: TokenRequest;
   let audience: string;
-  if (values.publisher !== undefined) {
+  if (managedApp !== undefined) {
+    if (!/^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+(\/.+)?$/i.test(managedApp)) {
+      fail('--managed-app must be an ARM id, /subscriptions/{id}/resourceGroups/{group}/providers/Microsoft.Solutions/applications/{name}');
+    }
+    // As IMDS issues it: the identity's token, for the metering resource, naming the identity's resource (xms_mirid).
+    request = { kind: 'managedIdentity', tenantId: tenantGuid(values.tenant ?? 'managed-app-customer'), resourceId: managedApp };
+    audience = values.audience ?? MARKETPLACE_API_RESOURCE;
+  } else if (values.publisher !== undefined) {
     if (!/^[a-z0-9][a-z0-9_-]{0,49}$/.test(values.publisher)) fail('--publisher must be 1-50 lowercase letters, digits, "-" or "_"');
     request = {
       kind: 'app',

@@ -4,13 +4,18 @@
  * registered on first use (no manual step), under the publisher the token command named or else its app id.
  */
 import type { Clock } from '../clock';
-import { PUBLISHER_CLAIM, TokenError, type TokenValidator, type VerifiedClaims } from './tokens';
+import { MANAGED_IDENTITY_CLAIM, PUBLISHER_CLAIM, TokenError, type TokenValidator, type VerifiedClaims } from './tokens';
 import type { PublisherRegistry } from './publishers';
 
 export type Principal =
   | { kind: 'publisher'; publisherId: string; tenantId: string; appId: string }
   | { kind: 'customer'; tenantId: string; userId: string; email?: string; name?: string; roles?: string[] }
-  | { kind: 'operator'; tenantId: string; subject: string };
+  | { kind: 'operator'; tenantId: string; subject: string }
+  /**
+   * A managed identity (IMDS token) of a deployed managed application's resources: `resourceId` is the ARM id of
+   * the resource the identity belongs to (`xms_mirid`). Metering lets it report usage of its own application only.
+   */
+  | { kind: 'managedIdentity'; tenantId: string; principalId: string; resourceId: string };
 
 export type PrincipalKind = Principal['kind'];
 
@@ -62,6 +67,15 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
       const tenantId = claims.tid.toLowerCase();
       if (claims.roles?.includes(options.operatorRole)) {
         return { kind: 'operator', tenantId, subject: String(claims.oid ?? claims.sub ?? '') };
+      }
+      const identityResource = claims[MANAGED_IDENTITY_CLAIM];
+      if (isAppToken(claims) && typeof identityResource === 'string' && identityResource.startsWith('/')) {
+        return {
+          kind: 'managedIdentity',
+          tenantId,
+          principalId: String(claims.oid ?? claims.sub ?? '').toLowerCase(),
+          resourceId: identityResource,
+        };
       }
       if (isAppToken(claims)) {
         const appId = String(claims.appid ?? claims.azp ?? '').toLowerCase();

@@ -18,13 +18,28 @@ export function nameGuid(namespace: string, name: string): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
+/**
+ * Azure's claim naming the managed identity's own ARM resource (`xms_mirid`): the resource a system-assigned
+ * identity belongs to, or the user-assigned identity resource. Metering authorises a managed-identity token by it
+ * (specs/metering.md 2.9; decision 0313).
+ */
+export const MANAGED_IDENTITY_CLAIM = 'xms_mirid';
+
+/** The service principal (object id) and client id of the managed identity of an ARM resource, stable per id. */
+export function managedIdentityOf(resourceId: string): { principalId: string; clientId: string } {
+  const id = resourceId.toLowerCase();
+  return { principalId: nameGuid('managed-identity', id), clientId: nameGuid('managed-identity-client', id) };
+}
+
 export function localIssuer(base: string, tenantId: string, version: 'v1' | 'v2'): string {
   return version === 'v2' ? `${base}/${tenantId}/v2.0` : `${base}/${tenantId}/`;
 }
 
 export type TokenRequest =
   | { kind: 'app'; tenantId: string; appId: string; publisherId?: string; roles?: string[] }
-  | { kind: 'user'; tenantId: string; userId: string; email?: string; name?: string; roles?: string[] };
+  | { kind: 'user'; tenantId: string; userId: string; email?: string; name?: string; roles?: string[] }
+  /** The managed identity of an ARM resource (a managed application, or a resource in its managed resource group). */
+  | { kind: 'managedIdentity'; tenantId: string; resourceId: string; roles?: string[] };
 
 export interface MintOptions {
   issuerBase: string;
@@ -53,6 +68,17 @@ export async function mintToken(keys: LocalKeyStore, request: TokenRequest, opti
     if (version === 'v2') Object.assign(claims, { azp: request.appId, azpacr: '1' });
     else Object.assign(claims, { appid: request.appId, appidacr: '1' });
     if (request.publisherId) claims[PUBLISHER_CLAIM] = request.publisherId;
+  } else if (request.kind === 'managedIdentity') {
+    // Shaped as IMDS issues it: an app-only token of the identity's service principal, naming its resource.
+    const identity = managedIdentityOf(request.resourceId);
+    Object.assign(claims, {
+      oid: identity.principalId,
+      sub: identity.principalId,
+      idtyp: 'app',
+      [MANAGED_IDENTITY_CLAIM]: request.resourceId,
+    });
+    if (version === 'v2') Object.assign(claims, { azp: identity.clientId, azpacr: '2' });
+    else Object.assign(claims, { appid: identity.clientId, appidacr: '2' });
   } else {
     Object.assign(claims, { oid: request.userId, sub: request.userId, idtyp: 'user', scp: 'user_impersonation' });
     if (request.email) Object.assign(claims, { email: request.email, preferred_username: request.email, upn: request.email });
@@ -84,6 +110,7 @@ export interface VerifiedClaims extends JWTPayload {
   preferred_username?: string;
   name?: string;
   [PUBLISHER_CLAIM]?: string;
+  [MANAGED_IDENTITY_CLAIM]?: string;
 }
 
 export class TokenError extends Error {

@@ -12,6 +12,7 @@ import type { Storage } from '../storage/clients';
 import { Anomalies } from './service/anomalies';
 import { Billing } from './service/billing';
 import { UsageIngestion, type IngestionOptions } from './service/ingest';
+import { ManagedApplications } from './service/managed-apps';
 import { UsageQueries } from './service/query';
 import { UsageReport } from './service/usage-report';
 import { TableAnomalyStore } from './store/anomalies-table';
@@ -47,6 +48,8 @@ export interface MeteringServices {
   /** The metered-usage report with its anomaly columns (seed 004 ~19281–19315). */
   usageReport: UsageReport;
   anomalies: Anomalies;
+  /** Deployed managed applications (decision 0314); present when the catalog is. */
+  managedApps?: ManagedApplications;
   /** The cached directory ingestion uses; writers in this process invalidate through it. */
   resources: CachedResourceDirectory;
   /** The interim tables' writer side (fixtures, imports). */
@@ -107,6 +110,16 @@ export function buildMetering(deps: MeteringDeps): MeteringServices {
     }),
     anomalies: new Anomalies({ usage, plans, resources: lookup, anomalies: anomalyStore, clock }),
     usageReport: new UsageReport({ usage, plans, resources: lookup, anomalies: anomalyStore, clock }),
+    ...(deps.catalog
+      ? {
+          managedApps: new ManagedApplications({
+            catalog: deps.catalog,
+            store: resourceTable,
+            clock,
+            invalidate: (resource) => resources.invalidate(resource),
+          }),
+        }
+      : {}),
     resources,
     resourceTable,
     planTable,

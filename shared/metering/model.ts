@@ -107,9 +107,19 @@ export interface MeteredResource {
   /** The subscription term (seed 004 ~25541–25550): P1M or P1Y and the current term's start date (YYYY-MM-DD). */
   term?: { termUnit: 'P1M' | 'P1Y'; startDate: string };
   resourceUri?: string;
+  /** A managed app's managed resource group (ARM id): identities of resources in it may report its usage. */
+  managedResourceGroupId?: string;
+  /** A managed app's customer tenant (who deployed it) and when it was deployed. */
+  customerTenantId?: string;
   azureSubscriptionId?: string;
   customerName?: string;
 }
+
+/**
+ * Who reports usage (specs/metering.md 2.9; decision 0313): a publisher's Entra app, for the resources of its
+ * offers, or a managed identity of a deployed managed application's resources (`xms_mirid`), for that one app.
+ */
+export type UsageCaller = { kind: 'publisher'; publisherId: string } | { kind: 'managedIdentity'; identityResourceId: string };
 
 /** A plan's terms for one dimension: exactly the catalog's frozen dimension (seed 004 ~15980–15985). */
 export type DimensionTerms = LiveDimension;

@@ -23,7 +23,7 @@ export async function readLicenseUpdate(request: HttpRequest): Promise<unknown> 
   }
 }
 
-export function callerOf(principal: Principal): LicenseCaller {
+export function callerOf(principal: Exclude<Principal, { kind: 'managedIdentity' }>): LicenseCaller {
   if (principal.kind === 'publisher') return { kind: 'publisher', publisherId: principal.publisherId };
   if (principal.kind === 'operator') return { kind: 'operator' };
   return { kind: 'customer', tenantId: principal.tenantId, userId: principal.userId, roles: principal.roles ?? [] };

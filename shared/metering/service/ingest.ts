@@ -6,8 +6,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../clock';
 import type { Faults } from '../../faults';
-import type { AcceptedEvent, EventField, MeteredResource, StoredUsage, UsageEventInput, UsageStatus } from '../model';
+import type { AcceptedEvent, EventField, MeteredResource, StoredUsage, UsageCaller, UsageEventInput, UsageStatus } from '../model';
 import type { PlanDimensions, ResourceDirectory, UsageStore } from '../ports';
+import { callerOf, mayReport } from '../rules/caller';
 import { checkQuantity, MAX_QUANTITY } from '../rules/limits';
 import { billableDimension, isActiveFor, planAt, startedBy, usageStart } from '../rules/resource';
 import { checkWindow, dayKey, hourKey, messageTime } from '../rules/time';
@@ -75,9 +76,10 @@ export class UsageIngestion {
     this.#newId = deps.newId ?? randomUUID;
   }
 
-  async submit(publisherId: string, input: UsageEventInput): Promise<Outcome> {
+  /** `caller`: a publisher id, or who reports (a managed identity may report its own managed app only, T88, T94). */
+  async submit(caller: UsageCaller | string, input: UsageEventInput): Promise<Outcome> {
     const now = this.#deps.clock.now();
-    const evaluation = await this.#evaluate(publisherId, input, now);
+    const evaluation = await this.#evaluate(callerOf(caller), input, now);
     if (evaluation.kind === 'rejected') return evaluation.outcome;
     const result = await this.#deps.usage.insert(evaluation.row);
     if (result.kind === 'error') throw result.error;
@@ -90,9 +92,10 @@ export class UsageIngestion {
    * A batch: every item is judged on its own; items with the same bucket are processed in order, so the first
    * valid one is inserted and later ones are Duplicates of whatever holds the bucket (T73).
    */
-  async submitBatch(publisherId: string, inputs: readonly UsageEventInput[]): Promise<Outcome[]> {
+  async submitBatch(caller: UsageCaller | string, inputs: readonly UsageEventInput[]): Promise<Outcome[]> {
     const now = this.#deps.clock.now();
-    const evaluations = await Promise.all(inputs.map((input) => this.#evaluate(publisherId, input, now)));
+    const who = callerOf(caller);
+    const evaluations = await Promise.all(inputs.map((input) => this.#evaluate(who, input, now)));
     const leaders = new Map<string, number>();
     const toInsert: StoredUsage[] = [];
     const leaderOf: (number | undefined)[] = evaluations.map((e, i) => {
@@ -124,7 +127,7 @@ export class UsageIngestion {
   }
 
   /** The checks of A12 steps 5–10, in that order; the duplicate check (11) is the insert. */
-  async #evaluate(publisherId: string, input: UsageEventInput, now: Date): Promise<Evaluation> {
+  async #evaluate(caller: UsageCaller, input: UsageEventInput, now: Date): Promise<Evaluation> {
     const reject = (status: RejectionStatus, target: EventField, message: string): Evaluation => ({
       kind: 'rejected',
       outcome: { status, target, message },
@@ -132,7 +135,7 @@ export class UsageIngestion {
     const resourceField: EventField = input.resource.kind === 'resourceId' ? 'ResourceId' : 'ResourceUri';
     const resource = await this.#deps.resources.lookup(input.resource);
     if (!resource) return reject('ResourceNotFound', resourceField, 'The usage resource provided is invalid.');
-    if (resource.publisherId !== publisherId) {
+    if (!mayReport(caller, resource)) {
       return reject('ResourceNotAuthorized', resourceField, 'You are not authorized to provide usage for this resource.');
     }
     const at = input.effectiveAt;

@@ -47,6 +47,8 @@ const entitySchema = z.object({
   plans: jsonColumn(z.array(planPeriod).min(1)),
   term: jsonColumn(term).optional(),
   resourceUri: z.string().optional(),
+  managedResourceGroupId: z.string().optional(),
+  customerTenantId: z.string().optional(),
   azureSubscriptionId: z.string().optional(),
   customerName: z.string().optional(),
 });
@@ -90,6 +92,8 @@ export class TableResourceDirectory implements ResourceDirectory {
       ...(e.canceledAt ? { canceledAt: e.canceledAt } : {}),
       ...(e.term ? { term: e.term } : {}),
       ...(e.resourceUri ? { resourceUri: e.resourceUri } : {}),
+      ...(e.managedResourceGroupId ? { managedResourceGroupId: e.managedResourceGroupId } : {}),
+      ...(e.customerTenantId ? { customerTenantId: e.customerTenantId } : {}),
       ...(e.azureSubscriptionId ? { azureSubscriptionId: e.azureSubscriptionId } : {}),
       ...(e.customerName ? { customerName: e.customerName } : {}),
     };
@@ -98,29 +102,53 @@ export class TableResourceDirectory implements ResourceDirectory {
   /** Writes (replaces) a resource; the writer side of the interim table. */
   async put(resource: MeteredResource): Promise<void> {
     const table = await this.#table();
-    const key = resource.resourceKey.toLowerCase();
-    if (resource.resourceUri) {
-      await table.upsertEntity({ partitionKey: uriPartition(resource.resourceUri), rowKey: URI_ROW, resourceKey: key }, 'Replace');
-    }
-    await table.upsertEntity(
-      {
-        partitionKey: key,
-        rowKey: RESOURCE_ROW,
-        kind: resource.kind,
-        publisherId: resource.publisherId,
-        offerId: resource.offerId,
-        status: resource.status,
-        plans: JSON.stringify(resource.plans),
-        ...(resource.activatedAt ? { activatedAt: resource.activatedAt } : {}),
-        ...(resource.canceledAt ? { canceledAt: resource.canceledAt } : {}),
-        ...(resource.term ? { term: JSON.stringify(resource.term) } : {}),
-        ...(resource.resourceUri ? { resourceUri: resource.resourceUri } : {}),
-        ...(resource.azureSubscriptionId ? { azureSubscriptionId: resource.azureSubscriptionId } : {}),
-        ...(resource.customerName ? { customerName: resource.customerName } : {}),
-      },
-      'Replace',
-    );
+    if (resource.resourceUri) await this.#index(table, resource);
+    await table.upsertEntity(entityOf(resource), 'Replace');
   }
+
+  /**
+   * Insert-only (a deployed managed app): the URI index first (idempotent: the key is derived from the URI), then
+   * the resource row, which only one writer can create; a second one gets the stored resource back, not a copy.
+   */
+  async create(resource: MeteredResource): Promise<{ created: boolean; resource: MeteredResource }> {
+    const table = await this.#table();
+    if (resource.resourceUri) await this.#index(table, resource);
+    try {
+      await table.createEntity(entityOf(resource));
+      return { created: true, resource };
+    } catch (error) {
+      if ((error as { statusCode?: number }).statusCode !== 409) throw error;
+    }
+    const stored = await this.lookup({ kind: 'resourceId', resourceId: resource.resourceKey });
+    if (!stored) throw new Error(`resource ${resource.resourceKey} conflicted on insert but cannot be read`);
+    return { created: false, resource: stored };
+  }
+
+  async #index(table: TableClient, resource: MeteredResource): Promise<void> {
+    const key = resource.resourceKey.toLowerCase();
+    await table.upsertEntity({ partitionKey: uriPartition(resource.resourceUri as string), rowKey: URI_ROW, resourceKey: key }, 'Replace');
+  }
+}
+
+function entityOf(resource: MeteredResource) {
+  const key = resource.resourceKey.toLowerCase();
+  return {
+    partitionKey: key,
+    rowKey: RESOURCE_ROW,
+    kind: resource.kind,
+    publisherId: resource.publisherId,
+    offerId: resource.offerId,
+    status: resource.status,
+    plans: JSON.stringify(resource.plans),
+    ...(resource.activatedAt ? { activatedAt: resource.activatedAt } : {}),
+    ...(resource.canceledAt ? { canceledAt: resource.canceledAt } : {}),
+    ...(resource.term ? { term: JSON.stringify(resource.term) } : {}),
+    ...(resource.resourceUri ? { resourceUri: resource.resourceUri } : {}),
+    ...(resource.managedResourceGroupId ? { managedResourceGroupId: resource.managedResourceGroupId } : {}),
+    ...(resource.customerTenantId ? { customerTenantId: resource.customerTenantId } : {}),
+    ...(resource.azureSubscriptionId ? { azureSubscriptionId: resource.azureSubscriptionId } : {}),
+    ...(resource.customerName ? { customerName: resource.customerName } : {}),
+  };
 }
 
 async function get(table: TableClient, partitionKey: string, rowKey: string): Promise<Record<string, unknown> | undefined> {
