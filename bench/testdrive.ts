@@ -137,13 +137,13 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
   const cleanupMs = performance.now() - cleanupStarted;
   const deletions = (await expired.provider.groups()).reduce((sum, g) => sum + g.deletes, 0);
   printTable('testdrive: cleanup of expired drives', [
-    { drives: EXPIRED, expiredEnded: report.expiredDrives.length, deletions, cleanupMs: round(cleanupMs), perDriveMs: round(cleanupMs / EXPIRED, 2) },
+    { drives: EXPIRED, expiredEnded: report.counts.expiredDrives, deletions, cleanupMs: round(cleanupMs), perDriveMs: round(cleanupMs / EXPIRED, 2) },
   ]);
   return {
     raw,
     acquisition,
     targetMet: ratio <= 3,
     refill: { drained: 20, readyHotAfter: ready, refillMs: round(refillMs) },
-    cleanup: { drives: EXPIRED, expiredEnded: report.expiredDrives.length, deletions, exactlyOnce: deletions === EXPIRED, cleanupMs: round(cleanupMs) },
+    cleanup: { drives: EXPIRED, expiredEnded: report.counts.expiredDrives, deletions, exactlyOnce: deletions === EXPIRED, cleanupMs: round(cleanupMs) },
   };
 }

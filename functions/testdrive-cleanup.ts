@@ -11,11 +11,12 @@ export const TESTDRIVE_CLEANUP_SCHEDULE = testDriveCleanupSchedule();
 
 export async function testDriveCleanup(_timer: Timer, context: InvocationContext): Promise<void> {
   const r = await services().testdrive().cleanup.run();
-  const changed = r.expiredDrives.length + r.failedDrives.length + r.stuckInstances.length + r.orphanGroups.length + r.created + r.drained;
-  if (changed > 0 || r.errors.length > 0) {
+  const c = r.counts;
+  const changed = c.expiredDrives + c.failedDrives + c.stuckInstances + c.orphanGroups + r.created + r.drained;
+  if (changed > 0 || c.errors > 0) {
     context.log(
-      `test drive cleanup: ${r.expiredDrives.length} expired drives ended, ${r.failedDrives.length} failed, ${r.stuckInstances.length} stuck instances, ` +
-        `${r.orphanGroups.length} orphan groups deleted, ${r.created} instances created, ${r.drained} drained, ${r.errors.length} errors`,
+      `test drive cleanup: ${c.expiredDrives} expired drives ended, ${c.failedDrives} failed, ${c.stuckInstances} stuck instances, ` +
+        `${c.orphanGroups} orphan groups deleted, ${r.created} instances created, ${r.drained} drained, ${c.errors} errors`,
     );
   }
 }

@@ -10,26 +10,15 @@ import type { Clock } from '../../clock';
 import { mapLimit } from '../../concurrency';
 import type { InstanceProvider, PoolRef, TestDriveStore } from '../ports';
 import { isExpired, isStuck, type Timeouts } from '../rules/lifetime';
+import { reportOf, type CleanupReport, type CleanupTally } from '../rules/report';
 import { customerKeyOf, type InstanceLifecycle } from './lifecycle';
 import type { ReconcilePool } from './reconcile';
 import type { RequestDrive } from './request-drive';
 
-/** How many drives of a pool one cleanup handles at once. */
+/** How many drives (and instances, and orphaned groups) one cleanup handles at once. */
 export const DRIVES_AT_ONCE = 16;
 
-export interface CleanupReport {
-  ranAt: string;
-  pools: number;
-  expiredDrives: string[];
-  failedDrives: string[];
-  stuckInstances: string[];
-  orphanGroups: string[];
-  leadsCaptured: number;
-  created: number;
-  drained: number;
-  progressed: number;
-  errors: string[];
-}
+export type { CleanupReport };
 
 export interface CleanupDeps {
   store: TestDriveStore;
@@ -51,7 +40,7 @@ export class Cleanup {
   async run(): Promise<CleanupReport> {
     const { store, clock } = this.#deps;
     const now = clock.now();
-    const report: CleanupReport = {
+    const report: CleanupTally = {
       ranAt: now.toISOString(), pools: 0, expiredDrives: [], failedDrives: [], stuckInstances: [], orphanGroups: [],
       leadsCaptured: 0, created: 0, drained: 0, progressed: 0, errors: [],
     };
@@ -69,11 +58,13 @@ export class Cleanup {
     } catch (error) {
       report.errors.push(`orphans: ${String(error)}`);
     }
-    await store.saveReport(report);
-    return report;
+    // The stored and answered report is bounded (counts, the first ids of each list): any size saves (0707).
+    const bounded = reportOf(report);
+    await store.saveReport(bounded);
+    return bounded;
   }
 
-  async #pool(pool: PoolRef, now: Date, report: CleanupReport): Promise<void> {
+  async #pool(pool: PoolRef, now: Date, report: CleanupTally): Promise<void> {
     const { store, lifecycle, timeouts } = this.#deps;
     const open = (await store.drives(pool)).filter((s) => s.value.state !== 'Ended');
     // Drives are independent (each end is its own conditional transaction): a few at a time.
@@ -93,15 +84,15 @@ export class Cleanup {
         if (await lifecycle.endDrive(fresh, 'failed', customerKeyOf(d), 'its instance is gone')) report.failedDrives.push(d.driveId);
       }
     });
-    for (const instance of await store.instances(pool)) {
+    const stuck = (await store.instances(pool)).filter((s) => isStuck(s.value.state, s.value.stateAt, now, timeouts) && s.value.state !== 'Deprovisioning');
+    await mapLimit(stuck, DRIVES_AT_ONCE, async (instance) => {
       const i = instance.value;
-      if (!isStuck(i.state, i.stateAt, now, timeouts) || i.state === 'Deprovisioning') continue;
       report.stuckInstances.push(i.instanceId);
       const drive = i.driveId ? await store.getDrive(pool, i.driveId) : undefined;
       if (drive && drive.value.state !== 'Ended') {
         if (await lifecycle.endDrive(drive, 'failed', customerKeyOf(drive.value), `stuck in ${i.state}`)) report.failedDrives.push(i.driveId);
       } else await lifecycle.deprovision(instance, `stuck in ${i.state}`);
-    }
+    });
     const reconciled = await this.#deps.reconcile.reconcile(pool);
     report.created += reconciled.created;
     report.drained += reconciled.drained;
@@ -109,13 +100,13 @@ export class Cleanup {
   }
 
   /** Resource groups with our tags whose instance is unknown or deleted; untagged groups are never touched. */
-  async #orphans(report: CleanupReport): Promise<void> {
+  async #orphans(report: CleanupTally): Promise<void> {
     const { store, provider } = this.#deps;
-    for (const group of await provider.listOwned()) {
+    await mapLimit(await provider.listOwned(), DRIVES_AT_ONCE, async (group) => {
       const instance = group.publisherId && group.offerId ? await store.getInstance(group, group.instanceId) : undefined;
-      if (instance && instance.value.state !== 'Deleted') continue;
+      if (instance && instance.value.state !== 'Deleted') return;
       const status = await provider.delete(group.resourceGroup);
       if (status.state !== 'failed') report.orphanGroups.push(group.resourceGroup);
-    }
+    });
   }
 }

@@ -7,6 +7,7 @@
  * slots in one transaction, so two reconcilers running at once never create more than the targets.
  */
 import type { Clock } from '../../clock';
+import { mapLimit } from '../../concurrency';
 import type { Instance, TestDriveConfig } from '../model';
 import type { PoolRef, Stored, TestDriveOffers, TestDriveStore } from '../ports';
 import { readyKeyOf, resourceGroupOf } from '../rules/ids';
@@ -27,6 +28,9 @@ export interface ReconcileDeps {
   newId: () => string;
   credentials: () => { username: string; password: string; sessionId: string };
 }
+
+/** How many waiting instances one reconcile moves on at once. */
+export const PROGRESS_AT_ONCE = 16;
 
 const WAITING = new Set(['Provisioning', 'Stopping', 'Starting', 'Deprovisioning']);
 
@@ -49,11 +53,12 @@ export class ReconcilePool {
       if (!configs.has(version)) configs.set(version, await offers.configAt(pool.publisherId, pool.offerId, version));
       return configs.get(version);
     };
-    for (const stored of await store.instances(pool)) {
-      if (!WAITING.has(stored.value.state)) continue;
+    // Instances are independent (each step a conditional write): a few at a time, not one long loop.
+    const waiting = (await store.instances(pool)).filter((s) => WAITING.has(s.value.state));
+    await mapLimit(waiting, PROGRESS_AT_ONCE, async (stored) => {
       const after = await lifecycle.progress(stored, await configAt(stored.value.version));
       if (after.value.state !== stored.value.state) report.progressed += 1;
-    }
+    });
     // The ready index is read before the instances: a row is dropped only when its instance left ready before the read.
     const keys = new Set(await store.readyKeys(pool));
     const instances = await store.instances(pool);

@@ -10,6 +10,7 @@ import type { TableClient, TableEntityResult, TransactionAction } from '@azure/d
 import type { Drive, Instance } from '../model';
 import type { ClaimOutcome, PoolRef, Stored, TestDriveStore } from '../ports';
 import { readyKeyOf } from '../rules/ids';
+import { fromJsonColumns, jsonColumns } from './json-columns';
 
 type Row = TableEntityResult<Record<string, unknown>>;
 
@@ -29,15 +30,15 @@ export const partitionOf = (pool: PoolRef) => `${pool.publisherId}.${pool.offerI
 
 function instanceEntity(i: Instance) {
   const pk = partitionOf(i);
-  return { partitionKey: pk, rowKey: ROW.instance(i.instanceId), state: i.state, driveId: i.driveId, data: JSON.stringify(i) };
+  return { partitionKey: pk, rowKey: ROW.instance(i.instanceId), state: i.state, driveId: i.driveId, ...jsonColumns(i) };
 }
 
 function driveEntity(d: Drive) {
-  return { partitionKey: partitionOf(d), rowKey: ROW.drive(d.driveId), state: d.state, expiresAt: d.expiresAt ?? '', data: JSON.stringify(d) };
+  return { partitionKey: partitionOf(d), rowKey: ROW.drive(d.driveId), state: d.state, expiresAt: d.expiresAt ?? '', ...jsonColumns(d) };
 }
 
 function parsed<T>(row: Row): Stored<T> {
-  return { value: JSON.parse(String(row['data'])) as T, etag: row.etag };
+  return { value: fromJsonColumns<T>(row), etag: row.etag };
 }
 
 export class TablePoolStore implements TestDriveStore {
@@ -245,13 +246,13 @@ export class TablePoolStore implements TestDriveStore {
   }
 
   async saveReport(report: object): Promise<void> {
-    await (await this.#pools()).upsertEntity({ partitionKey: 'report', rowKey: 'last', data: JSON.stringify(report) }, 'Replace');
+    await (await this.#pools()).upsertEntity({ partitionKey: 'report', rowKey: 'last', ...jsonColumns(report) }, 'Replace');
   }
 
   async lastReport(): Promise<object | undefined> {
     try {
       const row = await (await this.#pools()).getEntity<Record<string, unknown>>('report', 'last');
-      return JSON.parse(String(row['data'])) as object;
+      return fromJsonColumns<object>(row);
     } catch (error) {
       if (statusOf(error) === 404) return undefined;
       throw error;

@@ -8,6 +8,7 @@
 import type { TableClient } from '@azure/data-tables';
 import type { Clock } from '../../clock';
 import type { DeployRequest, InstanceProvider, OpStatus, OwnedGroup } from '../ports';
+import { fromJsonColumns, jsonColumns } from './json-columns';
 
 export type SimulatedOp = 'deploy' | 'stop' | 'start' | 'delete';
 
@@ -71,7 +72,7 @@ export class SimulatedProvider implements InstanceProvider {
   async group(resourceGroup: string): Promise<(SimulatedGroup & { etag: string }) | undefined> {
     try {
       const row = await (await this.#table()).getEntity<Record<string, unknown>>('rg', resourceGroup);
-      return { ...(JSON.parse(String(row['data'])) as SimulatedGroup), etag: row.etag };
+      return { ...fromJsonColumns<SimulatedGroup>(row), etag: row.etag };
     } catch (error) {
       if (statusOf(error) === 404) return undefined;
       throw error;
@@ -82,14 +83,14 @@ export class SimulatedProvider implements InstanceProvider {
   async groups(): Promise<SimulatedGroup[]> {
     const out: SimulatedGroup[] = [];
     for await (const row of (await this.#table()).listEntities<Record<string, unknown>>({ queryOptions: { filter: `PartitionKey eq 'rg'` } })) {
-      out.push(JSON.parse(String(row['data'])) as SimulatedGroup);
+      out.push(fromJsonColumns<SimulatedGroup>(row));
     }
     return out;
   }
 
   async #write(group: SimulatedGroup, etag: string | undefined): Promise<boolean> {
     const table = await this.#table();
-    const entity = { partitionKey: 'rg', rowKey: group.resourceGroup, data: JSON.stringify(group) };
+    const entity = { partitionKey: 'rg', rowKey: group.resourceGroup, ...jsonColumns(group) };
     try {
       if (etag === undefined) await table.createEntity(entity);
       else await table.updateEntity(entity, 'Replace', { etag });
