@@ -8,46 +8,10 @@ import { z } from 'zod';
 import { decodeKey } from './crypto/secrets';
 import { serviceEndpoints } from './storage/endpoints';
 import { guidSchema } from './guid';
+import { ANALYTICS_SCHEDULE, booleanSetting, ConfigError, LEADS_SWEEP_SCHEDULE, list, SAAS_DUE_WORK_SCHEDULE, simulatedFaults, TESTDRIVE_CLEANUP_SCHEDULE, timerSchedule } from './config-schemas';
 
 /** The resource (audience) Microsoft's marketplace APIs use for metering and SaaS fulfillment tokens. */
 export const MARKETPLACE_API_RESOURCE = '20e940b3-4c77-4b0b-9a53-9e16a1b010a7';
-
-const booleanSetting = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
-
-const list = z.string().transform((v) =>
-  v
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean),
-);
-
-/**
- * A timer's NCRONTAB schedule (six fields, seconds first). Read when the functions are registered, so it is
- * checked here only for its shape; the host parses the fields (local/ncrontab.ts, or the Functions host in Azure).
- */
-const schedule = z
-  .string()
-  .trim()
-  .regex(/^\S+( \S+){5}$/, 'must be a six-field NCRONTAB schedule (second minute hour day month weekday), for example `0 */5 * * * *`');
-
-/** How often the SaaS due work runs (renewals, grace and trial ends, pending expiry, the webhook sweeper). */
-const SAAS_DUE_WORK_SCHEDULE = schedule.default('*/2 * * * * *');
-
-/** How often the lead sweeper runs (overdue and held lead deliveries; decision 0521): every minute. */
-const LEADS_SWEEP_SCHEDULE = schedule.default('0 * * * * *');
-
-/** How often the test drive cleanup runs (expired drives, stuck instances, orphans, the pools' reconcile; decision 0703): every minute. */
-const TESTDRIVE_CLEANUP_SCHEDULE = schedule.default('0 * * * * *');
-
-/** How often the analytics scheduler runs (due report executions and callbacks; decision 0903): every minute. */
-const ANALYTICS_SCHEDULE = schedule.default('0 * * * * *');
-
-/** `deploy:2,delete:1`: the simulated provider fails the next 2 deploys and the next delete (decision 0702). */
-const simulatedFaults = list.pipe(
-  z.array(z.string().regex(/^(deploy|stop|start|delete):\d{1,4}$/, 'must be a list of <deploy|stop|start|delete>:<count>')),
-);
 
 /** Where the local issuer keeps its signing keys; the local host keeps its own keys in the same folder. */
 export const DEFAULT_LOCAL_ISSUER_KEY_FILE = '.local/issuer-keys.json';
@@ -292,9 +256,7 @@ export interface Config {
   analytics: { schedule: string; linkTtlMs: number; executionLeaseMs: number; callbackMaxAttempts: number };
 }
 
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
+export { ConfigError };
 
 export function parseConfig(env: Record<string, string | undefined>, cwd: string = process.cwd()): Config {
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
@@ -427,42 +389,11 @@ function packageVersion(): string {
   return '0.0.0';
 }
 
-/**
- * `SAAS_DUE_WORK_SCHEDULE` on its own, for the timer's registration: trigger metadata is fixed when the app is
- * loaded, before the rest of the configuration is parsed (at app start), so a bad value in another setting still
- * fails there, naming that setting.
- */
-export function dueWorkSchedule(env: Record<string, string | undefined> = process.env): string {
-  const value = env['SAAS_DUE_WORK_SCHEDULE'];
-  const result = SAAS_DUE_WORK_SCHEDULE.safeParse(value === '' ? undefined : value);
-  if (!result.success)
-    throw new ConfigError(`Invalid configuration: SAAS_DUE_WORK_SCHEDULE: ${result.error.issues[0]?.message ?? 'invalid'}`);
-  return result.data;
-}
-
-/** `LEADS_SWEEP_SCHEDULE` on its own, for the lead sweeper's registration (as `dueWorkSchedule`). */
-export function leadSweepSchedule(env: Record<string, string | undefined> = process.env): string {
-  const value = env['LEADS_SWEEP_SCHEDULE'];
-  const result = LEADS_SWEEP_SCHEDULE.safeParse(value === '' ? undefined : value);
-  if (!result.success) throw new ConfigError(`Invalid configuration: LEADS_SWEEP_SCHEDULE: ${result.error.issues[0]?.message ?? 'invalid'}`);
-  return result.data;
-}
-
-/** `TESTDRIVE_CLEANUP_SCHEDULE`, read when functions/testdrive-cleanup.ts registers its timer. */
-export function testDriveCleanupSchedule(env: Record<string, string | undefined> = process.env): string {
-  const value = env['TESTDRIVE_CLEANUP_SCHEDULE'];
-  const result = TESTDRIVE_CLEANUP_SCHEDULE.safeParse(value === '' ? undefined : value);
-  if (!result.success) throw new ConfigError(`Invalid configuration: TESTDRIVE_CLEANUP_SCHEDULE: ${result.error.issues[0]?.message ?? 'invalid'}`);
-  return result.data;
-}
-
-/** `ANALYTICS_SCHEDULE`, read when functions/analytics-scheduler.ts registers its timer. */
-export function analyticsSchedule(env: Record<string, string | undefined> = process.env): string {
-  const value = env['ANALYTICS_SCHEDULE'];
-  const result = ANALYTICS_SCHEDULE.safeParse(value === '' ? undefined : value);
-  if (!result.success) throw new ConfigError(`Invalid configuration: ANALYTICS_SCHEDULE: ${result.error.issues[0]?.message ?? 'invalid'}`);
-  return result.data;
-}
+/** The timers' schedules on their own, for their registration (`timerSchedule`, shared/config-schemas.ts). */
+export const dueWorkSchedule = (env = process.env) => timerSchedule('SAAS_DUE_WORK_SCHEDULE', env);
+export const leadSweepSchedule = (env = process.env) => timerSchedule('LEADS_SWEEP_SCHEDULE', env);
+export const testDriveCleanupSchedule = (env = process.env) => timerSchedule('TESTDRIVE_CLEANUP_SCHEDULE', env);
+export const analyticsSchedule = (env = process.env) => timerSchedule('ANALYTICS_SCHEDULE', env);
 
 let cached: Config | undefined;
 

@@ -32,7 +32,9 @@ describe('SAAS_DUE_WORK_SCHEDULE', () => {
 
   it('infra sets a schedule the host accepts that runs every 5 minutes', () => {
     const bicep = readFileSync(path.resolve(__dirname, '../../infra/app/function.bicep'), 'utf8');
-    const value = /SAAS_DUE_WORK_SCHEDULE: '([^']+)'/.exec(bicep)?.[1] ?? '';
+    // The app setting takes the template parameter's value (its default unless the deployment overrides it).
+    const parameter = /SAAS_DUE_WORK_SCHEDULE: (\w+)/.exec(bicep)?.[1] ?? '';
+    const value = new RegExp(`param ${parameter} string = '([^']+)'`).exec(bicep)?.[1] ?? '';
     expect(dueWorkSchedule({ SAAS_DUE_WORK_SCHEDULE: value })).toBe(value);
     const schedule = parseSchedule(value);
     const first = schedule.next(new Date('2026-01-01T00:00:01Z'));
