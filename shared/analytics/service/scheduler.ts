@@ -96,7 +96,7 @@ export class ReportScheduler {
         if (await this.#callback(execution)) result.callbacks += 1;
         continue;
       }
-      const outcome = await this.#run(execution);
+      const outcome = await this.#run(execution, result);
       if (outcome === 'Completed') result.completed += 1;
       if (outcome === 'Failed') result.failed += 1;
     }
@@ -128,7 +128,7 @@ export class ReportScheduler {
     return created;
   }
 
-  async #run({ value: execution, etag }: Versioned<ExecutionRecord>): Promise<ExecutionRecord['status'] | undefined> {
+  async #run({ value: execution, etag }: Versioned<ExecutionRecord>, result: TickResult): Promise<ExecutionRecord['status'] | undefined> {
     const now = this.#clock.now();
     const report = (await this.#reports.get(execution.publisherId, execution.reportId))?.value;
     if (!report) return undefined;
@@ -158,7 +158,7 @@ export class ReportScheduler {
       delete done.leaseUntil;
       if (!(await this.#executions.replace(done, current.etag))) return undefined;
       const stored = await this.#executions.get(done.reportId, done.executionId);
-      if (stored && done.callback) await this.#callback(stored);
+      if (stored && done.callback && (await this.#callback(stored))) result.callbacks += 1;
       return 'Completed';
     } catch (error) {
       const failed = claimed.attempts >= RUN_ATTEMPTS;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkQuery, convert, resolveName } from '../../../../shared/analytics/rules/query-check';
-import { findDataset } from '../../../../shared/analytics/rules/datasets';
+import { DATASETS, findDataset, SYSTEM_QUERIES } from '../../../../shared/analytics/rules/datasets';
 
 function plan(text: string) {
   const result = checkQuery(text);
@@ -50,8 +50,7 @@ describe('checkQuery', () => {
     expect(usage.filters[0]).toEqual({ name: 'NormalizedUsage', on: 'metric', type: 'number', operator: '>', values: [100000] });
   });
 
-  it('passes every system query it ships', async () => {
-    const { SYSTEM_QUERIES } = await import('../../../../shared/analytics/rules/datasets');
+  it('passes every system query it ships', () => {
     for (const q of SYSTEM_QUERIES) expect(checkQuery(q.query).ok, q.query).toBe(true);
   });
 
@@ -101,11 +100,10 @@ describe('checkQuery', () => {
     expect(plan('SELECT OrderId FROM ISVOrder LIMIT 1').limit).toBe(1);
   });
 
-  it('refuses a time span the dataset does not offer', async () => {
-    const { DATASETS } = await import('../../../../shared/analytics/rules/datasets');
+  it('refuses a time span the dataset does not offer', () => {
     const order = DATASETS[0] as { availableDateRanges: readonly string[] };
     const saved = order.availableDateRanges;
-    (order as { availableDateRanges: readonly string[] }).availableDateRanges = ['LIFETIME'];
+    order.availableDateRanges = ['LIFETIME'];
     try {
       expect(refusal('SELECT OrderId FROM ISVOrder TIMESPAN TODAY')).toEqual({
         message: 'ISVOrder has no time span TODAY. Allowed: LIFETIME.',
@@ -113,7 +111,7 @@ describe('checkQuery', () => {
         offset: 38,
       });
     } finally {
-      (order as { availableDateRanges: readonly string[] }).availableDateRanges = saved;
+      order.availableDateRanges = saved;
     }
   });
 });
