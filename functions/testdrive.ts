@@ -3,7 +3,7 @@
  * problem+json errors:
  * - `POST /api/storefront/testdrives`: 201 with the new drive (Location), Active at once when a hot instance was
  *   free; 200 with the customer's existing drive of the offer (a retried request); 409 `TestDriveCapacityExhausted`
- *   or `TestDriveNotAvailable`; 404 for an unknown offer.
+ *   (with `Retry-After: 60`) or `TestDriveNotAvailable`; 404 for an unknown offer.
  * - `GET /api/storefront/testdrives/{id}`: the drive, with the sign-in and outputs while Active; another
  *   customer's drive is 404.
  * - `POST /api/storefront/testdrives/{id}/end`: ends it now (its instance is deleted).
@@ -12,14 +12,18 @@
 import { app, type HttpHandler } from '@azure/functions';
 import type { Authenticator } from '../shared/auth/principal';
 import { durableClientInput, services } from '../shared/composition';
+import { ConflictError } from '../shared/errors';
 import { endpoint } from '../shared/http/endpoint';
 import { lazyHandler, once } from '../shared/http/lazy';
 import { created, ok } from '../shared/http/responses';
-import { surfaces } from '../shared/http/surfaces';
+import { errorResponse, surfaces } from '../shared/http/surfaces';
 import type { TestDrive } from '../shared/testdrive/composition';
 import { readDriveRequest } from '../shared/testdrive/http/requests';
 import { customerDriveView, drivePath } from '../shared/testdrive/http/views';
 import type { Customer, Drive } from '../shared/testdrive/model';
+
+/** `Retry-After` of a 409 TestDriveCapacityExhausted: one cleanup interval, when ended drives free their capacity. */
+export const CAPACITY_RETRY_AFTER_SECONDS = 60;
 
 export interface TestDriveHandlerDeps {
   testdrive: () => TestDrive;
@@ -39,7 +43,16 @@ export function makeTestDriveHandlers(deps: TestDriveHandlerDeps): Record<'reque
   return {
     request: endpoint(options, async (request, { principal }) => {
       const input = await readDriveRequest(request);
-      const { drive, created: isNew } = await deps.testdrive().requests.request(customerOf(principal), input);
+      let result;
+      try {
+        result = await deps.testdrive().requests.request(customerOf(principal), input);
+      } catch (error) {
+        // No capacity: the problem body as always, with when to ask again (decision 0708).
+        if (!(error instanceof ConflictError) || error.code !== 'TestDriveCapacityExhausted') throw error;
+        const response = errorResponse(surfaces.storefront, error);
+        return { ...response, headers: { ...(response.headers as Record<string, string> | undefined), 'Retry-After': String(CAPACITY_RETRY_AFTER_SECONDS) } };
+      }
+      const { drive, created: isNew } = result;
       const body = await view(drive);
       return isNew ? created(body, { location: drivePath(drive.driveId) }) : ok(body, { location: drivePath(drive.driveId) });
     }),

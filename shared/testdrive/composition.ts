@@ -1,5 +1,5 @@
 /**
- * The test drive's part of the composition (specs/testdrive.md; decisions 0700–0705): the pool store, the instance
+ * The test drive's part of the composition (specs/testdrive.md; decisions 0700–0708): the pool store, the instance
  * provider (simulated by default, Azure with `TESTDRIVE_PROVIDER=azure`), the catalog's view of offers, the lead
  * capture the root passes (`services().leads().capture`) and the use cases, built when the root asks
  * (`services().testdrive()`); this file never imports the root.
@@ -21,6 +21,7 @@ import { ReconcilePool } from './service/reconcile';
 import { RequestDrive } from './service/request-drive';
 import { DurableSessionStarter } from './service/session-starter';
 import { AzureProvider } from './store/azure-provider';
+import { CachedTestDriveOffers } from './store/cached-offers';
 import { CatalogTestDriveOffers } from './store/catalog-offers';
 import { CapturedDriveLeads } from './store/drive-leads';
 import { TablePoolStore } from './store/pool-table';
@@ -36,6 +37,8 @@ export interface TestDriveSettings {
   /** `azure`: instances are resource groups deployed through Azure Resource Manager at `armEndpoint`. */
   provider?: 'simulated' | 'azure';
   armEndpoint?: string;
+  /** How long a host keeps an offer's enabled live test drive (0: the catalog on every request; decision 0708). */
+  offerCacheTtlMs?: number;
 }
 
 export interface TestDriveDeps {
@@ -84,7 +87,9 @@ export function buildTestDrive(deps: TestDriveDeps): TestDrive {
     (deps.settings.provider === 'azure'
       ? new AzureProvider({ credential: new DefaultAzureCredential(), endpoint: deps.settings.armEndpoint ?? 'https://management.azure.com' })
       : new SimulatedProvider(() => deps.storage.table(TESTDRIVE_TABLES.simulated), clock, deps.settings.simulated));
-  const offers = deps.offers ?? new CatalogTestDriveOffers(deps.catalog);
+  const offers =
+    deps.offers ??
+    new CachedTestDriveOffers(new CatalogTestDriveOffers(deps.catalog), { ttlMs: deps.settings.offerCacheTtlMs ?? 0, now: () => clock.now().getTime() });
   const lifecycle = new InstanceLifecycle({
     store,
     provider,
