@@ -94,6 +94,8 @@ const settingsSchema = z
     TESTDRIVE_SIM_DELETE_SECONDS: z.coerce.number().min(0).max(86_400).default(60),
     TESTDRIVE_SIM_FAULTS: simulatedFaults.optional(),
     TESTDRIVE_ARM_ENDPOINT: z.url().default('https://management.azure.com'),
+    /** Decision 0708: the live offer's test drive cached per host (0 = read the catalog on every request). */
+    TESTDRIVE_OFFER_CACHE_TTL_MS: z.coerce.number().int().min(0).max(300_000).default(5_000),
     LEADS_TARGET_TIMEOUT_MS: z.coerce.number().int().positive().max(300_000).default(30_000),
     LEADS_SWEEP_SCHEDULE,
     LEADS_SWEEP_GRACE_MS: z.coerce.number().int().min(0).default(120_000),
@@ -225,6 +227,7 @@ export interface Config {
     timeouts: { provisionMs: number; startMs: number; deleteMs: number };
     simulated: { delaysMs: { deploy: number; stop: number; start: number; delete: number }; faults: Partial<Record<'deploy' | 'stop' | 'start' | 'delete', number>> };
     armEndpoint: string;
+    offerCacheTtlMs: number;
   };
   /**
    * Lead delivery (shared/leads, decisions 0520–0521): the retry window in hours (spec 2.5 (5): 72), the time-out of
@@ -349,6 +352,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd: string
         ),
       },
       armEndpoint: s.TESTDRIVE_ARM_ENDPOINT.replace(/\/$/, ''),
+      offerCacheTtlMs: s.TESTDRIVE_OFFER_CACHE_TTL_MS,
     },
     publish: {
       timeScale: s.PUBLISH_TIME_SCALE,
