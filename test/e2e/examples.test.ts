@@ -17,7 +17,7 @@ import { until } from '../fixtures/saas-harness';
 
 const EXAMPLES = path.join(repoRoot, 'docs/examples');
 /** The story: the order in which the files are meant to be run (README, "Example requests"). */
-const STORY = ['foundation.http', 'catalog.http', 'saas.http', 'metering.http', 'webhooks.http', 'publish.http', 'testdrive.http', 'licensing.http'];
+const STORY = ['foundation.http', 'catalog.http', 'saas.http', 'metering.http', 'webhooks.http', 'publish.http', 'testdrive.http', 'licensing.http', 'analytics.http'];
 
 let host: TestHost;
 let sink: Server;
