@@ -13,7 +13,7 @@
 import { cpus } from 'node:os';
 import { startLeadReceiver, seeded } from '../test/fixtures/lead-receiver';
 import { MP, SAAS, saasOffer, withField } from '../test/fixtures/offers';
-import { customerRequest, operatorRequest, tokenFor } from '../test/fixtures/tokens';
+import { customerRequest, operatorRequest, publisherRequest, tokenFor } from '../test/fixtures/tokens';
 import { benchPrefix, type BenchContext } from './context';
 import { measure, printTable, request, round, type Measurement } from './lib';
 import { publisherToken } from './tokens';
@@ -144,6 +144,7 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
       let link: string | undefined = '/api/publishers/contoso/offers/bench-flaky/leads?limit=100';
       while (link) {
         const page = await call('GET', link, publisher);
+        if (page.status !== 200) throw new Error(`list ${link}: ${page.status} ${JSON.stringify(page.json).slice(0, 300)}`);
         for (const item of page.json['items'] as { delivery: { state: string; nextAttemptAt?: string } }[]) {
           if (item.delivery.state === 'pending') pending.push(item.delivery);
           if (item.delivery.state === 'dead_lettered') dead += 1;
@@ -171,6 +172,10 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
         rounds += 1;
         const clock = await call('PUT', '/api/admin/clock', { ...operator, 'content-type': 'application/json' }, { now: new Date(Math.max(...due) + 1000).toISOString() });
         if (clock.status !== 200) throw new Error(`clock: ${clock.status}`);
+        // Tokens are checked on the project clock: mint them again at the new time (the drain moves it by hours).
+        const at = new Date(Math.max(...due) + 1000);
+        publisher.authorization = `Bearer ${await tokenFor(host.keyFile, publisherRequest('contoso'), { now: at, lifetimeSeconds: 6 * 3600 })}`;
+        operator.authorization = `Bearer ${await tokenFor(host.keyFile, operatorRequest(), { now: at, lifetimeSeconds: 6 * 3600 })}`;
       }
       await new Promise((r) => setTimeout(r, 200)); // let the due attempts run before reading again
     }

@@ -117,6 +117,7 @@ export function services(): Services {
         return (sealed, context) => box.open(sealed, context);
       },
       log: (message) => console.warn(message),
+      offerCacheTtlMs: cfg.leadDelivery.offerCacheTtlMs,
       // Every request to a CRM target goes through the one outbound client (address policy, time-outs, redaction).
       targets: leadTargets({
         client: new OutboundClient(cfg.outbound),
@@ -131,6 +132,7 @@ export function services(): Services {
         timeoutMs: cfg.leadDelivery.timeoutMs,
         sweepGraceMs: cfg.leadDelivery.sweepGraceMs,
         offerConcurrency: cfg.leadDelivery.offerConcurrency,
+        firstAttempt: cfg.leadDelivery.firstAttempt,
         destinations: {
           allowDevStorage: cfg.leadTargets.allowDevStorage,
           allowLoopbackTargets: cfg.outbound.allowLoopback,

@@ -100,6 +100,10 @@ const settingsSchema = z
     LEADS_SWEEP_SCHEDULE,
     LEADS_SWEEP_GRACE_MS: z.coerce.number().int().min(0).default(120_000),
     LEADS_OFFER_CONCURRENCY: z.coerce.number().int().positive().max(1000).default(5),
+    /** Decision 0524: first attempts in the capturing process (0 = every lead to its orchestration), their queue, the live offer's cache. */
+    LEADS_FIRST_ATTEMPT_CONCURRENCY: z.coerce.number().int().min(0).max(1000).default(16),
+    LEADS_FIRST_ATTEMPT_QUEUE: z.coerce.number().int().min(0).max(100_000).default(2_000),
+    LEADS_OFFER_CACHE_TTL_MS: z.coerce.number().int().min(0).max(300_000).default(5_000),
     /** Lead targets (decision 0510): Azurite / UseDevelopmentStorage=true as an ISV Table destination; the Entra host of Dynamics tokens; more Dynamics host suffixes; the Office365 mode's public client; the Marketo and Salesforce endpoints. */
     LEADS_ALLOW_DEV_STORAGE: booleanSetting.default(false),
     LEADS_ENTRA_AUTHORITY_HOST: z.url().default('https://login.microsoftonline.com'),
@@ -235,7 +239,16 @@ export interface Config {
    * orchestration before the sweeper starts it again (spec 2.5 (2): 2 minutes), and how many attempts to one offer's
    * destination run at once in one process (the rest wait a second, so a hanging CRM cannot take every activity slot).
    */
-  leadDelivery: { windowHours: number; timeoutMs: number; sweepSchedule: string; sweepGraceMs: number; offerConcurrency: number };
+  leadDelivery: {
+    windowHours: number;
+    timeoutMs: number;
+    sweepSchedule: string;
+    sweepGraceMs: number;
+    offerConcurrency: number;
+    /** Decision 0524: the first attempt in the capturing process, and how long the live offer is cached. */
+    firstAttempt: { concurrency: number; queueMax: number };
+    offerCacheTtlMs: number;
+  };
   /** The publish pipeline (shared/publish, decisions 0600–0601): time scale of the simulated steps, certification mode. */
   publish: { timeScale: number; certificationMode: 'auto' | 'manual' };
   /**
@@ -364,6 +377,8 @@ export function parseConfig(env: Record<string, string | undefined>, cwd: string
       sweepSchedule: s.LEADS_SWEEP_SCHEDULE,
       sweepGraceMs: s.LEADS_SWEEP_GRACE_MS,
       offerConcurrency: s.LEADS_OFFER_CONCURRENCY,
+      firstAttempt: { concurrency: s.LEADS_FIRST_ATTEMPT_CONCURRENCY, queueMax: s.LEADS_FIRST_ATTEMPT_QUEUE },
+      offerCacheTtlMs: s.LEADS_OFFER_CACHE_TTL_MS,
     },
     leadTargets: {
       allowDevStorage: s.LEADS_ALLOW_DEV_STORAGE,

@@ -17,7 +17,9 @@ import { CatalogLeadOffers, type DraftReader } from './store/catalog-offers';
 import { TableLeadStore } from './store/leads-table';
 import type { DestinationRuleOptions } from './rules/destinations';
 import { windowMs } from './rules/retry';
-import { DeliverLead } from './service/deliver';
+import { DEFAULT_OFFER_CONCURRENCY, DeliverLead } from './service/deliver';
+import { FirstAttempts } from './service/first-attempt';
+import { cachedLeadOffers } from './store/cached-offers';
 import { LeadDeliveryStarter } from './service/delivery-starter';
 import { liveDestination } from './service/live-destination';
 import { ReplayLeads } from './service/replay';
@@ -34,6 +36,8 @@ export interface LeadDeliverySettings {
   sweepGraceMs: number;
   /** Attempts to one offer's destination at a time in one process (decision 0520). */
   offerConcurrency?: number;
+  /** The first attempt in this process right after the commit (decision 0524); absent or concurrency 0: none. */
+  firstAttempt?: { concurrency: number; queueMax: number };
   destinations: DestinationRuleOptions;
 }
 
@@ -44,6 +48,8 @@ export interface LeadDelivery {
   sweep: SweepDeliveries;
   /** Starts delivery orchestrations; functions/hooks.ts attaches the host's durable client. */
   starter: LeadDeliveryStarter;
+  /** First attempts in this process (decision 0524); hands what they cannot finish to `starter`. */
+  first: FirstAttempts;
 }
 
 export interface LeadsDeps {
@@ -64,6 +70,8 @@ export interface LeadsDeps {
   log?: (message: string) => void;
   /** With targets: the delivery workflow (one orchestration per lead, the due index, the sweeper, replay). */
   delivery?: LeadDeliverySettings;
+  /** How long the live offer read by capture and delivery is cached on the project clock (decision 0524); 0 or absent: not. */
+  offerCacheTtlMs?: number;
 }
 
 export interface Leads {
@@ -92,8 +100,12 @@ export function buildLeads(deps: LeadsDeps): Leads {
   const starter = new LeadDeliveryStarter(deps.faults, deps.log);
   const indexed = wired ? withDeliveryIndex(table, index) : table;
   const store = deps.wrapStore ? deps.wrapStore(indexed) : indexed;
-  const offers = new CatalogLeadOffers(deps.catalog, deps.draft, deps.openSecret);
-  const handoff = deps.handoff ?? (wired ? starter : noHandoff);
+  const offers = cachedLeadOffers(new CatalogLeadOffers(deps.catalog, deps.draft, deps.openSecret), {
+    ttlMs: deps.offerCacheTtlMs ?? 0,
+    now: () => deps.clock.now().getTime(),
+  });
+  const delivery = wired ? leadDelivery({ ...wired, store, offers, index, starter, clock: deps.clock, faults: deps.faults, log: deps.log }) : undefined;
+  const handoff = deps.handoff ?? delivery?.first ?? noHandoff;
   const capture = new CaptureLead({
       offers,
       store,
@@ -112,7 +124,7 @@ export function buildLeads(deps: LeadsDeps): Leads {
     store,
     table,
     ...(deps.targets ? { targets: deps.targets } : {}),
-    ...(wired ? { delivery: leadDelivery({ ...wired, store, offers, index, starter, handoff, clock: deps.clock, faults: deps.faults }) } : {}),
+    ...(delivery ? { delivery: { ...delivery, replay: new ReplayLeads({ store, offers, handoff, clock: deps.clock }) } } : {}),
     ...(wired
       ? {
           validate: new ValidateDestination({
@@ -135,28 +147,43 @@ function leadDelivery(parts: {
   offers: LeadOffers;
   index: TableDeliveryIndex;
   starter: LeadDeliveryStarter;
-  handoff: DeliveryHandoff;
   clock: Clock;
   faults: Faults;
-}): LeadDelivery {
+  log: ((message: string) => void) | undefined;
+}): Omit<LeadDelivery, 'replay'> {
   const { settings, store, offers, clock, starter } = parts;
   const resolve = liveDestination(settings.destinations);
+  const deliver = new DeliverLead({
+    store,
+    offers,
+    resolve,
+    targets: parts.targets,
+    clock,
+    faults: parts.faults,
+    random: Math.random,
+    settings: {
+      windowMs: windowMs(settings.windowHours),
+      timeoutMs: settings.timeoutMs,
+      ...(settings.offerConcurrency ? { offerConcurrency: settings.offerConcurrency } : {}),
+    },
+  });
+  const first = new FirstAttempts({
+    attempt: (ref, known) => deliver.attempt(ref, known),
+    orchestration: starter,
+    faults: parts.faults,
+    clock,
+    log: parts.log ?? (() => undefined),
+    settings: {
+      concurrency: settings.firstAttempt?.concurrency ?? 0,
+      queueMax: settings.firstAttempt?.queueMax ?? 0,
+      offerConcurrency: settings.offerConcurrency ?? DEFAULT_OFFER_CONCURRENCY,
+      offerQueueMax: Math.max(1, Math.floor((settings.firstAttempt?.queueMax ?? 0) / 4)),
+      freshMs: Math.floor(settings.sweepGraceMs / 2),
+    },
+  });
   return {
-    deliver: new DeliverLead({
-      store,
-      offers,
-      resolve,
-      targets: parts.targets,
-      clock,
-      faults: parts.faults,
-      random: Math.random,
-      settings: {
-        windowMs: windowMs(settings.windowHours),
-        timeoutMs: settings.timeoutMs,
-        ...(settings.offerConcurrency ? { offerConcurrency: settings.offerConcurrency } : {}),
-      },
-    }),
-    replay: new ReplayLeads({ store, offers, handoff: parts.handoff, clock }),
+    deliver,
+    first,
     sweep: new SweepDeliveries({
       store,
       index: parts.index,

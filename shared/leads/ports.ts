@@ -34,7 +34,8 @@ export interface CaptureKeys {
 }
 
 export type CaptureResult =
-  | { kind: 'created' }
+  /** `etag`: the delivery row's ETag as the write answered it (when the store knows it), for the first attempt. */
+  | { kind: 'created'; etag?: string }
   /** Same Idempotency-Key and body: the first lead. */
   | { kind: 'replay'; leadId: string }
   /** Same Idempotency-Key, another body. */
@@ -69,9 +70,17 @@ export interface LeadTarget {
 
 export type LeadTargets = Record<DestinationConfig['type'], LeadTarget>;
 
-/** Starts (idempotently) the delivery workflow of a lead whose delivery row is committed. */
+/** A committed delivery row as its writer knows it: the first attempt need not read it back (decision 0524). */
+export interface KnownDelivery {
+  lead: Lead;
+  delivery: Delivery;
+  /** The row's ETag from the write; without it the attempt reads the row. */
+  etag?: string;
+}
+
+/** Starts (idempotently) the delivery of a lead whose delivery row is committed. */
 export interface DeliveryHandoff {
-  handoff(ref: { publisherId: string; offerId: string; leadId: string; generation: number }): Promise<void>;
+  handoff(ref: { publisherId: string; offerId: string; leadId: string; generation: number }, known?: KnownDelivery): Promise<void>;
 }
 
 /** A delivery the sweeper should look at, as the cross-offer index names it (decision 0521). */

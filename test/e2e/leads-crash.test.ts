@@ -30,13 +30,14 @@ interface View {
   generation: number;
 }
 
-async function setup(crashAt: string | undefined) {
+async function setup(crashAt: string | undefined, env: Record<string, string> = {}) {
   const rx = await startLeadReceiver();
   receivers.push(rx);
   const h = await startSaasHarness({
     LOCAL_DURABLE_LEASE_SECONDS: '2',
     LEADS_SWEEP_SCHEDULE: '*/2 * * * * *',
     ...(crashAt ? { CRASH_AT: crashAt } : {}),
+    ...env,
   });
   harnesses.push(h);
   let o = withField(saasOffer('ld-crash'), ['definition', 'offer', `${SAAS}.listingOption`], 'contactMe');
@@ -91,7 +92,26 @@ function keysMatchBodies(rx: LeadReceiver): void {
 }
 
 describe('lead delivery across host crashes', () => {
-  it('killed after the target answered and before the attempt was recorded: sent again under the same key, delivered', async () => {
+  it('killed in an orchestration’s attempt after the target answered, before it was recorded: the runtime sends it again under the same key', async () => {
+    // No first attempt in the capturing process: the orchestration makes the attempt (as for a lead whose first attempt failed).
+    const { rx, h } = await setup('leads.delivery.after-target', { LEADS_FIRST_ATTEMPT_CONCURRENCY: '0' });
+    const res = await h.call('POST', '/api/storefront/leads', CUSTOMER, { body: body() });
+    expect(res.status, JSON.stringify(res.json)).toBe(202);
+    const leadId = res.json['leadId'] as string;
+    await h.host.exited;
+    expect(h.host.output()).toContain('CRASH_AT leads.delivery.after-target');
+    expect(rx.forKey(leadId)).toHaveLength(1);
+    await restart(h);
+    const done = await until('delivered after the restart', async () => {
+      const v = await view(h, leadId);
+      return v.state === 'delivered' ? v : undefined;
+    }, 60_000);
+    expect(done.attemptCount).toBe(1); // the crashed attempt was never recorded
+    expect(rx.forKey(leadId).map((p) => p.status)).toEqual([200, 200]);
+    keysMatchBodies(rx);
+  }, 120_000);
+
+  it('killed in the first attempt after the target answered, before it was recorded: the sweeper sends it again under the same key', async () => {
     const { rx, h } = await setup('leads.delivery.after-target');
     const res = await h.call('POST', '/api/storefront/leads', CUSTOMER, { body: body() });
     expect(res.status, JSON.stringify(res.json)).toBe(202);
@@ -100,6 +120,9 @@ describe('lead delivery across host crashes', () => {
     expect(h.host.output()).toContain('CRASH_AT leads.delivery.after-target');
     expect(rx.forKey(leadId)).toHaveLength(1);
     await restart(h);
+    // The killed attempt was the first one, made in the capturing process (decision 0524): no orchestration exists
+    // yet, the row is pending and indexed, and the sweeper starts one once it is overdue by the grace.
+    await h.advance('PT3M');
     const done = await until('delivered after the restart', async () => {
       const v = await view(h, leadId);
       return v.state === 'delivered' ? v : undefined;
@@ -125,6 +148,27 @@ describe('lead delivery across host crashes', () => {
     expect(again.status, JSON.stringify(again.json)).toBe(200);
     const leadId = again.json['leadId'] as string;
     expect(rx.forKey(leadId)).toHaveLength(0);
+    await h.advance('PT3M'); // past the sweeper's grace
+    await until('delivered by the sweeper', async () => ((await view(h, leadId)).state === 'delivered' ? true : undefined), 60_000);
+    expect(rx.forKey(leadId).map((p) => p.status)).toEqual([200]);
+  }, 120_000);
+
+  it('killed after the 202 and before the first attempt: nothing was sent, the sweeper delivers the lead once after the restart', async () => {
+    const { rx, h } = await setup('leads.delivery.before-first-attempt');
+    const key = `crash-first-${SEED}`;
+    const sent = body();
+    // The 202 is answered before the attempt; the kill may still beat its last bytes, so both outcomes are allowed.
+    const first = await h.call('POST', '/api/storefront/leads', CUSTOMER, { body: sent, headers: { 'idempotency-key': key } }).catch(() => undefined);
+    if (first) expect(first.status, JSON.stringify(first.json)).toBe(202);
+    await h.host.exited;
+    expect(h.host.output()).toContain('CRASH_AT leads.delivery.before-first-attempt');
+    await restart(h);
+    const again = await h.call('POST', '/api/storefront/leads', CUSTOMER, { body: sent, headers: { 'idempotency-key': key } });
+    expect(again.status, JSON.stringify(again.json)).toBe(200);
+    const leadId = again.json['leadId'] as string;
+    if (first) expect(first.json['leadId']).toBe(leadId);
+    expect(rx.forKey(leadId)).toHaveLength(0);
+    expect(await view(h, leadId)).toMatchObject({ state: 'pending', attemptCount: 0 });
     await h.advance('PT3M'); // past the sweeper's grace
     await until('delivered by the sweeper', async () => ((await view(h, leadId)).state === 'delivered' ? true : undefined), 60_000);
     expect(rx.forKey(leadId).map((p) => p.status)).toEqual([200]);

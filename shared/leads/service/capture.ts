@@ -3,8 +3,9 @@
  * (404), it was made live (409 `offer_not_published`), the storefront can produce the trigger (422
  * `invalid_trigger_for_storefront`) and the offer's listing enables it (422 `trigger_not_enabled_for_offer`), the
  * customer consented (422 `consent_required`), the fields (400 naming the field, or 422); then one atomic write of
- * the lead, its delivery row and the dedupe rows; then the hand-over to the delivery workflow (best effort: the
- * sweeper starts a committed pending delivery that was not handed over). A replay answers the first lead.
+ * the lead, its delivery row and the dedupe rows; then the hand-over of the committed row (its first attempt, made in
+ * this process after the answer, decision 0524; best effort: the sweeper starts a committed pending delivery that was
+ * not handed over). A replay answers the first lead.
  */
 import type { Clock } from '../../clock';
 import { ConflictError, NotFoundError, UnprocessableError, ValidationError, type Violation } from '../../errors';
@@ -162,7 +163,8 @@ export class CaptureLead {
     await deps.faults.reach(FAULT_CAPTURE_AFTER_COMMIT);
     if (delivery.state === 'pending') {
       try {
-        await deps.handoff.handoff({ publisherId: lead.publisherId, offerId: lead.offerId, leadId, generation: delivery.generation });
+        const known = { lead, delivery, ...(result.etag !== undefined ? { etag: result.etag } : {}) };
+        await deps.handoff.handoff({ publisherId: lead.publisherId, offerId: lead.offerId, leadId, generation: delivery.generation }, known);
       } catch (error) {
         deps.onHandoffError?.(error, leadId);
       }

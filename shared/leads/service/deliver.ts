@@ -12,7 +12,7 @@
 import type { Clock } from '../../clock';
 import type { Faults } from '../../faults';
 import type { AttemptOutcome, Delivery, DestinationConfig, Lead } from '../model';
-import type { LeadOffer, LeadOffers, LeadStore, LeadTargets, StoredDelivery } from '../ports';
+import type { KnownDelivery, LeadOffer, LeadOffers, LeadStore, LeadTargets, StoredDelivery } from '../ports';
 import { afterAttempt, deadLettered, held, owns, type AttemptResult, type LeadDeliveryRef } from '../rules/delivery';
 import { nextState } from '../rules/retry';
 
@@ -61,14 +61,20 @@ export class DeliverLead {
     return this.#inFlight.get(`${publisherId}.${offerId}`) ?? 0;
   }
 
-  async attempt(ref: LeadDeliveryRef): Promise<AttemptResult> {
+  /**
+   * `known`: the row as its writer committed it, with its ETag (the first attempt right after a capture, decision
+   * 0524): neither the row nor the lead is read back; if the row changed meanwhile the conditional replace loses and
+   * the attempt is recorded on the row as it is then.
+   */
+  async attempt(ref: LeadDeliveryRef, known?: KnownDelivery): Promise<AttemptResult> {
     const { store, clock } = this.#d;
-    const stored = await store.getDelivery(ref.publisherId, ref.offerId, ref.leadId);
+    const trusted = known?.etag !== undefined && known.lead.leadId === ref.leadId ? { ...known, etag: known.etag } : undefined;
+    const stored = trusted ? { delivery: trusted.delivery, etag: trusted.etag } : await store.getDelivery(ref.publisherId, ref.offerId, ref.leadId);
     if (!owns(stored?.delivery, ref)) return { kind: 'done', state: 'superseded' };
     const due = stored.delivery.nextAttemptAt;
     if (due && Date.parse(due) > clock.now().getTime()) return { kind: 'wait', until: due };
 
-    const lead = await store.getLead(ref.publisherId, ref.offerId, ref.leadId);
+    const lead = trusted ? trusted.lead : await store.getLead(ref.publisherId, ref.offerId, ref.leadId);
     const offer = await this.#d.offers.live(ref.publisherId, ref.offerId);
     const destination: ResolvedDestination = offer ? this.#d.resolve(offer) : { kind: 'held', reason: 'offer_unavailable' };
     if (!lead) return this.#record(ref, stored, (d) => deadLettered(d, clock.now().toISOString(), 'lead_missing'));

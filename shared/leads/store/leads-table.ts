@@ -96,8 +96,9 @@ export class TableLeadStore implements LeadStore {
       const actions: TransactionAction[] = [['create', leadRow], ['create', deliveryRow], naturalAction];
       if (idemRow) actions.push(idemEtag ? ['update', idemRow, 'Replace', { etag: idemEtag }] : ['create', idemRow]);
       try {
-        await table.submitTransaction(actions);
-        return { kind: 'created' };
+        const answer = await table.submitTransaction(actions);
+        const etag = answer.subResponses.find((r) => r.rowKey === deliveryRow.rowKey)?.etag ?? answer.subResponses[1]?.etag;
+        return etag ? { kind: 'created', etag } : { kind: 'created' };
       } catch (error) {
         const status = statusOf(error);
         if (status !== 409 && status !== 412 && status !== 404) throw error;

@@ -63,7 +63,7 @@ describe('TableLeadStore', () => {
   it('writes the lead, its delivery and the dedupe rows together, byte-exact', async () => {
     const { storage, store } = setup();
     const l = lead();
-    expect(await store.capture(l, delivery(l), keys('n-1', { key: 'k', body: { a: 1 } }))).toEqual({ kind: 'created' });
+    expect(await store.capture(l, delivery(l), keys('n-1', { key: 'k', body: { a: 1 } }))).toEqual({ kind: 'created', etag: expect.any(String) });
     expect(await store.getLead('contoso', 'contoso-app', l.leadId)).toEqual(l);
     expect((await store.getDelivery('contoso', 'contoso-app', l.leadId))?.delivery).toEqual(delivery(l));
     const table = await storage.table('Leads');
@@ -103,7 +103,7 @@ describe('TableLeadStore', () => {
     const results = await Promise.all(
       attempts.map((l, i) => store.capture(l, delivery(l), keys('n-burst', { key: `purchase-${i}`, body: { i } }))),
     );
-    expect(results).toEqual(Array.from({ length: 20 }, () => ({ kind: 'created' })));
+    expect(results).toEqual(Array.from({ length: 20 }, () => ({ kind: 'created', etag: expect.any(String) })));
     expect((await store.list('contoso', 'burst', { limit: 100 })).items).toHaveLength(20);
   });
 
@@ -113,7 +113,7 @@ describe('TableLeadStore', () => {
     await store.capture(first, delivery(first), keys('n-e', { key: 'k-e', body: { a: 1 } }, 1_000, 1_000));
     clockMs += 1_000;
     const second = lead('expiry');
-    expect(await store.capture(second, delivery(second), keys('n-e', { key: 'k-e', body: { a: 2 } }))).toEqual({ kind: 'created' });
+    expect(await store.capture(second, delivery(second), keys('n-e', { key: 'k-e', body: { a: 2 } }))).toEqual({ kind: 'created', etag: expect.any(String) });
     const third = lead('expiry');
     expect(await store.capture(third, delivery(third), keys('n-e'))).toEqual({ kind: 'duplicate', leadId: second.leadId });
   });
@@ -123,7 +123,7 @@ describe('TableLeadStore', () => {
     const first = lead('keyed');
     await store.capture(first, delivery(first), keys('n-k'));
     const second = lead('keyed');
-    expect(await store.capture(second, delivery(second), keys('n-k', { key: 'fresh', body: {} }))).toEqual({ kind: 'created' });
+    expect(await store.capture(second, delivery(second), keys('n-k', { key: 'fresh', body: {} }))).toEqual({ kind: 'created', etag: expect.any(String) });
     const third = lead('keyed');
     expect(await store.capture(third, delivery(third), keys('n-k'))).toEqual({ kind: 'duplicate', leadId: second.leadId });
   });
@@ -139,6 +139,17 @@ describe('TableLeadStore', () => {
     expect((await store.getDelivery('contoso', 'etag', l.leadId))?.delivery).toEqual(delivered);
     expect((await store.list('contoso', 'etag', { limit: 10 })).items).toEqual([{ lead: l, delivery: delivered }]);
     expect(await store.replaceDelivery({ ...delivered, leadId: '01ARYZ6S410000000000000000' }, '*')).toBe(false);
+  });
+
+  it('answers the delivery row\'s ETag with the capture, so the first attempt replaces it without reading it back', async () => {
+    const { store } = setup();
+    const l = lead('etag-known');
+    const created = await store.capture(l, delivery(l), keys('n-e'));
+    const stored = await store.getDelivery('contoso', 'etag-known', l.leadId);
+    // The lead row's or a dedupe row's ETag would not match the delivery row's (a mix-up shows here).
+    expect(created).toEqual({ kind: 'created', etag: stored?.etag });
+    const delivered: Delivery = { ...delivery(l), state: 'delivered', deliveredAt: '2025-01-01T12:00:01.000Z', attemptCount: 1 };
+    expect(await store.replaceDelivery(delivered, created.kind === 'created' ? (created.etag ?? '') : '')).toBe(true);
   });
 
   it('lists newest first, page by page, and by state', async () => {

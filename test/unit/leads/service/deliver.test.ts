@@ -270,3 +270,46 @@ describe('recording is conditional (If-Match)', () => {
     expect(await running).toEqual({ kind: 'done', state: 'delivered' });
   });
 });
+
+describe('the first attempt with the row its capture committed (decision 0524)', () => {
+  function counting(store: MemoryLeadStore) {
+    const reads = { delivery: 0, lead: 0 };
+    const getDelivery = store.getDelivery.bind(store);
+    const getLead = store.getLead.bind(store);
+    store.getDelivery = (...a) => ((reads.delivery += 1), getDelivery(...a));
+    store.getLead = (...a) => ((reads.lead += 1), getLead(...a));
+    return reads;
+  }
+
+  it('delivers without reading the row or the lead back', async () => {
+    const { deliver, store, target } = setup([ok]);
+    await Promise.resolve();
+    const etag = (await store.getDelivery(P, O, 'L1'))?.etag as string;
+    const reads = counting(store);
+    expect(await deliver.attempt(REF, { lead: lead('L1'), delivery: pendingDelivery('L1'), etag })).toEqual({ kind: 'done', state: 'delivered' });
+    expect(reads).toEqual({ delivery: 0, lead: 0 });
+    expect(target.calls.map((c) => c.leadId)).toEqual(['L1']);
+    expect(store.delivery(P, O, 'L1')).toMatchObject({ state: 'delivered', attemptCount: 1 });
+  });
+
+  it('a row that changed since the capture: the replace loses and the attempt is added to the row as it is', async () => {
+    const { deliver, store } = setup([ok]);
+    await Promise.resolve();
+    const etag = (await store.getDelivery(P, O, 'L1'))?.etag as string;
+    // Another attempt (an orchestration the sweeper started) recorded a 503 meanwhile.
+    store.put(pendingDelivery('L1', T0, { attemptCount: 1, attempts: [] }));
+    expect(await deliver.attempt(REF, { lead: lead('L1'), delivery: pendingDelivery('L1'), etag })).toEqual({ kind: 'done', state: 'delivered' });
+    expect(store.delivery(P, O, 'L1')).toMatchObject({ state: 'delivered', attemptCount: 2 });
+  });
+
+  it('without an ETag, or for another lead, the row is read (a delivered row is not sent again)', async () => {
+    const { deliver, store, target } = setup([ok]);
+    await Promise.resolve();
+    store.put(pendingDelivery('L1', T0, { state: 'delivered' }));
+    const reads = counting(store);
+    expect(await deliver.attempt(REF, { lead: lead('L1'), delivery: pendingDelivery('L1') })).toEqual({ kind: 'done', state: 'superseded' });
+    expect(await deliver.attempt(REF, { lead: lead('L2'), delivery: pendingDelivery('L1'), etag: '1' })).toEqual({ kind: 'done', state: 'superseded' });
+    expect(reads.delivery).toBe(2);
+    expect(target.calls).toEqual([]);
+  });
+});
