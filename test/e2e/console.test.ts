@@ -14,8 +14,8 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { repoRoot } from '../fixtures/host';
 import { MP, SAAS, saasOffer, withField } from '../fixtures/offers';
 import { publishFrozen, startSaasHarness, V, type Received, type SaasHarness } from '../fixtures/saas-harness';
@@ -29,7 +29,12 @@ let h: SaasHarness;
 let isv: Server;
 let isvUrl = '';
 let browser: Browser;
+let context: BrowserContext;
 let page: Page;
+/** The current test's steps with their start times, printed (with a screenshot and a Playwright trace) if it fails. */
+let steps: string[] = [];
+let started = 0;
+const step = (name: string): void => void steps.push(`+${((Date.now() - started) / 1000).toFixed(1)}s ${name}`);
 const webhooks: Received[] = [];
 const leads: { status: number; body: Record<string, unknown> }[] = [];
 let leadAnswer = 400;
@@ -73,13 +78,13 @@ function startIsv(): Promise<Server> {
 }
 
 async function shot(name: string): Promise<void> {
+  step(`screenshot ${name}`);
   await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
 }
 
 async function signIn(kind: 'customer' | 'publisher' | 'operator'): Promise<void> {
+  step(`sign in as ${kind}`);
   await page.goto(`${h.host.url}/console/`);
-  const signOut = page.getByRole('button', { name: 'Sign out' });
-  if (await signOut.isVisible()) await signOut.click();
   await page.getByRole('radio', { name: kind }).check();
   if (kind === 'publisher') await page.getByLabel('Publisher id').fill('contoso');
   await page.getByRole('button', { name: 'Sign in' }).click();
@@ -108,8 +113,37 @@ beforeAll(async () => {
   });
   await publishFrozen(h, [offer]);
   browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  // No action or navigation waits longer than WAIT: a stuck step fails with its own message, well within the test's limit.
+  context.setDefaultTimeout(WAIT.timeout);
+  context.setDefaultNavigationTimeout(WAIT.timeout);
+  await context.tracing.start({ snapshots: true, screenshots: false });
 }, 120_000);
+
+/**
+ * Each test has its own tab (its own sessionStorage, so it signs in itself) and its own trace chunk. When vitest
+ * gives up on a test (its timeout), the tab is closed so that the abandoned test's pending steps fail at once
+ * instead of clicking on the next test's page.
+ */
+beforeEach(async ({ task, signal, onTestFailed }) => {
+  steps = [];
+  started = Date.now();
+  page = await context.newPage();
+  const mine = page;
+  signal.addEventListener('abort', () => void mine.close().catch(() => undefined));
+  await context.tracing.startChunk({ title: task.name });
+  onTestFailed(async () => {
+    const name = `FAILED-${task.name.slice(0, 40).replace(/[^a-z0-9]+/gi, '-')}`;
+    console.error(`[console e2e] steps of "${task.name}":\n  ${steps.join('\n  ')}`);
+    if (!mine.isClosed()) await mine.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true, timeout: 5_000 }).catch(() => undefined);
+    await context.tracing.stopChunk({ path: path.join(SHOTS, `${name}.trace.zip`) }).catch(() => undefined);
+  });
+});
+
+afterEach(async ({ task }) => {
+  if (task.result?.state !== 'fail') await context.tracing.stopChunk().catch(() => undefined);
+  await page.close().catch(() => undefined);
+});
 
 afterAll(async () => {
   await browser?.close();
@@ -121,6 +155,7 @@ describe('the web console in Chromium', { timeout: 90_000 }, () => {
   let subscriptionId = '';
 
   it('sign-in shows the API message next to a bad tenant; a customer buys a plan and lands on the ISV page with a token the ISV resolves', async () => {
+    step('sign in with a bad tenant');
     await page.goto(`${h.host.url}/console/`);
     await page.getByLabel('Tenant').fill('not a tenant!');
     await page.getByRole('button', { name: 'Sign in' }).click();
@@ -129,6 +164,7 @@ describe('the web console in Chromium', { timeout: 90_000 }, () => {
     expect(await tenant.getAttribute('aria-invalid')).toBe('true');
     await shot('01-sign-in-error');
 
+    step('sign in as fabrikam and open the offer');
     await tenant.fill('fabrikam');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByText('Signed in as customer').waitFor(WAIT);
@@ -137,9 +173,11 @@ describe('the web console in Chromium', { timeout: 90_000 }, () => {
     await page.getByRole('heading', { name: 'Contoso Notification Services' }).waitFor(WAIT);
     await shot('02-storefront-offer');
 
+    step('buy the basic plan');
     await page.getByRole('button', { name: 'Buy Basic plan' }).click();
     await page.waitForURL(/\/landing\?token=/, WAIT);
     expect(new URL(page.url()).origin).toBe(isvUrl);
+    step('the ISV landing page resolves and activates');
     await page.getByText('resolve 200, activate 200').waitFor(WAIT);
     subscriptionId = String(resolved.at(-1)?.['id']);
     expect(resolved.at(-1)).toMatchObject({ id: subscriptionId, offerId: OFFER, planId: 'basic' });
@@ -147,18 +185,22 @@ describe('the web console in Chromium', { timeout: 90_000 }, () => {
   });
 
   it('a bad plan change shows the API message; a plan change sends a webhook that appears in the publisher deliveries', async () => {
+    await signIn('customer');
+    step('a bad plan change');
     await page.goto(`${h.host.url}/console/my/subscriptions`);
     const sub = page.getByRole('article', { name: `Subscription ${subscriptionId}` });
     await sub.getByLabel('New plan').fill('no-such-plan');
     await sub.getByRole('button', { name: 'Change plan' }).click();
     await sub.getByRole('alert').waitFor(WAIT);
     expect(await sub.getByRole('alert').textContent()).toMatch(/no-such-plan/);
+    step('change the plan');
     await sub.getByLabel('New plan').fill('standard');
     await sub.getByRole('button', { name: 'Change plan' }).click();
     await sub.getByRole('status').filter({ hasText: 'ChangePlan' }).waitFor(WAIT);
     await shot('04-customer-subscriptions');
 
     await signIn('publisher');
+    step('the webhook shows delivered');
     await page.goto(`${h.host.url}/console/publisher/webhooks`);
     const row = page.getByRole('row').filter({ hasText: 'ChangePlan' }).filter({ hasText: subscriptionId });
     await row.filter({ hasText: 'delivered' }).waitFor(WAIT);
@@ -169,10 +211,13 @@ describe('the web console in Chromium', { timeout: 90_000 }, () => {
   it('usage sent by the API shows in the chart table and in the statement', async () => {
     const hour = new Date();
     hour.setUTCMinutes(0, 0, 0);
+    await signIn('publisher');
+    step('send usage with the API');
     const sent = await h.call('POST', `/api/usageEvent?${V}`, 'contoso', {
       body: { resourceId: subscriptionId, quantity: 42, dimension: 'email', effectiveStartTime: hour.toISOString(), planId: 'basic' },
     });
     expect(sent.status, JSON.stringify(sent.json)).toBe(200);
+    step('the usage shows in the chart table and the statement');
     await page.goto(`${h.host.url}/console/publisher/usage?subscription=${subscriptionId}`);
     await page.getByRole('table', { name: 'Accepted usage per day and dimension' }).getByRole('row').filter({ hasText: 'email' }).filter({ hasText: '42' }).waitFor(WAIT);
     await page.locator('.chart canvas').first().waitFor(WAIT);
@@ -181,6 +226,8 @@ describe('the web console in Chromium', { timeout: 90_000 }, () => {
   });
 
   it('a dead-lettered lead is replayed from the console and delivered', async () => {
+    await signIn('publisher');
+    step('the dead-lettered lead shows');
     await page.goto(`${h.host.url}/console/publisher/leads?offer=${OFFER}`);
     const replay = page.getByRole('button', { name: 'Replay' }).first();
     await replay.waitFor(WAIT);
@@ -188,6 +235,7 @@ describe('the web console in Chromium', { timeout: 90_000 }, () => {
     expect(leads.every((l) => l.status === 400)).toBe(true);
     await shot('07-publisher-leads-dead-letter');
     leadAnswer = 200;
+    step('replay the lead');
     await replay.click();
     await page.getByRole('row').filter({ hasText: 'delivered' }).first().waitFor(WAIT);
     expect(leads.at(-1)?.status).toBe(200);
@@ -196,9 +244,11 @@ describe('the web console in Chromium', { timeout: 90_000 }, () => {
 
   it('an operator advances the clock past the term and the renewal appears in the ledger', async () => {
     await signIn('operator');
+    step('the ledger shows the activation');
     await page.goto(`${h.host.url}/console/operator?subscription=${subscriptionId}`);
     const ledger = page.getByRole('table', { name: 'Billing ledger' });
     await ledger.getByRole('row').filter({ hasText: 'Activated' }).first().waitFor(WAIT);
+    step('advance the clock; the renewal shows');
     await page.getByLabel('Advance by (ISO 8601 duration)').fill('P32D');
     await page.getByRole('button', { name: 'Advance the clock' }).click();
     await ledger.getByRole('row').filter({ hasText: 'Renewed' }).first().waitFor(WAIT);

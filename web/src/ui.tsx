@@ -35,12 +35,19 @@ export function useResource<T>(path: string | undefined, poll = false): Resource
   useEffect(() => {
     setData(undefined);
     setError(undefined);
-    void reload();
-    if (!poll || !path) return undefined;
-    const timer = setInterval(() => {
-      if (!document.hidden) void reload();
-    }, pollMs());
-    return () => clearInterval(timer);
+    // The next read is planned only once this one has answered: on a slow host, reads never pile up behind each
+    // other (an interval would start one every CONSOLE_POLL_MS whether or not the last one came back).
+    let stopped = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const tick = async (first: boolean) => {
+      if (first || !document.hidden) await reload();
+      if (!stopped && poll && path) timer = setTimeout(() => void tick(false), pollMs());
+    };
+    void tick(true);
+    return () => {
+      stopped = true;
+      clearTimeout(timer);
+    };
   }, [path, poll, reload]);
   return { data, error, reload };
 }
