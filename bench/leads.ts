@@ -1,8 +1,9 @@
 /**
  * `npm run bench -- leads` (issue 12): lead capture and delivery through the local host, 16 concurrent clients, next
  * to raw Azurite inserts and the host's floor measured in the same run:
- * - capture: `POST /api/storefront/leads` (a stored lead, its delivery row, dedupe rows, the due-index entry and the
- *   hand-over to its orchestration before the 202): leads/s and p50/p99 of the 202, as a ratio to the raw insert
+ * - capture: `POST /api/storefront/leads` (a stored lead, its delivery row, dedupe rows and the due-index entry
+ *   before the 202; its first delivery attempt runs in the host after it, decision 0524; only failures start an
+ *   orchestration): leads/s and p50/p99 of the 202, as a ratio to the raw insert
  *   and to the floor row (`POST /api/bench/floor`: the same authentication and body, one Table insert, nothing
  *   else; decision 0523). Target: capture ≥ 0.8× the floor;
  * - capture-to-delivered: the time from sending the capture to its arrival at a loopback HTTP target, p50/p99;

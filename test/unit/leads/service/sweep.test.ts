@@ -4,6 +4,7 @@
  * index entries that point at nothing owed are dropped.
  */
 import { describe, expect, it } from 'vitest';
+import type { Delivery } from '../../../../shared/leads/model';
 import type { LeadOffer } from '../../../../shared/leads/ports';
 import type { LeadDeliveryRef } from '../../../../shared/leads/rules/delivery';
 import type { ResolvedDestination } from '../../../../shared/leads/service/deliver';
@@ -17,7 +18,7 @@ const GRACE = 120_000;
 const resolve = (offer: LeadOffer): ResolvedDestination =>
   offer.destination.type === 'None' ? { kind: 'held', reason: 'no_destination' } : { kind: 'deliverable', config: httpsConfig };
 
-function setup(outcome: 'started' | 'running' | 'unavailable' = 'started') {
+function setup(outcome: 'started' | 'running' | 'unavailable' = 'started', batch = 100) {
   const raw = new MemoryLeadStore();
   const index = new MemoryIndex();
   const store = withDeliveryIndex(raw, index);
@@ -32,7 +33,7 @@ function setup(outcome: 'started' | 'running' | 'unavailable' = 'started') {
     resolve,
     clock,
     start: async (ref) => (starts.push(ref), outcome),
-    settings: { graceMs: GRACE, batch: 100 },
+    settings: { graceMs: GRACE, batch },
   });
   const capture = (id: string, extra: Parameters<typeof pendingDelivery>[2] = {}) =>
     store.capture(lead(id), pendingDelivery(id, T0, extra), { natural: { hash: id, expiresAt: T0 } });
@@ -48,6 +49,22 @@ describe('overdue pending deliveries', () => {
     clock.advance(1);
     expect(await sweep.run()).toEqual({ started: 1, released: 0 });
     expect(starts).toEqual([{ publisherId: P, offerId: O, leadId: 'L1', generation: 0 }]);
+  });
+
+  it('handles at most `batch` overdue entries in one run, oldest first; the rest on the next run (spec: 500 a run)', async () => {
+    const { sweep, clock, starts, capture, raw } = setup('started', 2);
+    await capture('L1', { nextAttemptAt: '2026-03-01T00:00:03.000Z' });
+    await capture('L2', { nextAttemptAt: '2026-03-01T00:00:01.000Z' });
+    await capture('L3', { nextAttemptAt: '2026-03-01T00:00:02.000Z' });
+    clock.advance(GRACE + 10_000);
+    expect(await sweep.run()).toEqual({ started: 2, released: 0 });
+    expect(starts.map((r) => r.leadId)).toEqual(['L2', 'L3']);
+    // Their orchestrations delivered them: the next run drops their entries (they still fill its batch), the one after
+    // reaches the third.
+    for (const id of ['L2', 'L3']) raw.put({ ...(raw.delivery(P, O, id) as Delivery), state: 'delivered' });
+    expect(await sweep.run()).toEqual({ started: 0, released: 0 });
+    expect(await sweep.run()).toEqual({ started: 1, released: 0 });
+    expect(starts.map((r) => r.leadId)).toEqual(['L2', 'L3', 'L1']);
   });
 
   it('counts a running orchestration as nothing to do, and keeps its entry', async () => {
