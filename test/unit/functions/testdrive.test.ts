@@ -27,7 +27,7 @@ function call(error: Error) {
     body: { string: JSON.stringify({ publisherId: 'contoso', offerId: 'crm', Consent: { Given: true, At: '2026-03-01T00:00:00Z' } }) },
     headers: { 'content-type': 'application/json', authorization: 'Bearer x' },
   });
-  return handler!(request, new InvocationContext({ functionName: 'testdrive-request' })) as Promise<HttpResponseInit>;
+  return handler(request, new InvocationContext({ functionName: 'testdrive-request' })) as Promise<HttpResponseInit>;
 }
 
 const header = (res: HttpResponseInit, name: string) =>
