@@ -17,6 +17,7 @@ const suites: Record<string, () => Promise<Suite>> = {
   publish: () => import('./publish.js'),
   testdrive: () => import('./testdrive.js'),
   licensing: () => import('./licensing.js'),
+  analytics: () => import('./analytics.js'),
 };
 
 async function main(): Promise<void> {
