@@ -73,7 +73,7 @@ export interface MeteringDeps {
 export function buildMetering(deps: MeteringDeps): MeteringServices {
   const { storage, clock, faults } = deps;
   const ttlMs = deps.cacheTtlMs ?? LOOKUP_CACHE_TTL_MS;
-  const resourceTable = new TableResourceDirectory(() => storage.table(METERING_TABLES.resources));
+  const resourceTable = new TableResourceDirectory(() => storage.table(METERING_TABLES.resources), faults);
   const planTable = new TablePlanDimensions(() => storage.table(METERING_TABLES.plans));
   const planSource = deps.catalog ? new FirstFoundPlanDimensions([new CatalogPlanDimensions(deps.catalog), planTable]) : planTable;
   const resources = new CachedResourceDirectory(resourceTable, { ttlMs, maxEntries: 20_000 });

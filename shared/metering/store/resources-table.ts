@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import type { TableClient } from '@azure/data-tables';
 import { z } from 'zod';
+import { noFaults, type Faults } from '../../faults';
 import type { MeteredResource, ResourceRef } from '../model';
 import type { ResourceDirectory } from '../ports';
 
@@ -62,11 +63,16 @@ function uriPartition(uri: string): string {
 
 const isNotFound = (error: unknown) => (error as { statusCode?: number }).statusCode === 404;
 
+/** Pause/crash point of a deployment's create: after the URI index, just before the insert that decides who created it. */
+export const BEFORE_APP_INSERT_POINT = 'before-managed-app-insert';
+
 export class TableResourceDirectory implements ResourceDirectory {
   readonly #table: () => Promise<TableClient>;
+  readonly #faults: Faults;
 
-  constructor(table: () => Promise<TableClient>) {
+  constructor(table: () => Promise<TableClient>, faults: Faults = noFaults) {
     this.#table = table;
+    this.#faults = faults;
   }
 
   async lookup(ref: ResourceRef): Promise<MeteredResource | undefined> {
@@ -113,6 +119,7 @@ export class TableResourceDirectory implements ResourceDirectory {
   async create(resource: MeteredResource): Promise<{ created: boolean; resource: MeteredResource }> {
     const table = await this.#table();
     if (resource.resourceUri) await this.#index(table, resource);
+    await this.#faults.reach(BEFORE_APP_INSERT_POINT);
     try {
       await table.createEntity(entityOf(resource));
       return { created: true, resource };
