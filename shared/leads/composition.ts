@@ -96,7 +96,7 @@ export function buildLeads(deps: LeadsDeps): Leads {
   const table = new TableLeadStore(() => deps.storage.table(LEADS_TABLES.leads), () => deps.clock.now().getTime());
   // Delivery (decisions 0520, 0521): every delivery row is indexed before it is written, and handed to its orchestration.
   const wired = deps.delivery && deps.targets ? { settings: deps.delivery, targets: deps.targets } : undefined;
-  const index = new TableDeliveryIndex(() => deps.storage.table(LEADS_TABLES.due));
+  const index = new TableDeliveryIndex(() => deps.storage.table(LEADS_TABLES.due), deps.log ? { log: deps.log } : {});
   const starter = new LeadDeliveryStarter(deps.faults, deps.log);
   const indexed = wired ? withDeliveryIndex(table, index) : table;
   const store = deps.wrapStore ? deps.wrapStore(indexed) : indexed;

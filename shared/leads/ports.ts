@@ -53,8 +53,11 @@ export interface LeadStore {
   capture(lead: Lead, delivery: Delivery, keys: CaptureKeys): Promise<CaptureResult>;
   getLead(publisherId: string, offerId: string, leadId: string): Promise<Lead | undefined>;
   getDelivery(publisherId: string, offerId: string, leadId: string): Promise<StoredDelivery | undefined>;
-  /** Conditional replace (If-Match); false when the delivery changed since `etag` was read. */
-  replaceDelivery(delivery: Delivery, etag: string): Promise<boolean>;
+  /**
+   * Conditional replace (If-Match); false when the delivery changed since `etag` was read. `previous`: the row as it
+   * was read (with `etag`), so an index can retire the entry that row needed once the replace is stored.
+   */
+  replaceDelivery(delivery: Delivery, etag: string, previous?: Delivery): Promise<boolean>;
   /** An offer's leads with their deliveries, newest first. */
   list(
     publisherId: string,
@@ -106,4 +109,10 @@ export interface DeliveryIndex {
   held(limit: number): Promise<IndexedDelivery[]>;
   /** Drops an entry its row no longer matches (kept while its writer may not have committed yet). */
   drop(entry: IndexedDelivery): Promise<void>;
+  /**
+   * Called once `next` replaced `previous` (stored): deletes the entry `previous` needed when `next` needs another one
+   * or none (delivered, dead-lettered), so finished leads do not fill the sweeper's batches (decision 0525). Never
+   * throws: an entry it could not delete is stale, and the sweeper drops it as before.
+   */
+  retire(previous: Delivery, next: Delivery): Promise<void>;
 }

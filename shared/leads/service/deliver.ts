@@ -131,7 +131,7 @@ export class DeliverLead {
     for (let i = 0; i < CAS_TRIES; i += 1) {
       if (!owns(stored?.delivery, ref)) return { kind: 'done', state: 'superseded' };
       const value = next(stored.delivery);
-      if (await this.#d.store.replaceDelivery(value, stored.etag)) {
+      if (await this.#d.store.replaceDelivery(value, stored.etag, stored.delivery)) {
         if (value.state === 'pending') return { kind: 'wait', until: value.nextAttemptAt ?? this.#d.clock.now().toISOString() };
         return { kind: 'done', state: value.state };
       }

@@ -77,7 +77,7 @@ export class ReplayLeads {
       if (!stored) return 'missing';
       if (stored.delivery.state !== 'dead_lettered') return 'not-dead-lettered';
       const next = reopened(stored.delivery, clock.now().toISOString());
-      if (await store.replaceDelivery(next, stored.etag)) {
+      if (await store.replaceDelivery(next, stored.etag, stored.delivery)) {
         // Stored first: if this start fails or the host dies now, the sweeper starts the same instance id.
         await this.#d.handoff.handoff(refOf(next));
         return next;

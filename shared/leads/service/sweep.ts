@@ -87,7 +87,7 @@ export class SweepDeliveries {
     }
     if (!deliverable) return 0;
     const next: Delivery = reopened(stored.delivery, clock.now().toISOString());
-    if (!(await store.replaceDelivery(next, stored.etag))) return 0; // changed meanwhile: the next run looks again
+    if (!(await store.replaceDelivery(next, stored.etag, stored.delivery))) return 0; // changed meanwhile: the next run looks again
     await this.#d.start(refOf(next)).catch(() => 'unavailable'); // stored pending: if this start fails, the overdue sweep starts it
     return 1;
   }

@@ -7,7 +7,8 @@
  * `withDeliveryIndex` upserts a delivery's entry *before* the write that stores the row (capture's transaction, or a
  * conditional replace), so a committed pending or held row always has its entry; a write that then fails leaves a
  * stale entry, which the sweeper drops. An entry is dropped only once it is older than a grace period in real time:
- * it may be read between its writer's upsert and commit.
+ * it may be read between its writer's upsert and commit. Once a replace is stored, the entry the replaced row needed
+ * is deleted (decision 0525: delivered and dead-lettered leads leave the index at once, not by the sweeper's batches).
  */
 import type { TableClient, TransactionAction } from '@azure/data-tables';
 import type { Delivery } from '../model';
@@ -21,6 +22,8 @@ export const STALE_GRACE_MS = 30_000;
 
 /** An entity group transaction holds at most 100 entities. */
 const MAX_BATCH = 100;
+
+type IndexOp = { kind: 'upsert'; row: IndexRow } | { kind: 'delete' };
 
 type IndexRow = {
   partitionKey: string;
@@ -42,6 +45,10 @@ interface Located extends IndexedDelivery {
 const statusOf = (error: unknown) => (error as { statusCode?: number }).statusCode;
 const esc = encodeURIComponent;
 
+function chunked<T>(items: T[]): T[][] {
+  return Array.from({ length: Math.ceil(items.length / MAX_BATCH) }, (_, i) => items.slice(i * MAX_BATCH, (i + 1) * MAX_BATCH));
+}
+
 function fnv1a(text: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i += 1) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
@@ -62,15 +69,20 @@ export class TableDeliveryIndex implements DeliveryIndex {
   readonly #shards: number;
   readonly #realNow: () => number;
   readonly #graceMs: number;
-  /** Per partition: the batch still taking entries, and the write in flight. */
-  readonly #open = new Map<string, { rows: Map<string, IndexRow>; written: Promise<void> }>();
+  /** Per partition: the batch still taking entries (an upsert or a delete per RowKey, the last one wins), and the write in flight. */
+  readonly #open = new Map<string, { ops: Map<string, IndexOp>; written: Promise<void> }>();
   readonly #writing = new Map<string, Promise<void>>();
+  readonly #log: (message: string) => void;
 
-  constructor(table: () => Promise<TableClient>, options: { shards?: number; realNow?: () => number; graceMs?: number } = {}) {
+  constructor(
+    table: () => Promise<TableClient>,
+    options: { shards?: number; realNow?: () => number; graceMs?: number; log?: (message: string) => void } = {},
+  ) {
     this.#table = table;
     this.#shards = options.shards ?? DUE_SHARDS;
     this.#realNow = options.realNow ?? Date.now;
     this.#graceMs = options.graceMs ?? STALE_GRACE_MS;
+    this.#log = options.log ?? (() => undefined);
   }
 
   /**
@@ -82,38 +94,85 @@ export class TableDeliveryIndex implements DeliveryIndex {
     const keys = entryKeys(delivery, this.#shards);
     if (!keys) return Promise.resolve();
     const row = { ...keys, publisherId: delivery.publisherId, offerId: delivery.offerId, leadId: delivery.leadId, writtenAt: this.#realNow() };
-    let batch = this.#open.get(keys.partitionKey);
-    if (!batch) {
-      const rows = new Map<string, IndexRow>();
-      batch = { rows, written: this.#flush(keys.partitionKey, rows) };
-      this.#open.set(keys.partitionKey, batch);
+    return this.#enqueue(keys.partitionKey, keys.rowKey, { kind: 'upsert', row });
+  }
+
+  /**
+   * Deletes the entry `previous` needed once `next` (stored) needs another or none (decision 0525), through the same
+   * per-partition group commit as the notes, so a later note of the same RowKey in this process is never undone by
+   * it. Resolves once done; a failure is logged, not thrown (a stale entry is dropped by the sweeper).
+   */
+  async retire(previous: Delivery, next: Delivery): Promise<void> {
+    const old = entryKeys(previous, this.#shards);
+    const now = entryKeys(next, this.#shards);
+    if (!old || (now && now.partitionKey === old.partitionKey && now.rowKey === old.rowKey)) return;
+    try {
+      await this.#enqueue(old.partitionKey, old.rowKey, { kind: 'delete' });
+    } catch (error) {
+      this.#log(`Lead ${previous.leadId}: its old due-index entry was not deleted (the sweeper drops it): ${String(error)}`);
     }
-    batch.rows.set(keys.rowKey, row);
+  }
+
+  #enqueue(partitionKey: string, rowKey: string, op: IndexOp): Promise<void> {
+    let batch = this.#open.get(partitionKey);
+    if (!batch) {
+      const ops = new Map<string, IndexOp>();
+      batch = { ops, written: this.#flush(partitionKey, ops) };
+      this.#open.set(partitionKey, batch);
+    }
+    batch.ops.set(rowKey, op);
     return batch.written;
   }
 
-  /** Writes a partition's open batch once the previous write of that partition is done. */
-  async #flush(partitionKey: string, rows: Map<string, IndexRow>): Promise<void> {
+  /**
+   * Writes a partition's open batch once the previous write of that partition is done: the upserts (a failure rejects
+   * the batch's notes), then the deletes, in transactions of up to 100; a delete transaction that fails (an entry the
+   * sweeper dropped already answers 404 and fails its whole group) is done one by one, a missing entry being fine.
+   */
+  async #flush(partitionKey: string, ops: Map<string, IndexOp>): Promise<void> {
     const previous = this.#writing.get(partitionKey);
     const written = (async () => {
       await previous?.catch(() => undefined);
       this.#open.delete(partitionKey); // closed: later notes open the next batch
       const table = await this.#table();
-      const all = [...rows.values()];
-      const chunks = Array.from({ length: Math.ceil(all.length / MAX_BATCH) }, (_, i) => all.slice(i * MAX_BATCH, (i + 1) * MAX_BATCH));
+      const upserts: IndexRow[] = [];
+      const deletes: string[] = [];
+      for (const [rowKey, op] of ops) {
+        if (op.kind === 'upsert') upserts.push(op.row);
+        else deletes.push(rowKey);
+      }
       await Promise.all(
-        chunks.map((chunk) =>
+        chunked(upserts).map((chunk) =>
           chunk.length === 1
             ? table.upsertEntity(chunk[0] as IndexRow, 'Replace')
             : table.submitTransaction(chunk.map((r): TransactionAction => ['upsert', r, 'Replace'])),
         ),
       );
+      await Promise.all(chunked(deletes).map((chunk) => this.#delete(table, partitionKey, chunk)));
     })();
     this.#writing.set(partitionKey, written);
     try {
       await written;
     } finally {
       if (this.#writing.get(partitionKey) === written) this.#writing.delete(partitionKey);
+    }
+  }
+
+  async #delete(table: TableClient, partitionKey: string, rowKeys: string[]): Promise<void> {
+    if (rowKeys.length > 1) {
+      try {
+        await table.submitTransaction(rowKeys.map((rowKey): TransactionAction => ['delete', { partitionKey, rowKey }]));
+        return;
+      } catch {
+        // one of them is gone already: one by one below
+      }
+    }
+    for (const rowKey of rowKeys) {
+      try {
+        await table.deleteEntity(partitionKey, rowKey);
+      } catch (error) {
+        if (statusOf(error) !== 404) throw error;
+      }
     }
   }
 
@@ -165,7 +224,7 @@ export class TableDeliveryIndex implements DeliveryIndex {
 
 /**
  * The lead store with its deliveries indexed: capture and every delivery replace first note the entry the row
- * will need, then write the row.
+ * will need, then write the row; a replace that knows the row it replaced then retires that row's entry.
  */
 export function withDeliveryIndex(store: LeadStore, index: DeliveryIndex): LeadStore {
   return {
@@ -175,9 +234,12 @@ export function withDeliveryIndex(store: LeadStore, index: DeliveryIndex): LeadS
     },
     getLead: (publisherId, offerId, leadId) => store.getLead(publisherId, offerId, leadId),
     getDelivery: (publisherId, offerId, leadId) => store.getDelivery(publisherId, offerId, leadId),
-    replaceDelivery: async (delivery, etag) => {
+    replaceDelivery: async (delivery, etag, previous) => {
       await index.note(delivery);
-      return store.replaceDelivery(delivery, etag);
+      const stored = await store.replaceDelivery(delivery, etag, previous);
+      // Recorded first, then the old entry goes: a crash in between leaves a stale entry the sweeper drops.
+      if (stored && previous) await index.retire(previous, delivery);
+      return stored;
     },
     list: (publisherId, offerId, options) => store.list(publisherId, offerId, options),
   };

@@ -152,8 +152,8 @@ export class TableLeadStore implements LeadStore {
     return row ? { delivery: JSON.parse(String(row['delivery'])) as Delivery, etag: row.etag } : undefined;
   }
 
-  /** Merge with If-Match: only the delivery columns change; the lead copy stays as captured. */
-  async replaceDelivery(delivery: Delivery, etag: string): Promise<boolean> {
+  /** Merge with If-Match: only the delivery columns change; the lead copy stays as captured. (`previous` is the index's.) */
+  async replaceDelivery(delivery: Delivery, etag: string, _previous?: Delivery): Promise<boolean> {
     const table = await this.#table();
     const entity = {
       partitionKey: offerKey(delivery.publisherId, delivery.offerId),

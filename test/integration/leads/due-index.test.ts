@@ -4,16 +4,21 @@
  *   first would, on a crash in between, leave a pending lead the sweeper never finds: the first test fails then);
  * - "overdue" is a RowKey range over the shards; held entries are listed apart;
  * - an entry is dropped only after the grace and only if unchanged since it was read (If-Match);
- * - the sweeper over the real store starts a lead whose hand-over was lost.
+ * - the sweeper over the real store starts a lead whose hand-over was lost;
+ * - a recorded outcome deletes the entry the replaced row needed (decision 0525), so delivered leads do not starve an
+ *   overdue one out of the sweeper's batch.
  */
 import { describe, expect, it } from 'vitest';
+import { noFaults } from '../../../shared/faults';
 import type { Delivery, Lead } from '../../../shared/leads/model';
 import type { LeadStore } from '../../../shared/leads/ports';
 import type { LeadDeliveryRef } from '../../../shared/leads/rules/delivery';
+import { DeliverLead } from '../../../shared/leads/service/deliver';
 import { SweepDeliveries } from '../../../shared/leads/service/sweep';
 import { entryKeys, TableDeliveryIndex, withDeliveryIndex } from '../../../shared/leads/store/due-index';
 import { TableLeadStore } from '../../../shared/leads/store/leads-table';
-import { FakeClock, FakeOffers, httpsConfig, lead, leadOffer, O, P, pendingDelivery } from '../../fixtures/leads-fakes';
+
+import { FakeClock, FakeOffers, httpsConfig, lead, leadOffer, O, ok, P, pendingDelivery, ScriptedTarget, targetsWith } from '../../fixtures/leads-fakes';
 import { testStorage } from '../../fixtures/storage';
 
 const T0 = '2026-03-01T00:00:00.000Z';
@@ -175,5 +180,89 @@ describe('the sweeper over the real store', () => {
     expect(await sweep.run()).toEqual({ started: 1, released: 0 });
     expect(starts).toEqual([{ publisherId: P, offerId: O, leadId: lost, generation: 0 }]);
     expect((await index.due(clock.now(), 100)).map((e) => e.leadId)).toEqual([lost]);
+  });
+});
+
+describe('finished leads leave the index at once (decision 0525)', () => {
+  it('sweeps an overdue lead in the first run behind 600 leads delivered meanwhile (their entries do not fill the batch of 500)', async () => {
+    const { store, index } = setup();
+    const base = Date.parse(T0);
+    const delivered = Array.from({ length: 600 }, () => ids());
+    const at = (ms: number) => new Date(base + ms).toISOString();
+    for (let i = 0; i < delivered.length; i += 50) {
+      await Promise.all(delivered.slice(i, i + 50).map((id, j) => store.capture(lead(id), pendingDelivery(id, at(i + j)), keys(id))));
+    }
+    const overdueId = ids();
+    await store.capture(lead(overdueId), pendingDelivery(overdueId, at(1_000)), keys(overdueId));
+    const offers = new FakeOffers();
+    offers.set(leadOffer(P, O, { type: 'HttpsEndpoint', settings: {} }));
+    const clock = new FakeClock(at(2_000));
+    const target = new ScriptedTarget([ok]);
+    const deliver = new DeliverLead({
+      store,
+      offers,
+      resolve: () => ({ kind: 'deliverable', config: httpsConfig }),
+      targets: targetsWith(target),
+      clock,
+      faults: noFaults,
+      random: () => 0.5,
+      settings: { windowMs: 72 * 3_600_000, timeoutMs: 30_000, offerConcurrency: 1_000 },
+    });
+    for (let i = 0; i < delivered.length; i += 50) {
+      const results = await Promise.all(delivered.slice(i, i + 50).map((leadId) => deliver.attempt({ publisherId: P, offerId: O, leadId, generation: 0 })));
+      expect(results.every((r) => r.kind === 'done' && r.state === 'delivered')).toBe(true);
+    }
+    const starts: LeadDeliveryRef[] = [];
+    clock.set(at(1_000 + 120_001));
+    const sweep = new SweepDeliveries({
+      store,
+      index,
+      offers,
+      resolve: () => ({ kind: 'deliverable', config: httpsConfig }),
+      start: async (ref) => (starts.push(ref), 'started'),
+      clock,
+      settings: { graceMs: 120_000, batch: 500 },
+    });
+    expect(await sweep.run()).toEqual({ started: 1, released: 0 });
+    expect(starts.map((r) => r.leadId)).toEqual([overdueId]);
+    expect((await index.due(clock.now(), 1_000)).map((e) => e.leadId)).toEqual([overdueId]);
+  }, 120_000);
+
+  it('moves a retried lead to its new due time and deletes its old entry; a dead-lettered one leaves none', async () => {
+    const { store, index, table } = setup();
+    const a = ids();
+    const b = ids();
+    await store.capture(lead(a), pendingDelivery(a), keys(a));
+    await store.capture(lead(b), pendingDelivery(b), keys(b));
+    const later = { ...pendingDelivery(a), nextAttemptAt: '2026-03-01T00:00:30.000Z' };
+    const storedA = await table.getDelivery(P, O, a);
+    expect(await store.replaceDelivery(later, storedA?.etag ?? '', storedA?.delivery)).toBe(true);
+    const storedB = await table.getDelivery(P, O, b);
+    const dead = { ...pendingDelivery(b), state: 'dead_lettered' as const, deadLetteredAt: T0, reason: 'http_404' };
+    expect(await store.replaceDelivery(dead, storedB?.etag ?? '', storedB?.delivery)).toBe(true);
+    expect((await index.due(new Date('2026-03-01T01:00:00.000Z'), 100)).map((e) => [e.leadId, e.dueAt])).toEqual([[a, '2026-03-01T00:00:30.000Z']]);
+  });
+
+  it('keeps the entry when the replace loses (the row was not recorded)', async () => {
+    const { store, index, table } = setup();
+    const a = ids();
+    await store.capture(lead(a), pendingDelivery(a), keys(a));
+    const stored = await table.getDelivery(P, O, a);
+    const delivered = { ...pendingDelivery(a), state: 'delivered' as const, deliveredAt: T0 };
+    expect(await store.replaceDelivery(delivered, 'W/"datetime\'2000-01-01T00%3A00%3A00.0000000Z\'"', stored?.delivery)).toBe(false);
+    expect((await index.due(new Date(T0), 100)).map((e) => e.leadId)).toEqual([a]);
+  });
+
+  it('deletes a batch of old entries even when one of them is gone already (the sweeper dropped it)', async () => {
+    let now = 1_000_000;
+    const { index } = setup(() => now);
+    const rows = Array.from({ length: 5 }, () => pendingDelivery(ids()));
+    await Promise.all(rows.map((d) => index.note(d)));
+    const [gone] = await index.due(new Date(T0), 1);
+    now += 60_000;
+    await index.drop(gone as never);
+    expect(await index.due(new Date(T0), 100)).toHaveLength(4);
+    await Promise.all(rows.map((d) => index.retire(d, { ...d, state: 'delivered', deliveredAt: T0 })));
+    expect(await index.due(new Date(T0), 100)).toEqual([]);
   });
 });
