@@ -75,6 +75,9 @@ param leadsSweepSchedule string = '0 */5 * * * *'
 @description('Test drive cleanup (expired drives, stuck instances, pool reconcile, decision 0703).')
 param testDriveCleanupSchedule string = '0 */5 * * * *'
 
+@description('Analytics scheduler (due report executions and their callbacks, decision 0903).')
+param analyticsSchedule string = '0 */5 * * * *'
+
 @description('Test drive instances: simulated, or azure (then the identity needs Contributor where the drives are deployed).')
 @allowed([
   'simulated'
@@ -191,6 +194,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     SAAS_DUE_WORK_SCHEDULE: saasDueWorkSchedule
     LEADS_SWEEP_SCHEDULE: leadsSweepSchedule
     TESTDRIVE_CLEANUP_SCHEDULE: testDriveCleanupSchedule
+    ANALYTICS_SCHEDULE: analyticsSchedule
 
     // Webhooks (SaaS fulfillment): the documented retry policy; outbound calls go to public HTTPS only (decision 0006).
     WEBHOOK_RETRY_PERIOD_MS: '28800000'

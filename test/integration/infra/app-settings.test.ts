@@ -120,6 +120,7 @@ describe('the Function App settings in infra/app/function.bicep', () => {
     expect(config.saas.dueWorkSchedule).toBe('0 */5 * * * *');
     expect(config.leadDelivery.sweepSchedule).toBe('0 */5 * * * *');
     expect(config.testDrive.cleanupSchedule).toBe('0 */5 * * * *');
+    expect(config.analytics.schedule).toBe('0 */5 * * * *');
     expect(config.testDrive.provider).toBe('simulated');
     expect(config.leadDelivery.windowHours).toBe(72);
     expect(config.saas.webhookRetryPeriodMs).toBe(28_800_000);
