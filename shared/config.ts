@@ -96,6 +96,8 @@ const settingsSchema = z
     TESTDRIVE_ARM_ENDPOINT: z.url().default('https://management.azure.com'),
     /** Decision 0708: the live offer's test drive cached per host (0 = read the catalog on every request). */
     TESTDRIVE_OFFER_CACHE_TTL_MS: z.coerce.number().int().min(0).max(300_000).default(5_000),
+    /** Decision 0709: days ended drives and deleted instances stay readable before the cleanup removes them. */
+    TESTDRIVE_HISTORY_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
     LEADS_TARGET_TIMEOUT_MS: z.coerce.number().int().positive().max(300_000).default(30_000),
     LEADS_SWEEP_SCHEDULE,
     LEADS_SWEEP_GRACE_MS: z.coerce.number().int().min(0).default(120_000),
@@ -232,6 +234,7 @@ export interface Config {
     simulated: { delaysMs: { deploy: number; stop: number; start: number; delete: number }; faults: Partial<Record<'deploy' | 'stop' | 'start' | 'delete', number>> };
     armEndpoint: string;
     offerCacheTtlMs: number;
+    historyMs: number;
   };
   /**
    * Lead delivery (shared/leads, decisions 0520–0521): the retry window in hours (spec 2.5 (5): 72), the time-out of
@@ -366,6 +369,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd: string
       },
       armEndpoint: s.TESTDRIVE_ARM_ENDPOINT.replace(/\/$/, ''),
       offerCacheTtlMs: s.TESTDRIVE_OFFER_CACHE_TTL_MS,
+      historyMs: s.TESTDRIVE_HISTORY_DAYS * 86_400_000,
     },
     publish: {
       timeScale: s.PUBLISH_TIME_SCALE,
