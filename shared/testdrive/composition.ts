@@ -12,7 +12,7 @@ import type { Faults } from '../faults';
 import type { CaptureLead } from '../leads/service/capture';
 import type { Storage } from '../storage/clients';
 import type { DriveLeads, InstanceProvider, PoolRef, TestDriveOffers, TestDriveStore } from './ports';
-import { DEFAULT_TIMEOUTS, type Timeouts } from './rules/lifetime';
+import { DEFAULT_HISTORY_MS, DEFAULT_TIMEOUTS, type Timeouts } from './rules/lifetime';
 import { passwordOf, userNameOf } from './rules/template';
 import { Cleanup } from './service/cleanup';
 import { DriveSession } from './service/drive-session';
@@ -37,6 +37,8 @@ export interface TestDriveSettings {
   /** `azure`: instances are resource groups deployed through Azure Resource Manager at `armEndpoint`. */
   provider?: 'simulated' | 'azure';
   armEndpoint?: string;
+  /** How long ended drives and deleted instances are kept (decision 0709; 30 days when absent). */
+  historyMs?: number;
   /** How long a host keeps an offer's enabled live test drive (0: the catalog on every request; decision 0708). */
   offerCacheTtlMs?: number;
 }
@@ -119,7 +121,7 @@ export function buildTestDrive(deps: TestDriveDeps): TestDrive {
     requests,
     sessions: new DriveSession({ store, offers, lifecycle, clock, pollMs: deps.settings.pollMs }),
     reconcile,
-    cleanup: new Cleanup({ store, provider, lifecycle, reconcile, requests, clock, timeouts: deps.settings.timeouts ?? DEFAULT_TIMEOUTS }),
+    cleanup: new Cleanup({ store, provider, lifecycle, reconcile, requests, clock, timeouts: deps.settings.timeouts ?? DEFAULT_TIMEOUTS, historyMs: deps.settings.historyMs ?? DEFAULT_HISTORY_MS }),
     store,
     offers,
     provider,

@@ -65,6 +65,8 @@ export interface TestDriveStore {
   leaveStandby(instance: Instance, etag: string, slot: string, readyKey?: string): Promise<boolean>;
   /** One transaction: the instance Deleted (conditional) and its capacity slot released. */
   markDeleted(instance: Instance, etag: string): Promise<boolean>;
+  /** Deletes ended drives' and deleted instances' rows (terminal: nothing writes them again); how many went. */
+  purge(pool: PoolRef, rows: { kind: 'drive' | 'instance'; id: string }[]): Promise<number>;
   /** The cleanup's last report (operators read it on the admin route). */
   saveReport(report: object): Promise<void>;
   lastReport(): Promise<object | undefined>;

@@ -53,6 +53,14 @@ export function isStuck(state: string, stateAt: string, now: Date, timeouts: Tim
   return now.getTime() - Date.parse(stateAt) > (limit ?? Infinity);
 }
 
+/** How long ended drives and deleted instances are kept for customers and operators (decision 0709): 30 days. */
+export const DEFAULT_HISTORY_MS = 30 * 24 * HOUR_MS;
+
+/** Whether a drive that ended (an instance deleted) at `endedAt` is older than the history kept at `now`; never without an end. */
+export function isPastHistory(endedAt: string | undefined, now: Date, historyMs: number): boolean {
+  return endedAt !== undefined && now.getTime() - Date.parse(endedAt) > historyMs;
+}
+
 /** An active drive is over once its expiry has come (the cleanup ends it if its own timer has not). */
 export function isExpired(expiry: string | undefined, now: Date): boolean {
   return Date.parse(expiry ?? '') <= now.getTime();

@@ -24,6 +24,8 @@ export interface CleanupTally {
   created: number;
   drained: number;
   progressed: number;
+  /** Ended drives and deleted instances removed after the history kept (decision 0709). */
+  purged: number;
   errors: string[];
 }
 

@@ -9,7 +9,7 @@
 import type { Clock } from '../../clock';
 import { mapLimit } from '../../concurrency';
 import type { InstanceProvider, PoolRef, TestDriveStore } from '../ports';
-import { isExpired, isStuck, type Timeouts } from '../rules/lifetime';
+import { isExpired, isPastHistory, isStuck, type Timeouts } from '../rules/lifetime';
 import { reportOf, type CleanupReport, type CleanupTally } from '../rules/report';
 import { customerKeyOf, type InstanceLifecycle } from './lifecycle';
 import type { ReconcilePool } from './reconcile';
@@ -28,6 +28,8 @@ export interface CleanupDeps {
   requests: RequestDrive;
   clock: Clock;
   timeouts: Timeouts;
+  /** Ended drives and deleted instances older than this are removed (decision 0709). */
+  historyMs: number;
 }
 
 export class Cleanup {
@@ -42,7 +44,7 @@ export class Cleanup {
     const now = clock.now();
     const report: CleanupTally = {
       ranAt: now.toISOString(), pools: 0, expiredDrives: [], failedDrives: [], stuckInstances: [], orphanGroups: [],
-      leadsCaptured: 0, created: 0, drained: 0, progressed: 0, errors: [],
+      leadsCaptured: 0, created: 0, drained: 0, progressed: 0, purged: 0, errors: [],
     };
     const pools = await store.pools();
     report.pools = pools.length;
@@ -66,7 +68,8 @@ export class Cleanup {
 
   async #pool(pool: PoolRef, now: Date, report: CleanupTally): Promise<void> {
     const { store, lifecycle, timeouts } = this.#deps;
-    const open = (await store.drives(pool)).filter((s) => s.value.state !== 'Ended');
+    const drives = await store.drives(pool);
+    const open = drives.filter((s) => s.value.state !== 'Ended');
     // Drives are independent (each end is its own conditional transaction): a few at a time.
     await mapLimit(open, DRIVES_AT_ONCE, async (drive) => {
       const d = drive.value;
@@ -84,7 +87,15 @@ export class Cleanup {
         if (await lifecycle.endDrive(fresh, 'failed', customerKeyOf(d), 'its instance is gone')) report.failedDrives.push(d.driveId);
       }
     });
-    const stuck = (await store.instances(pool)).filter((s) => isStuck(s.value.state, s.value.stateAt, now, timeouts) && s.value.state !== 'Deprovisioning');
+    const instances = await store.instances(pool);
+    // History past its time leaves the partition, so the pool's reads do not grow with every drive ever taken.
+    const { historyMs } = this.#deps;
+    const old = [
+      ...drives.filter((s) => s.value.state === 'Ended' && isPastHistory(s.value.endedAt, now, historyMs)).map((s) => ({ kind: 'drive' as const, id: s.value.driveId })),
+      ...instances.filter((s) => s.value.state === 'Deleted' && isPastHistory(s.value.deletedAt, now, historyMs)).map((s) => ({ kind: 'instance' as const, id: s.value.instanceId })),
+    ];
+    if (old.length > 0) report.purged += await store.purge(pool, old);
+    const stuck = instances.filter((s) => isStuck(s.value.state, s.value.stateAt, now, timeouts) && s.value.state !== 'Deprovisioning');
     await mapLimit(stuck, DRIVES_AT_ONCE, async (instance) => {
       const i = instance.value;
       report.stuckInstances.push(i.instanceId);

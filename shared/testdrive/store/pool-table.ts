@@ -245,6 +245,21 @@ export class TablePoolStore implements TestDriveStore {
     return this.#submit(actions);
   }
 
+  async purge(pool: PoolRef, rows: { kind: 'drive' | 'instance'; id: string }[]): Promise<number> {
+    const action = (r: (typeof rows)[number]): TransactionAction => [
+      'delete',
+      { partitionKey: partitionOf(pool), rowKey: r.kind === 'drive' ? ROW.drive(r.id) : ROW.instance(r.id) },
+    ];
+    let purged = 0;
+    // A transaction holds at most 100 operations; a batch that fails (a row already gone) is done row by row.
+    for (let start = 0; start < rows.length; start += 100) {
+      const batch = rows.slice(start, start + 100);
+      if (await this.#submit(batch.map(action))) purged += batch.length;
+      else for (const row of batch) if (await this.#submit([action(row)])) purged += 1;
+    }
+    return purged;
+  }
+
   async saveReport(report: object): Promise<void> {
     await (await this.#pools()).upsertEntity({ partitionKey: 'report', rowKey: 'last', ...jsonColumns(report) }, 'Replace');
   }

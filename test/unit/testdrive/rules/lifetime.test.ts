@@ -4,7 +4,9 @@ import {
   DEFAULT_TIMEOUTS,
   estimatedWaitMinutes,
   expiresAt,
+  DEFAULT_HISTORY_MS,
   isExpired,
+  isPastHistory,
   isStuck,
   MAX_TIMER_MS,
   nextTimer,
@@ -81,5 +83,22 @@ describe('estimatedWaitMinutes', () => {
     expect(estimatedWaitMinutes('warm')).toBe(10);
     expect(estimatedWaitMinutes('cold')).toBe(90);
     expect(estimatedWaitMinutes('cold-adopted')).toBe(90);
+  });
+});
+
+describe('isPastHistory', () => {
+  const now = new Date('2026-01-31T00:00:00.000Z');
+
+  it('keeps 30 days by default, up to and including the last millisecond', () => {
+    expect(DEFAULT_HISTORY_MS).toBe(30 * 24 * 3_600_000);
+    expect(isPastHistory('2026-01-01T00:00:00.000Z', now, DEFAULT_HISTORY_MS)).toBe(false);
+    expect(isPastHistory('2025-12-31T23:59:59.999Z', now, DEFAULT_HISTORY_MS)).toBe(true);
+  });
+
+  it('never drops a row without an end, nor one that ends later', () => {
+    expect(isPastHistory(undefined, now, 0)).toBe(false);
+    expect(isPastHistory('2026-01-31T00:00:00.001Z', now, 0)).toBe(false);
+    expect(isPastHistory('2026-01-31T00:00:00.000Z', now, 0)).toBe(false);
+    expect(isPastHistory('2026-01-30T23:59:59.999Z', now, 0)).toBe(true);
   });
 });

@@ -7,7 +7,7 @@ const ids = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `
 function tally(over: Partial<CleanupTally> = {}): CleanupTally {
   return {
     ranAt: '2026-03-01T00:00:00.000Z', pools: 2, expiredDrives: [], failedDrives: [], stuckInstances: [], orphanGroups: [],
-    leadsCaptured: 1, created: 2, drained: 3, progressed: 4, errors: [], ...over,
+    leadsCaptured: 1, created: 2, drained: 3, progressed: 4, purged: 5, errors: [], ...over,
   };
 }
 
@@ -16,7 +16,7 @@ describe('reportOf', () => {
     const report = reportOf(tally({ expiredDrives: ['d1'], failedDrives: ['d2', 'd3'], stuckInstances: ['i1'], orphanGroups: ['g1'], errors: ['e'] }));
     expect(report).toEqual({
       ranAt: '2026-03-01T00:00:00.000Z', pools: 2, expiredDrives: ['d1'], failedDrives: ['d2', 'd3'], stuckInstances: ['i1'], orphanGroups: ['g1'],
-      leadsCaptured: 1, created: 2, drained: 3, progressed: 4, errors: ['e'],
+      leadsCaptured: 1, created: 2, drained: 3, progressed: 4, purged: 5, errors: ['e'],
       counts: { expiredDrives: 1, failedDrives: 2, stuckInstances: 1, orphanGroups: 1, errors: 1 },
       truncated: 0,
     });
