@@ -17,12 +17,15 @@ import { until } from '../fixtures/saas-harness';
 
 const EXAMPLES = path.join(repoRoot, 'docs/examples');
 /** The story: the order in which the files are meant to be run (README, "Example requests"). */
-const STORY = ['foundation.http', 'catalog.http', 'saas.http', 'metering.http', 'webhooks.http', 'publish.http', 'testdrive.http', 'licensing.http', 'analytics.http'];
+const STORY = ['foundation.http', 'catalog.http', 'saas.http', 'metering.http', 'managed-app.http', 'webhooks.http', 'publish.http', 'testdrive.http', 'licensing.http', 'analytics.http'];
 
 let host: TestHost;
 let sink: Server;
 const webhooks: { action: string; authorization: string | undefined }[] = [];
 const overrides: Record<string, string> = {};
+/** The managed application managed-app.http deploys; its identity's token comes from `--managed-app <this id>`. */
+const MANAGED_APP =
+  '/subscriptions/11111111-1111-1111-1111-111111111111/resourceGroups/rg-coa/providers/Microsoft.Solutions/applications/coa';
 
 /** The token command exactly as the files' comments give it, against the test host's key file. */
 async function token(...args: string[]): Promise<string> {
@@ -46,12 +49,13 @@ beforeAll(async () => {
   const env = testEnv();
   expect(env['OUTBOUND_ALLOW_LOOPBACK']).toBeUndefined();
   host = await startTestHost(env);
-  const [contoso, fabrikam, operator, customer, licenseAdmin] = await Promise.all([
+  const [contoso, fabrikam, operator, customer, licenseAdmin, managedIdentity] = await Promise.all([
     token('--publisher', 'contoso'),
     token('--publisher', 'fabrikam'),
     token('--operator'),
     token('--customer', '--tenant', 'fabrikam', '--user', 'ann', '--email', 'ann@fabrikam.example'),
     token('--customer', '--tenant', 'fabrikam', '--user', 'lic-admin', '--role', 'License Administrator'),
+    token('--managed-app', MANAGED_APP),
   ]);
   Object.assign(overrides, {
     base: host.url,
@@ -60,6 +64,7 @@ beforeAll(async () => {
     operatorToken: operator,
     customerToken: customer,
     licenseAdminToken: licenseAdmin,
+    managedIdentityToken: managedIdentity,
     webhookUrl: `http://localhost:${(sink.address() as AddressInfo).port}/webhook`,
   });
 }, 60_000);
