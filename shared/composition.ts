@@ -229,7 +229,7 @@ export function services(): Services {
         usage: new MeteringUsageSource(() => (publisherId, fromDay, toDay) => (built as Services).metering().usage.scan(publisherId, fromDay, toDay)),
         outbound: new OutboundClient(cfg.outbound),
         secrets,
-        settings: cfg.analytics,
+        settings: { ...cfg.analytics, httpsCallbacks: cfg.outbound.httpsOnly },
       })),
     testdrive: () =>
       (testDrive ??= buildTestDrive({

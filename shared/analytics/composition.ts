@@ -31,6 +31,8 @@ export interface AnalyticsSettings {
   /** How long a running execution is its runner's before another may take it over. */
   executionLeaseMs: number;
   callbackMaxAttempts: number;
+  /** Callback URLs must be https (outside local mode). */
+  httpsCallbacks?: boolean;
 }
 
 export interface Analytics {
@@ -71,7 +73,15 @@ export function buildAnalytics(parts: {
   return {
     queries,
     tryQuery: new TryQuery({ queries, engine, clock }),
-    reports: new ReportManagement({ reports: reportStore, executions: executionStore, files, queries, clock, newId: randomUUID }),
+    reports: new ReportManagement({
+      reports: reportStore,
+      executions: executionStore,
+      files,
+      queries,
+      clock,
+      newId: randomUUID,
+      httpsCallbacks: settings.httpsCallbacks ?? false,
+    }),
     executions: new Executions({
       reports: reportStore,
       executions: executionStore,

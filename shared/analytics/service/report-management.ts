@@ -47,6 +47,7 @@ export class ReportManagement {
   readonly #queries: QueryManagement;
   readonly #clock: Clock;
   readonly #newId: () => string;
+  readonly #httpsCallbacks: boolean;
 
   constructor(deps: {
     reports: ReportStore;
@@ -55,6 +56,8 @@ export class ReportManagement {
     queries: QueryManagement;
     clock: Clock;
     newId: () => string;
+    /** Outside local mode a callback URL must be https (the outbound client calls nothing else; decision 0006). */
+    httpsCallbacks?: boolean;
   }) {
     this.#reports = deps.reports;
     this.#executions = deps.executions;
@@ -62,10 +65,18 @@ export class ReportManagement {
     this.#queries = deps.queries;
     this.#clock = deps.clock;
     this.#newId = deps.newId;
+    this.#httpsCallbacks = deps.httpsCallbacks ?? false;
+  }
+
+  #checkCallback(url: string | null | undefined): void {
+    if (this.#httpsCallbacks && url && !url.toLowerCase().startsWith('https:')) {
+      throw invalid([['CallbackUrl', 'CallbackUrl must be an https URL']]);
+    }
   }
 
   async create(caller: Caller, input: ReportInput): Promise<ReportRecord> {
     const now = this.#clock.now();
+    this.#checkCallback(input.callbackUrl);
     const query = await this.#queries.find(caller, input.queryId);
     if (!query) throw invalid([['QueryId', `Invalid QueryId: no query ${input.queryId} is available to this account`]]);
     const executeNow = input.executeNow === true;
@@ -128,7 +139,8 @@ export class ReportManagement {
     return found.value;
   }
 
-  update(caller: Caller, reportId: string, change: ReportUpdate): Promise<ReportRecord> {
+  async update(caller: Caller, reportId: string, change: ReportUpdate): Promise<ReportRecord> {
+    this.#checkCallback(change.callbackUrl);
     return this.#mutate(caller, reportId, (report, now) => {
       const next: ReportRecord = {
         ...report,

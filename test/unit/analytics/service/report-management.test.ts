@@ -212,3 +212,29 @@ describe('ReportManagement', () => {
     await expect(s.management.get(caller, a.reportId)).rejects.toBeInstanceOf(NotFoundError);
   });
 });
+
+describe('ReportManagement outside local mode', () => {
+  it('refuses a plain-http callback URL on create and update; https is fine', async () => {
+    const reports = new FakeReports();
+    const clock = { now: () => new Date('2031-03-10T08:00:00Z') };
+    const queries = new QueryManagement({ store: new FakeQueries(), clock, newId: () => 'q' });
+    let n = 0;
+    const management = new ReportManagement({
+      reports,
+      executions: new FakeExecutions(),
+      files: new FakeFiles(),
+      queries,
+      clock,
+      newId: () => `r${++n}`,
+      httpsCallbacks: true,
+    });
+    await expect(management.create(caller, { ...body, callbackUrl: 'http://isv.example/cb' })).rejects.toThrow(
+      'CallbackUrl must be an https URL',
+    );
+    const created = await management.create(caller, { ...body, callbackUrl: 'HTTPS://isv.example/cb' });
+    await expect(management.update(caller, created.reportId, { callbackUrl: 'http://isv.example/cb' })).rejects.toThrow(
+      'CallbackUrl must be an https URL',
+    );
+    expect((await management.update(caller, created.reportId, { callbackUrl: null })).callbackUrl).toBeNull();
+  });
+});
