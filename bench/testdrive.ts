@@ -5,7 +5,8 @@
  *   the raw Azurite conditional update (read, then replace with If-Match) p99 at 32 clients measured in the same run.
  *   Target: acquisition p99 ≤ 3× the raw conditional-update p99;
  * - refill: the time for the pool manager to bring 20 hot instances back after all 20 were taken;
- * - cleanup: one cleanup run over 1,000 expired drives: its time, and exactly 1,000 deletions on the provider.
+ * - cleanup: one cleanup run over 1,000 expired drives: its time, exactly 1,000 deletions on the provider, and its
+ *   report stored and read back (decision 0707: counts and the first 100 ids; it used to fail PropertyValueTooLarge).
  * Counts: BENCH_TESTDRIVE_HOT (acquisitions, default 500), BENCH_TESTDRIVE_EXPIRED (default 1000).
  */
 import { TableClient } from '@azure/data-tables';
@@ -136,14 +137,15 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
   const report = await expired.td.cleanup.run();
   const cleanupMs = performance.now() - cleanupStarted;
   const deletions = (await expired.provider.groups()).reduce((sum, g) => sum + g.deletes, 0);
+  const reportSaved = JSON.stringify(await expired.td.store.lastReport()) === JSON.stringify(report);
   printTable('testdrive: cleanup of expired drives', [
-    { drives: EXPIRED, expiredEnded: report.counts.expiredDrives, deletions, cleanupMs: round(cleanupMs), perDriveMs: round(cleanupMs / EXPIRED, 2) },
+    { drives: EXPIRED, expiredEnded: report.counts.expiredDrives, deletions, reportSaved, cleanupMs: round(cleanupMs), perDriveMs: round(cleanupMs / EXPIRED, 2) },
   ]);
   return {
     raw,
     acquisition,
     targetMet: ratio <= 3,
     refill: { drained: 20, readyHotAfter: ready, refillMs: round(refillMs) },
-    cleanup: { drives: EXPIRED, expiredEnded: report.counts.expiredDrives, deletions, exactlyOnce: deletions === EXPIRED, cleanupMs: round(cleanupMs) },
+    cleanup: { drives: EXPIRED, expiredEnded: report.counts.expiredDrives, deletions, exactlyOnce: deletions === EXPIRED, reportSaved, cleanupMs: round(cleanupMs) },
   };
 }
