@@ -8,6 +8,7 @@ import { ArtifactsService } from './service/artifacts';
 import { CatalogReader } from './service/catalog';
 import { OffersService } from './service/offers';
 import { CatalogPublishing } from './service/publishing';
+import { StorefrontListing } from './service/storefront-listing';
 import { BlobArtifacts } from './store/blob-artifacts';
 import { TableOfferStore } from './store/table-offer-store';
 
@@ -18,6 +19,8 @@ export interface Catalog {
   reader: OfferCatalog;
   /** Freezing a submission, checking a frozen version's artifacts and the go-live step (the publish pipeline's port). */
   publishing: CatalogPublishing;
+  /** The live offers a customer's tenant can buy, every publisher's (decision 1003). */
+  storefront: StorefrontListing;
 }
 
 export function buildCatalog(parts: {
@@ -32,6 +35,7 @@ export function buildCatalog(parts: {
   const { storage, clock, faults } = parts;
   const store = new TableOfferStore(() => storage.table('Catalog'), () => storage.container('catalog'));
   const blobs = new BlobArtifacts(() => storage.container('catalog'));
+  const reader = new CatalogReader(store);
   return {
     offers: new OffersService({
       store,
@@ -42,7 +46,8 @@ export function buildCatalog(parts: {
       httpsWebhooks: parts.httpsWebhooks,
     }),
     artifacts: new ArtifactsService({ store, blobs, clock, faults, maxArtifactBytes: parts.maxArtifactBytes }),
-    reader: new CatalogReader(store),
+    reader,
     publishing: new CatalogPublishing({ store, blobs, clock }),
+    storefront: new StorefrontListing({ store, catalog: reader }),
   };
 }

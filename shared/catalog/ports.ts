@@ -92,6 +92,11 @@ export interface OfferCatalog {
 export interface OfferStore {
   get(publisherId: string, offerId: string): Promise<Stored<OfferRecord> | undefined>;
   list(publisherId: string): Promise<OfferRecord[]>;
+  /**
+   * Offers with a live version, of every publisher, in (publisher, offer) order, a page at a time after `after`
+   * (the storefront's list, decision 1003); `next` is the last offer of a full page.
+   */
+  listLive(pageSize: number, after?: OfferAddress): Promise<{ items: OfferRecord[]; next?: OfferAddress }>;
   /** Insert-only: 'exists' when the offer row is already there. */
   create(record: OfferRecord): Promise<Stored<OfferRecord> | 'exists'>;
   /** Replaces the row only if it still has `etag` (If-Match); 'conflict' otherwise. */
@@ -119,6 +124,7 @@ export interface OfferStore {
 }
 
 export type OfferKey = Pick<OfferRecord, 'publisherId' | 'offerId' | 'internalId'>;
+export type OfferAddress = Pick<OfferRecord, 'publisherId' | 'offerId'>;
 
 /** Artifact bytes in Blob storage. */
 export interface ArtifactBlobs {

@@ -14,6 +14,7 @@ import type { SubscriptionRecord } from './model';
 import type { PurchaseLeads, SubscriptionStore } from './ports';
 import { BillingEvents } from './service/billing';
 import { SubscriptionChanges } from './service/changes';
+import { CustomerSubscriptionList } from './service/customer-list';
 import { DeliveryStarter } from './service/delivery-starter';
 import { DueWork } from './service/due-work';
 import { FulfillmentApi } from './service/fulfillment';
@@ -34,6 +35,8 @@ export interface SaasUseCases {
   fulfillment: FulfillmentApi;
   /** The customer's purchases and changes. */
   storefront: Storefront;
+  /** The customer's own subscriptions, newest first (decision 1003). */
+  customerList: CustomerSubscriptionList;
   /** Plan/quantity changes and cancellation from either side (the fulfillment API and the storefront use it). */
   changes: SubscriptionChanges;
   /** The operator's billing events and the ledger. */
@@ -49,6 +52,7 @@ export function saasUseCases(core: SaasCore): SaasUseCases {
   return {
     fulfillment: new FulfillmentApi(core, changes),
     storefront: new Storefront(core, changes),
+    customerList: new CustomerSubscriptionList(core),
     changes,
     billing: new BillingEvents(core),
     dueWork: new DueWork(core),

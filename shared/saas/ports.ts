@@ -35,6 +35,11 @@ export interface SubscriptionStore {
   /** Insert-only. */
   createSubscription(sub: SubscriptionRecord): Promise<Stored<SubscriptionRecord>>;
   listSubscriptions(publisherId: string, pageSize: number, continuation?: string): Promise<{ items: SubscriptionRecord[]; next?: string }>;
+  /**
+   * The subscriptions a tenant bought or benefits from, newest first (decision 1003): `next` is the key to pass as
+   * `after` for the following page, absent on the last page.
+   */
+  listTenantSubscriptions(tenantId: string, pageSize: number, after?: string): Promise<{ items: SubscriptionRecord[]; next?: string }>;
   /** All rows in one partition transaction: every If-Match must hold and every create must be new, or nothing is written. */
   commit(publisherId: string, writes: Write[]): Promise<'ok' | 'conflict'>;
   getOperation(publisherId: string, id: string): Promise<Stored<OperationRecord> | undefined>;

@@ -10,7 +10,7 @@
  * Every wait is on a UI state (Playwright's auto-waiting locators), never a timed sleep. Screenshots of each page
  * go to test-results/console/.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -77,7 +77,23 @@ function startIsv(): Promise<Server> {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
+const AXE = path.join(repoRoot, 'node_modules', 'axe-core', 'axe.min.js');
+
+/** axe-core on the page as it is: no serious or critical violation (WCAG 2 A/AA rules and best practices). */
+async function accessible(): Promise<void> {
+  step('axe-core');
+  // Evaluated through the DevTools protocol: the console's CSP (script-src 'self') rightly refuses an injected tag.
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(readFileSync(AXE, 'utf8'));
+  const found = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (ctx: Document, o: object) => Promise<{ violations: { id: string; impact?: string; help: string; nodes: { target: unknown[] }[] }[] }> } }).axe;
+    const result = await axe.run(document, { resultTypes: ['violations'] });
+    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => String(n.target[0])).slice(0, 3) }));
+  });
+  expect(found.filter((v) => v.impact === 'serious' || v.impact === 'critical'), `${page.url()}`).toEqual([]);
+}
+
 async function shot(name: string): Promise<void> {
+  await accessible();
   step(`screenshot ${name}`);
   await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
 }
@@ -168,8 +184,11 @@ describe('the web console in Chromium', { timeout: 90_000 }, () => {
     await tenant.fill('fabrikam');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByText('Signed in as customer').waitFor(WAIT);
-    await page.getByLabel('Offer').fill(OFFER);
-    await page.getByRole('button', { name: 'Open offer' }).click();
+    step('the storefront lists the live offer');
+    const listed = page.getByRole('table', { name: 'Live offers you can buy' }).getByRole('row').filter({ hasText: 'Basic plan' });
+    await listed.getByRole('link', { name: 'Contoso Notification Services' }).waitFor(WAIT);
+    await shot('02-storefront');
+    await listed.getByRole('link', { name: 'Contoso Notification Services' }).click();
     await page.getByRole('heading', { name: 'Contoso Notification Services' }).waitFor(WAIT);
     await shot('02-storefront-offer');
 
@@ -184,11 +203,35 @@ describe('the web console in Chromium', { timeout: 90_000 }, () => {
     await shot('03-isv-landing-page');
   });
 
+  it('a customer lists the live offers and its own subscriptions with the public API; another tenant sees none of them', async () => {
+    step('GET /api/storefront/offers and /api/storefront/subscriptions');
+    const fabrikam = { customer: ['fabrikam', 'ann'] as [string, string] };
+    const offers = await h.call('GET', '/api/storefront/offers', fabrikam);
+    expect(offers.status).toBe(200);
+    const listed = (offers.json['offers'] as Record<string, unknown>[]).find((o) => o['offerId'] === OFFER);
+    expect(listed).toMatchObject({ publisherId: 'contoso', offerId: OFFER, title: 'Contoso Notification Services' });
+    expect((listed?.['plans'] as { planId: string }[]).map((p) => p.planId)).toEqual(['basic', 'standard']);
+    expect(JSON.stringify(listed)).not.toContain('landing');
+    const bad = await h.call('GET', '/api/storefront/offers?continuationToken=nope', fabrikam);
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.json)).toContain('The continuation token is not valid');
+    expect((await h.call('GET', '/api/storefront/offers', 'contoso')).status).toBe(403);
+
+    const mine = await h.call('GET', '/api/storefront/subscriptions', fabrikam);
+    expect(mine.status).toBe(200);
+    expect(mine.json['subscriptions']).toEqual([expect.objectContaining({ id: subscriptionId, offerId: OFFER, planId: 'basic', saasSubscriptionStatus: 'Subscribed' })]);
+    expect(mine.json['@nextLink']).toBeUndefined();
+    const theirs = await h.call('GET', '/api/storefront/subscriptions', { customer: ['northwind', 'bob'] });
+    expect(theirs).toMatchObject({ status: 200, json: { subscriptions: [] } });
+    expect((await h.call('GET', '/api/storefront/subscriptions?continuationToken=nope', fabrikam)).status).toBe(400);
+  });
+
   it('a bad plan change shows the API message; a plan change sends a webhook that appears in the publisher deliveries', async () => {
     await signIn('customer');
     step('a bad plan change');
     await page.goto(`${h.host.url}/console/my/subscriptions`);
     const sub = page.getByRole('article', { name: `Subscription ${subscriptionId}` });
+    await sub.getByText('Subscribed', { exact: true }).waitFor(WAIT);
     await sub.getByLabel('New plan').fill('no-such-plan');
     await sub.getByRole('button', { name: 'Change plan' }).click();
     await sub.getByRole('alert').waitFor(WAIT);
@@ -221,6 +264,8 @@ describe('the web console in Chromium', { timeout: 90_000 }, () => {
     await page.goto(`${h.host.url}/console/publisher/usage?subscription=${subscriptionId}`);
     await page.getByRole('table', { name: 'Accepted usage per day and dimension' }).getByRole('row').filter({ hasText: 'email' }).filter({ hasText: '42' }).waitFor(WAIT);
     await page.locator('.chart canvas').first().waitFor(WAIT);
+    // The subscription chosen in the URL is the one the dropdown shows (it showed "all").
+    await expect.poll(() => page.getByLabel('Subscription', { exact: true }).inputValue(), WAIT).toBe(subscriptionId);
     await page.getByRole('table', { name: 'Charges per dimension' }).getByRole('row').filter({ hasText: '42' }).waitFor(WAIT);
     await shot('06-publisher-usage');
   });

@@ -12,7 +12,7 @@ import type { TableClient, TransactionAction } from '@azure/data-tables';
 import type { ContainerClient } from '@azure/storage-blob';
 import type { ArtifactRecord, OfferDocument, OfferRecord, Stored, VersionRecord } from '../model/offer';
 import type { OfferTypeId } from '../model/offer-types';
-import type { OfferKey, OfferStore } from '../ports';
+import type { OfferAddress, OfferKey, OfferStore } from '../ports';
 
 type OfferEntity = {
   partitionKey: string;
@@ -168,6 +168,26 @@ export class TableOfferStore implements OfferStore {
     const entities = table.listEntities<OfferEntity>({ queryOptions: { filter: rangeFilter(publisherId, 'offer|') } });
     for await (const entity of entities) out.push(fromEntity(entity));
     return out;
+  }
+
+  async listLive(pageSize: number, after?: OfferAddress): Promise<{ items: OfferRecord[]; next?: OfferAddress }> {
+    const table = await this.#table();
+    const q = (s: string) => `'${s.replace(/'/g, "''")}'`;
+    // Across partitions (publishers): rows come back in (PartitionKey, RowKey) order, so a page resumes after the
+    // last (publisher, offer) of the one before.
+    const resume = after
+      ? ` and (PartitionKey gt ${q(after.publisherId)} or (PartitionKey eq ${q(after.publisherId)} and RowKey gt ${q(offerRow(after.offerId))}))`
+      : '';
+    const filter = `RowKey ge 'offer|' and RowKey lt 'offer}' and liveVersion gt 0${resume}`;
+    const items: OfferRecord[] = [];
+    for await (const page of table.listEntities<OfferEntity>({ queryOptions: { filter } }).byPage({ maxPageSize: pageSize + 1 })) {
+      for (const entity of page) if (items.length <= pageSize) items.push(fromEntity(entity));
+      if (items.length > pageSize) break;
+    }
+    if (items.length <= pageSize) return { items };
+    items.length = pageSize;
+    const last = items[pageSize - 1] as OfferRecord;
+    return { items, next: { publisherId: last.publisherId, offerId: last.offerId } };
   }
 
   async create(record: OfferRecord): Promise<Stored<OfferRecord> | 'exists'> {

@@ -5,13 +5,16 @@
  * `o|<operationId>` (outbox), `a|<operationId>|<attempt>` (delivery attempts, insert-only), `l|<subscriptionId>|<seq>`
  * (billing ledger, insert-only, written in the transaction of the change it records; the sequence number comes from
  * the subscription row, which the same transaction updates with If-Match, so two writers never take one number).
- * Table `SaasIndex`: `sub|<id>` → owner publisher, `tok|<sha256>` → purchase token. A `dueAt` column on
+ * Table `SaasIndex`: `sub|<id>` → owner publisher, `tok|<sha256>` → purchase token, `ten|<tenant>` /
+ * `<inverted created>|<id>` → owner publisher, one row per purchaser and beneficiary tenant (a customer's list,
+ * newest first; decision 1003). A `dueAt` column on
  * subscription, operation and outbox rows lets the timer find due work with one filtered query.
  */
 import type { TableClient, TransactionAction, TableEntityResult } from '@azure/data-tables';
 import type { LedgerEntry, OperationRecord, OutboxRecord, Stored, SubscriptionRecord } from '../model';
 import type { DeliveryAttempt, DueItem, PurchaseToken, SubscriptionStore, Write } from '../ports';
 import { subscriptionDueAt } from '../rules/lifecycle';
+import { tenantListKey, tenantPartition } from '../rules/tenant-list';
 
 const statusOf = (error: unknown) => (error as { statusCode?: number }).statusCode;
 
@@ -115,6 +118,12 @@ export class TableSubscriptionStore implements SubscriptionStore {
     // The index row first: a subscription row never exists without its owner entry (a crash leaves at most an orphan index row).
     const index = await this.#index();
     await index.createEntity({ partitionKey: `sub|${sub.id}`, rowKey: '', publisherId: sub.publisherId });
+    // The tenants' list rows too (upserts: a retried create writes the same rows); an orphan is skipped when listed.
+    const tenants = new Set([sub.purchaser.tenantId.toLowerCase(), sub.beneficiary.tenantId.toLowerCase()]);
+    const key = tenantListKey(sub.created, sub.id);
+    await Promise.all(
+      [...tenants].map((t) => index.upsertEntity({ partitionKey: tenantPartition(t), rowKey: key, publisherId: sub.publisherId }, 'Replace')),
+    );
     const table = await this.#table();
     const result = await table.createEntity(toRow(sub.publisherId, { kind: 'subscription', value: sub }));
     return { value: sub, etag: result.etag ?? '' };
@@ -140,6 +149,25 @@ export class TableSubscriptionStore implements SubscriptionStore {
       return { items, next: (items[pageSize - 1] as SubscriptionRecord).id };
     }
     return { items };
+  }
+
+  async listTenantSubscriptions(tenantId: string, pageSize: number, after?: string) {
+    const index = await this.#index();
+    const filter = `PartitionKey eq '${esc(tenantPartition(tenantId))}'${after ? ` and RowKey gt '${esc(after)}'` : ''}`;
+    const keys: { rowKey: string; publisherId: string }[] = [];
+    // One more than a page tells whether a next page exists; the continuation is the last key returned.
+    for await (const page of index
+      .listEntities<{ publisherId: string }>({ queryOptions: { filter, select: ['RowKey', 'publisherId'] } })
+      .byPage({ maxPageSize: pageSize + 1 })) {
+      for (const e of page) if (keys.length <= pageSize) keys.push({ rowKey: e.rowKey ?? '', publisherId: e.publisherId });
+      if (keys.length > pageSize) break;
+    }
+    const more = keys.length > pageSize;
+    if (more) keys.length = pageSize;
+    const rows = await Promise.all(keys.map((k) => this.getSubscription(k.publisherId, k.rowKey.slice(k.rowKey.indexOf('|') + 1))));
+    // A key without its subscription row is the orphan of a purchase that crashed before writing it: not listed.
+    const items = rows.filter((r): r is Stored<SubscriptionRecord> => r !== undefined).map((r) => r.value);
+    return more ? { items, next: (keys[pageSize - 1] as { rowKey: string }).rowKey } : { items };
   }
 
   async commit(publisherId: string, writes: Write[]): Promise<'ok' | 'conflict'> {

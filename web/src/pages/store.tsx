@@ -1,11 +1,12 @@
 /**
- * The customer: open a live offer (by its address, as a marketplace link does), buy a plan and go to the ISV's
- * landing page with `?token=`, ask to be contacted, take a test drive; my subscriptions with change plan, change
- * quantity and cancel. The subscriptions bought here are remembered in this browser (decision 1002).
+ * The customer: the live offers its tenant can buy (`GET /api/storefront/offers`), or one opened by its address as
+ * a marketplace link does; buy a plan and go to the ISV's landing page with `?token=`, ask to be contacted, take a
+ * test drive; my subscriptions (`GET /api/storefront/subscriptions`) with their state, change plan, change
+ * quantity and cancel (decision 1003).
  */
 import { useLocation, useRoute } from 'preact-iso';
 import { useState } from 'preact/hooks';
-import { enc, post, type ApiError } from '../api';
+import { enc, get, post, type ApiError } from '../api';
 import { ErrorNote, Field, Section, Table, str, useAction, useResource } from '../ui';
 
 interface Dimension {
@@ -25,26 +26,80 @@ interface Plan {
 interface StoreOffer {
   publisherId: string;
   offerId: string;
+  offerTypeId?: string;
   title?: string;
   plans: Plan[];
 }
+interface Page<T> {
+  items: T[];
+  next?: string;
+}
 
-const MINE = 'marketplace-console.subscriptions';
-export const mySubscriptions = (): string[] => JSON.parse(localStorage.getItem(MINE) ?? '[]') as string[];
-const remember = (id: string) => localStorage.setItem(MINE, JSON.stringify([id, ...mySubscriptions().filter((x) => x !== id)]));
+/** A list answer's rows under `key`, and its `@nextLink` as a path on this origin. */
+function pageOf<T>(body: Record<string, unknown>, key: string): Page<T> {
+  const next = typeof body['@nextLink'] === 'string' ? new URL(body['@nextLink']) : undefined;
+  return { items: (body[key] as T[] | undefined) ?? [], ...(next ? { next: next.pathname + next.search } : {}) };
+}
+
+/** The first page of a list, and "Show more" for the next ones (each appended). */
+function usePaged<T>(path: string, key: string) {
+  const first = useResource<Record<string, unknown>>(path, true);
+  const [more, setMore] = useState<Page<T>[]>([]);
+  const { error, busy, run } = useAction();
+  const pages = first.data ? [pageOf<T>(first.data, key), ...more] : [];
+  const next = pages.at(-1)?.next;
+  const loadMore = () =>
+    void run(async () => {
+      if (next) setMore([...more, pageOf<T>(await get(next), key)]);
+    });
+  return { items: pages.flatMap((p) => p.items), loaded: first.data !== undefined, error: error ?? first.error, busy, next, loadMore, reload: first.reload };
+}
+
+const priceOf = (plan: Plan): string => {
+  const terms = plan.pricing?.billingTerms;
+  const price = terms?.monthly ? `$${terms.monthly.priceUSD}/month` : terms?.annual ? `$${terms.annual.priceUSD}/year` : '';
+  return plan.pricing?.model === 'perUser' ? `${price} per seat` : price;
+};
 
 export function Store() {
   const { route } = useLocation();
   const [publisherId, setPublisherId] = useState('contoso');
   const [offerId, setOfferId] = useState('');
+  const offers = usePaged<StoreOffer>('/api/storefront/offers', 'offers');
   return (
-    <Section title="Storefront">
-      <form onSubmit={(e) => (e.preventDefault(), route(`/console/store/${enc(publisherId)}/${enc(offerId)}`))}>
-        <Field label="Publisher" path="publisherId" value={publisherId} onInput={setPublisherId} required />
-        <Field label="Offer" path="offerId" value={offerId} onInput={setOfferId} required />
-        <button type="submit">Open offer</button>
-      </form>
-    </Section>
+    <>
+      <Section title="Storefront">
+        <ErrorNote error={offers.error} />
+        {!offers.loaded ? <p aria-busy="true">Loading…</p> : null}
+        {offers.loaded ? (
+          <Table
+            caption="Live offers you can buy"
+            rows={offers.items}
+            empty="No live offer has a plan your tenant can buy."
+            columns={[
+              {
+                label: 'Offer',
+                cell: (o) => <a href={`/console/store/${enc(o.publisherId)}/${enc(o.offerId)}`}>{o.title ?? o.offerId}</a>,
+              },
+              { label: 'Publisher', cell: (o) => o.publisherId },
+              { label: 'Plans', cell: (o) => o.plans.map((p) => `${p.name ?? p.planId} ${priceOf(p)}`.trim()).join('; ') },
+            ]}
+          />
+        ) : null}
+        {offers.next ? (
+          <button type="button" disabled={offers.busy} onClick={offers.loadMore}>
+            Show more offers
+          </button>
+        ) : null}
+      </Section>
+      <Section title="Open an offer by its address">
+        <form onSubmit={(e) => (e.preventDefault(), route(`/console/store/${enc(publisherId)}/${enc(offerId)}`))}>
+          <Field label="Publisher" path="publisherId" value={publisherId} onInput={setPublisherId} required />
+          <Field label="Offer" path="offerId" value={offerId} onInput={setOfferId} required />
+          <button type="submit">Open offer</button>
+        </form>
+      </Section>
+    </>
   );
 }
 
@@ -67,7 +122,6 @@ function BuyForm({ offer, plan }: { offer: StoreOffer; plan: Plan }) {
         ...(perUser ? { quantity: Number(quantity) } : {}),
       };
       const bought = await post<{ subscriptionId: string; landingPageUrl: string }>('/api/storefront/purchases', body);
-      remember(bought.subscriptionId);
       // As the marketplace does: the ISV's landing page, with the purchase token in `?token=`.
       location.assign(bought.landingPageUrl);
     });
@@ -200,46 +254,117 @@ export function Offer() {
   );
 }
 
-function MySubscription({ id }: { id: string }) {
+interface Subscription {
+  id: string;
+  name?: string;
+  publisherId: string;
+  offerId: string;
+  planId: string;
+  quantity?: number;
+  saasSubscriptionStatus: string;
+  term?: { termUnit?: string; startDate?: string; endDate?: string };
+  autoRenew?: boolean;
+  isFreeTrial?: boolean;
+}
+
+function MySubscription({ sub, onChanged }: { sub: Subscription; onChanged: () => void }) {
+  const id = sub.id;
   const [planId, setPlanId] = useState('');
   const [quantity, setQuantity] = useState('');
   const [last, setLast] = useState<Record<string, unknown> | undefined>(undefined);
   const { error, busy, run } = useAction();
   const act = (action: string, body?: unknown) =>
-    void run(async () => setLast(await post(`/api/storefront/subscriptions/${enc(id)}/${action}`, body)));
+    void run(async () => {
+      setLast(await post(`/api/storefront/subscriptions/${enc(id)}/${action}`, body));
+      onChanged();
+    });
   const fieldError: ApiError | undefined = error;
+  const ended = sub.saasSubscriptionStatus === 'Unsubscribed';
   return (
     <article class="plan" aria-label={`Subscription ${id}`}>
-      <h3>{id}</h3>
-      <form onSubmit={(e) => (e.preventDefault(), act('changePlan', { planId }))}>
-        <Field label="New plan" path="planId" value={planId} onInput={setPlanId} error={fieldError} />
-        <button type="submit" disabled={busy}>
-          Change plan
-        </button>
-      </form>
-      <form onSubmit={(e) => (e.preventDefault(), act('changeQuantity', { quantity: Number(quantity) }))}>
-        <Field label="New quantity" path="quantity" value={quantity} onInput={setQuantity} error={fieldError} inputMode="numeric" />
-        <button type="submit" disabled={busy}>
-          Change quantity
-        </button>
-      </form>
-      <button type="button" disabled={busy} onClick={() => act('cancel')}>
-        Cancel subscription
-      </button>{' '}
-      <button type="button" disabled={busy} onClick={() => void run(async () => location.assign((await post<{ landingPageUrl: string }>(`/api/storefront/subscriptions/${enc(id)}/token`)).landingPageUrl))}>
-        Open the landing page
-      </button>
+      <h3>
+        {sub.name ?? id} <span class="state">{sub.saasSubscriptionStatus}</span>
+      </h3>
+      <dl class="facts">
+        <div>
+          <dt>Offer</dt>
+          <dd>
+            {sub.publisherId}/{sub.offerId}
+          </dd>
+        </div>
+        <div>
+          <dt>Plan</dt>
+          <dd>
+            {sub.planId}
+            {sub.quantity !== undefined ? ` × ${sub.quantity} seats` : ''}
+            {sub.isFreeTrial ? ' (free trial)' : ''}
+          </dd>
+        </div>
+        <div>
+          <dt>Term</dt>
+          <dd>
+            {sub.term?.startDate ? `${sub.term.startDate.slice(0, 10)} – ${str(sub.term.endDate).slice(0, 10)}` : 'not started'} ({str(sub.term?.termUnit)}
+            {sub.autoRenew ? ', renews' : ''})
+          </dd>
+        </div>
+        <div>
+          <dt>Id</dt>
+          <dd>
+            <code>{id}</code>
+          </dd>
+        </div>
+      </dl>
+      {ended ? null : (
+        <>
+          <form onSubmit={(e) => (e.preventDefault(), act('changePlan', { planId }))}>
+            <Field label="New plan" path="planId" value={planId} onInput={setPlanId} error={fieldError} />
+            <button type="submit" disabled={busy}>
+              Change plan
+            </button>
+          </form>
+          <form onSubmit={(e) => (e.preventDefault(), act('changeQuantity', { quantity: Number(quantity) }))}>
+            <Field label="New quantity" path="quantity" value={quantity} onInput={setQuantity} error={fieldError} inputMode="numeric" />
+            <button type="submit" disabled={busy}>
+              Change quantity
+            </button>
+          </form>
+          <button type="button" disabled={busy} onClick={() => act('cancel')}>
+            Cancel subscription
+          </button>{' '}
+          <button
+            type="button"
+            disabled={busy}
+            onClick={() => void run(async () => location.assign((await post<{ landingPageUrl: string }>(`/api/storefront/subscriptions/${enc(id)}/token`)).landingPageUrl))}
+          >
+            Open the landing page
+          </button>
+        </>
+      )}
       <ErrorNote error={error} />
-      {last ? <p role="status">Operation {str(last['id'])}: {str(last['action'])} {str(last['status'])}</p> : null}
+      {last ? (
+        <p role="status">
+          Operation {str(last['id'])}: {str(last['action'])} {str(last['status'])}
+        </p>
+      ) : null}
     </article>
   );
 }
 
 export function CustomerSubscriptions() {
-  const ids = mySubscriptions();
+  const subs = usePaged<Subscription>('/api/storefront/subscriptions', 'subscriptions');
   return (
     <Section title="My subscriptions">
-      {ids.length === 0 ? <p class="empty">No subscriptions bought in this browser yet.</p> : ids.map((id) => <MySubscription key={id} id={id} />)}
+      <ErrorNote error={subs.error} />
+      {!subs.loaded ? <p aria-busy="true">Loading…</p> : null}
+      {subs.loaded && subs.items.length === 0 ? <p class="empty">Your tenant has no subscriptions yet.</p> : null}
+      {subs.items.map((sub) => (
+        <MySubscription key={sub.id} sub={sub} onChanged={() => void subs.reload()} />
+      ))}
+      {subs.next ? (
+        <button type="button" disabled={subs.busy} onClick={subs.loadMore}>
+          Show more subscriptions
+        </button>
+      ) : null}
     </Section>
   );
 }

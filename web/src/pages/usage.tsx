@@ -103,6 +103,10 @@ export function Usage() {
   const usage = useResource<Row[]>(`/api/usageEvents?${SAAS_VERSION}&usageStartDate=${enc(from)}&UsageEndDate=${enc(to)}`, true);
   const [draftFrom, setFrom] = useState(from);
   const [draftTo, setTo] = useState(to);
+  const [draftSub, setSub] = useState(subscription);
+  // The chosen subscription is an option even before the list has loaded (or when it is not on its first page).
+  const choices = rowsOf(subs.data).map((s) => ({ id: str(s['id']), name: str(s['name'] ?? s['id']) }));
+  if (subscription && !choices.some((c) => c.id === subscription)) choices.unshift({ id: subscription, name: subscription });
   const rows = rowsOf(usage.data).filter((r) => !subscription || str(r['usageResourceId']) === subscription);
   return (
     <>
@@ -110,17 +114,19 @@ export function Usage() {
         <form
           onSubmit={(e) => {
             e.preventDefault();
-            const sub = String(new FormData(e.target as HTMLFormElement).get('subscription') ?? '');
-            route(`${path}?${new URLSearchParams({ subscription: sub, from: draftFrom, to: draftTo }).toString()}`, true);
+            route(`${path}?${new URLSearchParams({ subscription: draftSub, from: draftFrom, to: draftTo }).toString()}`, true);
           }}
         >
           <div class="field">
             <label for="usage-sub">Subscription</label>
-            <select id="usage-sub" name="subscription" defaultValue={subscription} key={subscription + String(rowsOf(subs.data).length)}>
-              <option value="">all</option>
-              {rowsOf(subs.data).map((s) => (
-                <option key={str(s['id'])} value={str(s['id'])}>
-                  {str(s['name'] ?? s['id'])} ({str(s['id'])})
+            {/* Controlled (value + selected): Preact has no defaultValue for a select, which showed "all" for a chosen one. */}
+            <select id="usage-sub" name="subscription" value={draftSub} onChange={(e) => setSub((e.target as HTMLSelectElement).value)}>
+              <option value="" selected={draftSub === ''}>
+                all
+              </option>
+              {choices.map((c) => (
+                <option key={c.id} value={c.id} selected={c.id === draftSub}>
+                  {c.name === c.id ? c.id : `${c.name} (${c.id})`}
                 </option>
               ))}
             </select>
