@@ -139,7 +139,7 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
   const deletions = (await expired.provider.groups()).reduce((sum, g) => sum + g.deletes, 0);
   const reportSaved = JSON.stringify(await expired.td.store.lastReport()) === JSON.stringify(report);
   printTable('testdrive: cleanup of expired drives', [
-    { drives: EXPIRED, expiredEnded: report.counts.expiredDrives, deletions, reportSaved, cleanupMs: round(cleanupMs), perDriveMs: round(cleanupMs / EXPIRED, 2) },
+    { drives: EXPIRED, expiredEnded: report.counts.expiredDrives, deletions, reportSaved: reportSaved ? 'yes' : 'no', cleanupMs: round(cleanupMs), perDriveMs: round(cleanupMs / EXPIRED, 2) },
   ]);
   return {
     raw,
