@@ -1,8 +1,9 @@
 /**
  * Replay of dead-lettered leads, the publisher's side (spec 2.5 (6); decision 0522):
  * `POST /api/publishers/{publisherId}/offers/{offerId}/leads/{leadId}/replay` (one lead) and
- * `POST /api/publishers/{publisherId}/offers/{offerId}/leads/replay` (every dead-lettered lead of the offer), both
- * 202. A lead that is not dead-lettered → 409; another publisher's offer → 403; an unknown offer or lead → 404.
+ * `POST /api/publishers/{publisherId}/offers/{offerId}/leads/replay` (every dead-lettered lead of the offer: a replay
+ * batch, decision 0526), both 202; `GET .../leads/replay-batches/{batchId}` reads a batch. A lead that is not
+ * dead-lettered → 409; another publisher's offer → 403; an unknown offer, lead or batch → 404.
  * Each replayed lead gets the next generation, a fresh retry window and its own orchestration (started here, and
  * by the sweeper if this host dies first).
  */
@@ -12,10 +13,10 @@ import { durableClientInput, services } from '../shared/composition';
 import { endpoint } from '../shared/http/endpoint';
 import { lazyHandler, once } from '../shared/http/lazy';
 import { parseParams } from '../shared/http/request';
-import { accepted } from '../shared/http/responses';
+import { accepted, ok } from '../shared/http/responses';
 import { surfaces } from '../shared/http/surfaces';
 import { leadParams, offerLeadsParams } from '../shared/leads/http/publisher';
-import { replayedAllView, replayedView } from '../shared/leads/http/replay';
+import { batchParams, replayBatchLocation, replayBatchView, replayedView, replayIdempotencyKey } from '../shared/leads/http/replay';
 import type { Replayer, ReplayLeads } from '../shared/leads/service/replay';
 
 export interface LeadReplayDeps {
@@ -36,7 +37,12 @@ export function makeLeadReplayHandlers(deps: LeadReplayDeps) {
     }),
     all: endpoint(options, async (request, { principal }) => {
       const { publisherId, offerId } = parseParams(request, offerLeadsParams);
-      return accepted(replayedAllView(await deps.replay().all(replayerOf(principal), publisherId, offerId)));
+      const batch = await deps.replay().all(replayerOf(principal), publisherId, offerId, replayIdempotencyKey(request));
+      return accepted(replayBatchView(batch), { Location: replayBatchLocation(batch) });
+    }),
+    batch: endpoint(options, async (request, { principal }) => {
+      const ref = parseParams(request, batchParams);
+      return ok(replayBatchView(await deps.replay().batch(replayerOf(principal), ref)));
     }),
   };
 }
@@ -57,6 +63,13 @@ app.http('lead-replay', {
   authLevel: 'anonymous',
   extraInputs: [durableClientInput],
   handler: lazyHandler(() => handlers().one),
+});
+
+app.http('lead-replay-batch', {
+  methods: ['GET'],
+  route: 'api/publishers/{publisherId}/offers/{offerId}/leads/replay-batches/{batchId}',
+  authLevel: 'anonymous',
+  handler: lazyHandler(() => handlers().batch),
 });
 
 app.http('lead-replay-all', {

@@ -1,7 +1,8 @@
 /**
  * The `lead-sweeper` timer on the project clock (decision 0521): starts the delivery orchestration of every lead
  * whose attempt is overdue by more than the grace (a crash between capture and hand-over, a host that died with
- * its orchestration), and releases held leads whose offer now has a deliverable destination.
+ * its orchestration), releases held leads whose offer now has a deliverable destination, and resumes replay batches
+ * (decision 0526) their requesting process did not finish.
  */
 import { app, type InvocationContext, type Timer } from '@azure/functions';
 import { durableClientInput, services } from '../shared/composition';
@@ -15,7 +16,10 @@ export async function leadSweeper(_timer: Timer, context: InvocationContext): Pr
   const delivery = services().leads().delivery;
   if (!delivery) return;
   const { started, released } = await delivery.sweep.run();
-  if (started + released > 0) context.log(`lead sweeper: ${started} deliveries started again, ${released} held leads released`);
+  const replayed = await delivery.replay.resume();
+  if (started + released + replayed > 0) {
+    context.log(`lead sweeper: ${started} deliveries started again, ${released} held leads released, ${replayed} leads replayed by open batches`);
+  }
 }
 
 app.timer('lead-sweeper', { schedule: LEADS_SWEEP_SCHEDULE, extraInputs: [durableClientInput], handler: leadSweeper });

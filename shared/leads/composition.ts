@@ -25,6 +25,7 @@ import { liveDestination } from './service/live-destination';
 import { ReplayLeads } from './service/replay';
 import { SweepDeliveries } from './service/sweep';
 import { TableDeliveryIndex, withDeliveryIndex } from './store/due-index';
+import { TableReplayBatches } from './store/replay-batches';
 import { ValidateDestination } from './service/validate';
 
 export const LEADS_TABLES = { leads: 'Leads', due: 'LeadsDue' } as const;
@@ -124,7 +125,22 @@ export function buildLeads(deps: LeadsDeps): Leads {
     store,
     table,
     ...(deps.targets ? { targets: deps.targets } : {}),
-    ...(delivery ? { delivery: { ...delivery, replay: new ReplayLeads({ store, offers, handoff, clock: deps.clock }) } } : {}),
+    ...(delivery
+      ? {
+          delivery: {
+            ...delivery,
+            replay: new ReplayLeads({
+              store,
+              offers,
+              handoff,
+              clock: deps.clock,
+              batches: new TableReplayBatches(() => deps.storage.table(LEADS_TABLES.leads), () => deps.storage.table(LEADS_TABLES.due)),
+              random: (n) => randomBytes(n),
+              ...(deps.log ? { log: deps.log } : {}),
+            }),
+          },
+        }
+      : {}),
     ...(wired
       ? {
           validate: new ValidateDestination({

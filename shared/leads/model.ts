@@ -148,3 +148,21 @@ export interface Delivery {
   /** Why it was dead-lettered or held: the last outcome's category, or `no_destination` / `destination_deprecated`. */
   reason?: string;
 }
+
+/**
+ * A request to replay every dead-lettered lead of an offer (decision 0526): stored before the 202, worked through in
+ * the background (the requesting process, and the sweeper after a crash) from `cursor`, one page at a time.
+ */
+export interface ReplayBatch {
+  batchId: string;
+  publisherId: string;
+  offerId: string;
+  state: 'queued' | 'done';
+  requestedAt: string;
+  /** Leads dead-lettered at or before this time are replayed (not those the batch itself sees fail again). */
+  cutoff: string;
+  /** Where the next page starts (the lead list's continuation); absent before the first page. */
+  cursor?: string;
+  replayed: number;
+  finishedAt?: string;
+}

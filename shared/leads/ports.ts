@@ -2,7 +2,7 @@
  * What the lead use cases need from outside: the catalog's view of an offer (its title, state, listing options and
  * lead destination), the lead store, the target adapters, and the hand-over to the delivery workflow.
  */
-import type { AttemptOutcome, Delivery, DeliveryState, DestinationConfig, DestinationType, Lead, Trigger } from './model';
+import type { AttemptOutcome, Delivery, DeliveryState, DestinationConfig, DestinationType, Lead, ReplayBatch, Trigger } from './model';
 
 /** An offer as lead capture and delivery see it, from one catalog version. */
 export interface LeadOffer {
@@ -115,4 +115,27 @@ export interface DeliveryIndex {
    * throws: an entry it could not delete is stale, and the sweeper drops it as before.
    */
   retire(previous: Delivery, next: Delivery): Promise<void>;
+}
+
+/** A replay batch's address. */
+export interface ReplayBatchRef {
+  publisherId: string;
+  offerId: string;
+  batchId: string;
+}
+
+/**
+ * Replay batches (decision 0526): the batch row beside the offer's leads, and a pointer the sweeper lists, written
+ * before the row (as the due index), deleted after the row is stored `done`.
+ */
+export interface ReplayBatches {
+  /** Insert-only: 'exists' when a batch of that id is stored already (a retried request). */
+  create(batch: ReplayBatch): Promise<'created' | 'exists'>;
+  get(ref: ReplayBatchRef): Promise<{ batch: ReplayBatch; etag: string } | undefined>;
+  /** If-Match; false when the row changed since `etag`. A batch stored `done` loses its pointer. */
+  replace(batch: ReplayBatch, etag: string): Promise<boolean>;
+  /** Batches not done yet (their pointers), at most `limit`. */
+  open(limit: number): Promise<ReplayBatchRef[]>;
+  /** Deletes a batch's pointer (its row was found done: a crash between the row and the pointer's delete). */
+  forget(ref: ReplayBatchRef): Promise<void>;
 }

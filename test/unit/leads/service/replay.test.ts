@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../../../shared/errors';
 import type { LeadDeliveryRef } from '../../../../shared/leads/rules/delivery';
 import { ReplayLeads } from '../../../../shared/leads/service/replay';
-import { FakeClock, FakeOffers, lead, leadOffer, MemoryLeadStore, O, P, pendingDelivery } from '../../../fixtures/leads-fakes';
+import { FakeClock, FakeOffers, lead, leadOffer, MemoryLeadStore, MemoryReplayBatches, O, P, pendingDelivery } from '../../../fixtures/leads-fakes';
 
 const T0 = '2026-03-01T00:00:00.000Z';
 const LATER = '2026-03-09T10:00:00.000Z';
@@ -14,11 +14,25 @@ function setup() {
   const handed: LeadDeliveryRef[] = [];
   const offers = new FakeOffers();
   offers.set(leadOffer(P, O, { type: 'HttpsEndpoint', settings: {} }));
-  const replay = new ReplayLeads({ store, offers, clock: new FakeClock(LATER), handoff: { handoff: async (ref) => void handed.push(ref) } });
+  const batches = new MemoryReplayBatches();
+  const tasks: (() => Promise<void>)[] = [];
+  const replay = new ReplayLeads({
+    store,
+    offers,
+    clock: new FakeClock(LATER),
+    handoff: { handoff: async (ref) => void handed.push(ref) },
+    batches,
+    random: (n) => new Uint8Array(n).fill(7),
+    background: (task) => void tasks.push(task),
+  });
+  /** Runs the background work the requests queued (what the requesting process does after its 202). */
+  const background = async () => {
+    for (const task of tasks.splice(0)) await task();
+  };
   const add = async (id: string, extra: Parameters<typeof pendingDelivery>[2]) => {
     await store.capture(lead(id), pendingDelivery(id, T0, extra), { natural: { hash: id, expiresAt: T0 } });
   };
-  return { store, handed, replay, add };
+  return { store, handed, replay, add, batches, tasks, background };
 }
 
 const ME = { kind: 'publisher' as const, publisherId: P };
@@ -88,24 +102,102 @@ describe('replay of one lead', () => {
   });
 });
 
-describe('replay of all dead-lettered leads of an offer', () => {
-  it('replays every dead-lettered lead across pages and leaves the others alone', async () => {
-    const { replay, store, handed, add } = setup();
+describe('replay of all dead-lettered leads of an offer (a batch, decision 0526)', () => {
+  it('answers a stored, queued batch before reopening anything; the background run replays every dead-lettered lead across pages', async () => {
+    const { replay, store, handed, add, batches, background } = setup();
     const ids = Array.from({ length: 230 }, (_, i) => `D${String(i).padStart(3, '0')}`);
     for (const id of ids) await add(id, dead);
     await add('P1', {});
     await add('V1', { state: 'delivered' });
-    const replayed = await replay.all(ME, P, O);
-    expect(replayed.sort()).toEqual(ids);
+    const batch = await replay.all(ME, P, O);
+    const queued = { batchId: '01KK90M3800W3GE1R70W3GE1R7', publisherId: P, offerId: O, state: 'queued', requestedAt: LATER, cutoff: LATER, replayed: 0 };
+    expect(batch).toEqual(queued);
+    expect((await batches.get({ publisherId: P, offerId: O, batchId: batch.batchId }))?.batch).toEqual(queued);
+    expect(handed).toEqual([]);
+    expect(store.delivery(P, O, 'D000')?.state).toBe('dead_lettered');
+    await background();
     expect(handed.map((r) => r.leadId).sort()).toEqual(ids);
     expect(ids.every((id) => store.delivery(P, O, id)?.state === 'pending' && store.delivery(P, O, id)?.generation === 1)).toBe(true);
     expect(store.delivery(P, O, 'P1')).toMatchObject({ generation: 0 });
     expect(store.delivery(P, O, 'V1')).toMatchObject({ state: 'delivered' });
+    expect(await replay.batch(ME, { publisherId: P, offerId: O, batchId: batch.batchId })).toEqual({
+      batchId: batch.batchId,
+      publisherId: P,
+      offerId: O,
+      state: 'done',
+      requestedAt: LATER,
+      cutoff: LATER,
+      replayed: 230,
+      finishedAt: LATER,
+    });
+    expect(await batches.open(10)).toEqual([]);
   });
 
-  it('replays nothing when nothing is dead-lettered', async () => {
-    const { replay, handed } = setup();
-    expect(await replay.all(ME, P, O)).toEqual([]);
+  it('replays nothing when nothing is dead-lettered (the batch is done with 0)', async () => {
+    const { replay, handed, background } = setup();
+    const batch = await replay.all(ME, P, O);
+    await background();
     expect(handed).toEqual([]);
+    expect(await replay.batch(ME, { publisherId: P, offerId: O, batchId: batch.batchId })).toMatchObject({ state: 'done', replayed: 0 });
+  });
+
+  it('does not replay a lead dead-lettered after the request', async () => {
+    const { replay, handed, add, background } = setup();
+    await add('D1', dead);
+    await add('D2', { ...dead, deadLetteredAt: '2026-03-09T10:00:00.001Z' });
+    await replay.all(ME, P, O);
+    await background();
+    expect(handed.map((r) => r.leadId)).toEqual(['D1']);
+  });
+
+  it('gives the same batch for the same Idempotency-Key and runs it once; another key is another batch', async () => {
+    const { replay, handed, add, tasks, background } = setup();
+    await add('D1', dead);
+    const first = await replay.all(ME, P, O, 'retry-me');
+    const again = await replay.all(ME, P, O, 'retry-me');
+    expect(first.batchId).toMatch(/^k[0-9a-f]{25}$/);
+    expect(again).toEqual(first);
+    expect(tasks).toHaveLength(1);
+    await background();
+    expect(await replay.all(ME, P, O, 'retry-me')).toMatchObject({ batchId: first.batchId, state: 'done', replayed: 1 });
+    expect((await replay.all(ME, P, O, 'other')).batchId).not.toBe(first.batchId);
+    expect(handed.map((r) => r.leadId)).toEqual(['D1']);
+  });
+
+  it('is resumed by the sweeper when the requesting process died before running it, 500 leads a run', async () => {
+    const { replay, handed, add, tasks, batches } = setup();
+    const ids = Array.from({ length: 620 }, (_, i) => `D${String(i).padStart(3, '0')}`);
+    for (const id of ids) await add(id, dead);
+    const batch = await replay.all(ME, P, O);
+    tasks.length = 0; // the host died after the 202
+    expect(await replay.resume()).toBe(500);
+    expect(await replay.batch(ME, { publisherId: P, offerId: O, batchId: batch.batchId })).toMatchObject({ state: 'queued', replayed: 500 });
+    expect(await replay.resume()).toBe(120);
+    expect(await replay.resume()).toBe(0);
+    expect(handed.map((r) => r.leadId).sort()).toEqual(ids);
+    expect(await batches.open(10)).toEqual([]);
+  });
+
+  it('stops a runner that loses the batch row to another runner (each lead still reopened once)', async () => {
+    const { replay, handed, add, background, store } = setup();
+    for (const id of ['D1', 'D2']) await add(id, dead);
+    let raced = false;
+    store.beforeReplace = async () => {
+      if (raced) return;
+      raced = true;
+      await replay.resume(); // the sweeper runs the same batch meanwhile
+    };
+    await replay.all(ME, P, O);
+    await background();
+    expect(handed.map((r) => r.leadId).sort()).toEqual(['D1', 'D2']);
+  });
+
+  it("refuses another publisher's offer (403) and an unknown offer or batch (404), storing no batch", async () => {
+    const { replay, batches } = setup();
+    await expect(replay.all({ kind: 'publisher', publisherId: 'fabrikam' }, P, O)).rejects.toThrow(ForbiddenError);
+    await expect(replay.all(ME, P, 'other-offer')).rejects.toThrow(NotFoundError);
+    expect(batches.rows.size).toBe(0);
+    await expect(replay.batch(ME, { publisherId: P, offerId: O, batchId: 'nope' })).rejects.toThrow('The replay batch nope does not exist for offer contoso.contoso-app.');
+    await expect(replay.batch({ kind: 'publisher', publisherId: 'fabrikam' }, { publisherId: P, offerId: O, batchId: 'nope' })).rejects.toThrow(ForbiddenError);
   });
 });
