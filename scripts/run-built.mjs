@@ -10,7 +10,7 @@
 // tsconfig.build.json` as `npm run build`; its output goes to stderr, so `$(npm run -s token)` captures the token only.
 // The entry then runs in this process (one Node start instead of three), with process.argv as if run directly.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -104,8 +104,25 @@ export function buildConsole(root) {
   const config = path.join(root, CONSOLE_SOURCE, 'vite.config.mts');
   if (!existsSync(config)) return true;
   const vite = path.join(root, 'node_modules', 'vite', 'bin', 'vite.js');
-  const result = spawnSync(process.execPath, [vite, 'build', '--config', config, '--logLevel', 'warn'], { cwd: root, stdio: ['ignore', 2, 2] });
-  return result.status === 0;
+  // Built aside, then swapped in: Vite empties its output folder first, and a host serving the console meanwhile
+  // (a browser test while another process builds) answered 404 for index.html for the whole build.
+  const out = path.join(root, 'dist', 'console');
+  const next = `${out}.next-${process.pid}`;
+  const args = [vite, 'build', '--config', config, '--logLevel', 'warn', '--outDir', next, '--emptyOutDir'];
+  const result = spawnSync(process.execPath, args, { cwd: root, stdio: ['ignore', 2, 2] });
+  if (result.status !== 0) {
+    rmSync(next, { recursive: true, force: true });
+    return false;
+  }
+  const old = `${out}.old-${process.pid}`;
+  try {
+    renameSync(out, old);
+  } catch {
+    // no console built yet
+  }
+  renameSync(next, out);
+  rmSync(old, { recursive: true, force: true });
+  return true;
 }
 
 /**
