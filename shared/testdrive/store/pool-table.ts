@@ -10,7 +10,7 @@ import type { TableClient, TableEntityResult, TransactionAction } from '@azure/d
 import type { Drive, Instance } from '../model';
 import type { ClaimOutcome, PoolRef, Stored, TestDriveStore } from '../ports';
 import { readyKeyOf } from '../rules/ids';
-import { fromJsonColumns, jsonColumns } from './json-columns';
+import { fromJsonColumns, toJsonColumns } from '../../storage/json-columns';
 
 type Row = TableEntityResult<Record<string, unknown>>;
 
@@ -30,11 +30,11 @@ export const partitionOf = (pool: PoolRef) => `${pool.publisherId}.${pool.offerI
 
 function instanceEntity(i: Instance) {
   const pk = partitionOf(i);
-  return { partitionKey: pk, rowKey: ROW.instance(i.instanceId), state: i.state, driveId: i.driveId, ...jsonColumns(i) };
+  return { partitionKey: pk, rowKey: ROW.instance(i.instanceId), state: i.state, driveId: i.driveId, ...toJsonColumns(i) };
 }
 
 function driveEntity(d: Drive) {
-  return { partitionKey: partitionOf(d), rowKey: ROW.drive(d.driveId), state: d.state, expiresAt: d.expiresAt ?? '', ...jsonColumns(d) };
+  return { partitionKey: partitionOf(d), rowKey: ROW.drive(d.driveId), state: d.state, expiresAt: d.expiresAt ?? '', ...toJsonColumns(d) };
 }
 
 function parsed<T>(row: Row): Stored<T> {
@@ -261,7 +261,7 @@ export class TablePoolStore implements TestDriveStore {
   }
 
   async saveReport(report: object): Promise<void> {
-    await (await this.#pools()).upsertEntity({ partitionKey: 'report', rowKey: 'last', ...jsonColumns(report) }, 'Replace');
+    await (await this.#pools()).upsertEntity({ partitionKey: 'report', rowKey: 'last', ...toJsonColumns(report) }, 'Replace');
   }
 
   async lastReport(): Promise<object | undefined> {

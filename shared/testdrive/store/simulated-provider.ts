@@ -8,7 +8,7 @@
 import type { TableClient } from '@azure/data-tables';
 import type { Clock } from '../../clock';
 import type { DeployRequest, InstanceProvider, OpStatus, OwnedGroup } from '../ports';
-import { fromJsonColumns, jsonColumns } from './json-columns';
+import { fromJsonColumns, toJsonColumns } from '../../storage/json-columns';
 
 export type SimulatedOp = 'deploy' | 'stop' | 'start' | 'delete';
 
@@ -90,7 +90,7 @@ export class SimulatedProvider implements InstanceProvider {
 
   async #write(group: SimulatedGroup, etag: string | undefined): Promise<boolean> {
     const table = await this.#table();
-    const entity = { partitionKey: 'rg', rowKey: group.resourceGroup, ...jsonColumns(group) };
+    const entity = { partitionKey: 'rg', rowKey: group.resourceGroup, ...toJsonColumns(group) };
     try {
       if (etag === undefined) await table.createEntity(entity);
       else await table.updateEntity(entity, 'Replace', { etag });
