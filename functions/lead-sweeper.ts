@@ -15,10 +15,12 @@ export const LEADS_SWEEP_SCHEDULE = leadSweepSchedule();
 export async function leadSweeper(_timer: Timer, context: InvocationContext): Promise<void> {
   const delivery = services().leads().delivery;
   if (!delivery) return;
-  const { started, released } = await delivery.sweep.run();
+  const { started, released, expired = 0 } = await delivery.sweep.run();
   const replayed = await delivery.replay.resume();
-  if (started + released + replayed > 0) {
-    context.log(`lead sweeper: ${started} deliveries started again, ${released} held leads released, ${replayed} leads replayed by open batches`);
+  if (started + released + expired + replayed > 0) {
+    context.log(
+      `lead sweeper: ${started} deliveries started again, ${released} held leads released, ${expired} held leads expired, ${replayed} leads replayed by open batches`,
+    );
   }
 }
 

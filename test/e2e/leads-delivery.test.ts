@@ -95,6 +95,7 @@ beforeAll(async () => {
   h = await startSaasHarness({ STORAGE_PREFIX: `ld${Date.now().toString(36)}`, LEADS_SWEEP_SCHEDULE: '*/2 * * * * *', LEADS_TARGET_TIMEOUT_MS: '120000' });
   for (const id of ['ld-healthy', 'ld-retry', 'ld-throttle', 'ld-permanent', 'ld-down', 'ld-flaky', 'ld-hang', 'ld-moved']) await publish(id);
   await publish('ld-held', 'None');
+  await publish('ld-expire', 'None');
 }, 120_000);
 
 afterAll(async () => {
@@ -189,6 +190,21 @@ describe('lead delivery to an HTTPS endpoint', () => {
     expect(batch).toMatchObject({ batchId, state: 'done', replayed: 3 });
     const other = await h.call('GET', `/api/publishers/contoso/offers/ld-permanent/leads/replay-batches/${batchId}`, 'fabrikam');
     expect(other.status).toBe(403);
+  });
+});
+
+describe('held retention (spec 2.5 (7); decision 0527) — last: it moves the test clock 30 days', () => {
+  it('a lead held for 30 days on the project clock is dead-lettered hold_expired, kept, and still readable', async () => {
+    const leadId = await capture('ld-expire');
+    const heldView = await whenDelivery('ld-expire', leadId, 'held', (x) => x.state === 'held');
+    await h.advance('P29DT23H');
+    await h.advance('PT1M'); // a sweep inside the retention: still held
+    expect((await delivery('ld-expire', leadId)).state).toBe('held');
+    await h.advance('PT59M');
+    const dead = await whenDelivery('ld-expire', leadId, 'dead-lettered after 30 days', (x) => x.state === 'dead_lettered');
+    expect(dead).toMatchObject({ reason: 'hold_expired', generation: heldView.generation, attemptCount: 0 });
+    const list = await h.call('GET', '/api/publishers/contoso/offers/ld-expire/leads?state=dead_lettered', 'contoso');
+    expect(JSON.stringify(list.json)).toContain(leadId);
   });
 });
 

@@ -14,6 +14,10 @@ export const LEAD_DELIVERY_ACTIVITIES = { attempt: 'lead-delivery-attempt' } as 
 export const ATTEMPTS_PER_EXECUTION = 25;
 /** Attempts kept on the delivery row (newest last); `attemptCount` keeps counting. 72 h of the schedule is 20. */
 export const MAX_KEPT_ATTEMPTS = 25;
+/** How long a held lead waits for a destination (spec 2.5 (7): 30 days) before it is dead-lettered (decision 0527). */
+export const DEFAULT_HOLD_RETENTION_MS = 30 * 24 * 3_600_000;
+/** The dead-letter reason of a held lead whose retention ran out. */
+export const HOLD_EXPIRED = 'hold_expired';
 /** How long past its due time a pending delivery is left to its orchestration before the sweeper starts it again. */
 export const DEFAULT_SWEEP_GRACE_MS = 120_000;
 
@@ -95,4 +99,12 @@ export function dueAt(delivery: Delivery): string {
 /** Whether the sweeper should start a pending delivery's orchestration: its attempt is overdue by more than the grace. */
 export function overdue(delivery: Delivery, now: Date, graceMs: number): boolean {
   return delivery.state === 'pending' && Date.parse(dueAt(delivery)) + graceMs < now.getTime();
+}
+
+/**
+ * Whether a held delivery's retention has run out: `retentionMs` after its window started (the capture, or the replay
+ * that held it again), at or after that instant. It is then dead-lettered, never dropped (decision 0527).
+ */
+export function holdExpired(delivery: Delivery, now: Date, retentionMs: number): boolean {
+  return delivery.state === 'held' && Date.parse(delivery.windowStartedAt) + retentionMs <= now.getTime();
 }

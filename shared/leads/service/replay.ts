@@ -34,6 +34,7 @@ const CAS_TRIES = 5;
 
 export class ReplayLeads {
   readonly #d: ReplayDeps;
+  readonly #running = new Set<string>();
 
   constructor(deps: ReplayDeps) {
     this.#d = deps;
@@ -93,6 +94,18 @@ export class ReplayLeads {
    * meanwhile is skipped; one the batch sees fail again is past the cutoff and not replayed twice.
    */
   async run(ref: ReplayBatchRef, maxLeads = Number.POSITIVE_INFINITY): Promise<number> {
+    // One runner per batch in this process (the request's and the sweeper's would split its count between them).
+    const key = `${ref.publisherId}\u0000${ref.offerId}\u0000${ref.batchId}`;
+    if (this.#running.has(key)) return 0;
+    this.#running.add(key);
+    try {
+      return await this.#run(ref, maxLeads);
+    } finally {
+      this.#running.delete(key);
+    }
+  }
+
+  async #run(ref: ReplayBatchRef, maxLeads: number): Promise<number> {
     const { batches, store } = this.#d;
     let stored = await batches.get(ref);
     if (stored?.batch.state === 'done') await batches.forget(ref);

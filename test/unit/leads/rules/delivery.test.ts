@@ -5,9 +5,12 @@ import {
   afterAttempt,
   ATTEMPTS_PER_EXECUTION,
   deadLettered,
+  DEFAULT_HOLD_RETENTION_MS,
   DEFAULT_SWEEP_GRACE_MS,
   dueAt,
   held,
+  HOLD_EXPIRED,
+  holdExpired,
   LEAD_DELIVERY_ACTIVITIES,
   LEAD_DELIVERY_ORCHESTRATION,
   leadDeliveryInstanceId,
@@ -152,5 +155,27 @@ describe('dueAt and overdue', () => {
     expect(overdue(delivery({ state: 'held' }), new Date('2026-03-09T00:00:00.000Z'), 120_000)).toBe(false);
     expect(overdue(delivery({ state: 'dead_lettered' }), new Date('2026-03-09T00:00:00.000Z'), 0)).toBe(false);
     expect(overdue(d, new Date('2026-03-01T00:00:00.001Z'), 0)).toBe(true);
+  });
+});
+
+describe('holdExpired (decision 0527)', () => {
+  it('is 30 days and the reason hold_expired', () => {
+    expect(DEFAULT_HOLD_RETENTION_MS).toBe(2_592_000_000);
+    expect(HOLD_EXPIRED).toBe('hold_expired');
+  });
+
+  it('expires a held delivery exactly when its retention since the window start has passed, not a millisecond before', () => {
+    const d = delivery({ state: 'held', reason: 'no_destination' });
+    expect(holdExpired(d, new Date(Date.parse(T0) + 1_000 - 1), 1_000)).toBe(false);
+    expect(holdExpired(d, new Date(Date.parse(T0) + 1_000), 1_000)).toBe(true);
+    expect(holdExpired(d, new Date(Date.parse(T0) + 1_001), 1_000)).toBe(true);
+  });
+
+  it('counts from the window start (a replay that held it again restarts it), and only for held deliveries', () => {
+    const d = delivery({ state: 'held', windowStartedAt: '2026-03-02T00:00:00.000Z' });
+    expect(holdExpired(d, new Date(Date.parse(T0) + 1_000), 1_000)).toBe(false);
+    for (const state of ['pending', 'delivered', 'dead_lettered'] as const) {
+      expect(holdExpired(delivery({ state }), new Date('2027-01-01T00:00:00.000Z'), 1_000)).toBe(false);
+    }
   });
 });

@@ -16,15 +16,18 @@ function setup() {
   offers.set(leadOffer(P, O, { type: 'HttpsEndpoint', settings: {} }));
   const batches = new MemoryReplayBatches();
   const tasks: (() => Promise<void>)[] = [];
-  const replay = new ReplayLeads({
+  const deps = {
     store,
     offers,
     clock: new FakeClock(LATER),
-    handoff: { handoff: async (ref) => void handed.push(ref) },
+    handoff: { handoff: async (ref: LeadDeliveryRef) => void handed.push(ref) },
     batches,
-    random: (n) => new Uint8Array(n).fill(7),
-    background: (task) => void tasks.push(task),
-  });
+    random: (n: number) => new Uint8Array(n).fill(7),
+    background: (task: () => Promise<void>) => void tasks.push(task),
+  };
+  const replay = new ReplayLeads(deps);
+  /** The same use case in another host (same storage). */
+  const another = () => new ReplayLeads(deps);
   /** Runs the background work the requests queued (what the requesting process does after its 202). */
   const background = async () => {
     for (const task of tasks.splice(0)) await task();
@@ -32,7 +35,7 @@ function setup() {
   const add = async (id: string, extra: Parameters<typeof pendingDelivery>[2]) => {
     await store.capture(lead(id), pendingDelivery(id, T0, extra), { natural: { hash: id, expiresAt: T0 } });
   };
-  return { store, handed, replay, add, batches, tasks, background };
+  return { store, handed, replay, add, batches, tasks, background, another };
 }
 
 const ME = { kind: 'publisher' as const, publisherId: P };
@@ -178,18 +181,32 @@ describe('replay of all dead-lettered leads of an offer (a batch, decision 0526)
     expect(await batches.open(10)).toEqual([]);
   });
 
-  it('stops a runner that loses the batch row to another runner (each lead still reopened once)', async () => {
-    const { replay, handed, add, background, store } = setup();
+  it('stops a runner that loses the batch row to another host\'s runner (each lead still reopened once)', async () => {
+    const { replay, handed, add, background, store, another } = setup();
     for (const id of ['D1', 'D2']) await add(id, dead);
     let raced = false;
     store.beforeReplace = async () => {
       if (raced) return;
       raced = true;
-      await replay.resume(); // the sweeper runs the same batch meanwhile
+      await another().resume(); // another host's sweeper runs the same batch meanwhile
     };
     await replay.all(ME, P, O);
     await background();
     expect(handed.map((r) => r.leadId).sort()).toEqual(['D1', 'D2']);
+  });
+
+  it('runs a batch once in a process: the sweeper skips the batch its request is still running, so the count is exact', async () => {
+    const { replay, handed, add, background, store } = setup();
+    for (const id of ['D1', 'D2', 'D3']) await add(id, dead);
+    let resumed = -1;
+    store.beforeReplace = async () => {
+      if (resumed === -1) resumed = await replay.resume();
+    };
+    const batch = await replay.all(ME, P, O);
+    await background();
+    expect(resumed).toBe(0);
+    expect(handed).toHaveLength(3);
+    expect(await replay.batch(ME, { publisherId: P, offerId: O, batchId: batch.batchId })).toMatchObject({ state: 'done', replayed: 3 });
   });
 
   it("refuses another publisher's offer (403) and an unknown offer or batch (404), storing no batch", async () => {

@@ -163,3 +163,58 @@ describe('held deliveries', () => {
     expect(index.dropped.map((e) => [e.leadId, e.dueAt])).toEqual([['L1', '']]);
   });
 });
+
+describe('held retention (spec 2.5 (7): 30 days; decision 0527)', () => {
+  const DAY = 24 * 3_600_000;
+
+  it('dead-letters a lead still held 30 days after capture (hold_expired), keeps it, and leaves the index', async () => {
+    const { sweep, offers, clock, starts, capture, raw, index } = setup();
+    offers.set(leadOffer(P, O, { type: 'None', settings: {} }));
+    await capture('L1', { state: 'held', reason: 'no_destination' });
+    clock.advance(30 * DAY - 1);
+    expect(await sweep.run()).toEqual({ started: 0, released: 0 });
+    expect(raw.delivery(P, O, 'L1')?.state).toBe('held');
+    clock.advance(1);
+    expect(await sweep.run()).toEqual({ started: 0, released: 0, expired: 1 });
+    expect(raw.delivery(P, O, 'L1')).toEqual({
+      leadId: 'L1',
+      publisherId: P,
+      offerId: O,
+      state: 'dead_lettered',
+      generation: 0,
+      windowStartedAt: T0,
+      attempts: [],
+      attemptCount: 0,
+      deadLetteredAt: '2026-03-31T00:00:00.000Z',
+      reason: 'hold_expired',
+    });
+    expect(await index.held(10)).toEqual([]);
+    expect(starts).toEqual([]);
+    expect(await sweep.run()).toEqual({ started: 0, released: 0 });
+  });
+
+  it('delivers rather than expires: a destination published after the retention releases the lead', async () => {
+    const { sweep, clock, starts, capture, raw } = setup();
+    await capture('L1', { state: 'held', reason: 'no_destination' });
+    clock.advance(40 * DAY);
+    expect(await sweep.run()).toEqual({ started: 0, released: 1 });
+    expect(raw.delivery(P, O, 'L1')).toMatchObject({ state: 'pending', generation: 1 });
+    expect(starts.map((r) => r.leadId)).toEqual(['L1']);
+  });
+
+  it('honours a shorter retention setting and does not expire a lead changed meanwhile (If-Match)', async () => {
+    const raw = new MemoryLeadStore();
+    const index = new MemoryIndex();
+    const store = withDeliveryIndex(raw, index);
+    const offers = new FakeOffers();
+    offers.set(leadOffer(P, O, { type: 'None', settings: {} }));
+    const clock = new FakeClock(T0);
+    const sweep = new SweepDeliveries({ store, index, offers, resolve, clock, start: async () => 'started', settings: { graceMs: GRACE, batch: 10, holdRetentionMs: DAY } });
+    await store.capture(lead('L1'), pendingDelivery('L1', T0, { state: 'held', reason: 'no_destination' }), { natural: { hash: 'L1', expiresAt: T0 } });
+    clock.advance(DAY);
+    raw.beforeReplace = () => raw.put(pendingDelivery('L1', T0, { generation: 1 }));
+    expect(await sweep.run()).toEqual({ started: 0, released: 0 });
+    expect(raw.delivery(P, O, 'L1')).toMatchObject({ state: 'pending', generation: 1 });
+  });
+});
+
