@@ -83,9 +83,10 @@ const AXE = path.join(repoRoot, 'node_modules', 'axe-core', 'axe.min.js');
 async function accessible(): Promise<void> {
   step('axe-core');
   // Evaluated through the DevTools protocol: the console's CSP (script-src 'self') rightly refuses an injected tag.
-  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(readFileSync(AXE, 'utf8'));
+  if (!(await page.evaluate(() => 'axe' in globalThis))) await page.evaluate(readFileSync(AXE, 'utf8'));
   const found = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (ctx: Document, o: object) => Promise<{ violations: { id: string; impact?: string; help: string; nodes: { target: unknown[] }[] }[] }> } }).axe;
+    type Axe = { run: (ctx: unknown, o: object) => Promise<{ violations: { id: string; impact?: string; help: string; nodes: { target: unknown[] }[] }[] }> };
+    const { axe, document } = globalThis as unknown as { axe: Axe; document: unknown };
     const result = await axe.run(document, { resultTypes: ['violations'] });
     return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => String(n.target[0])).slice(0, 3) }));
   });
@@ -309,7 +310,8 @@ describe('the web console in Chromium', { timeout: 90_000 }, () => {
     const shown = JSON.parse((await report.textContent()) ?? '{}') as Record<string, unknown>;
     // The API's own report, read with the console's operator token (the clock has moved past the harness's tokens).
     const stored = await page.evaluate(async () => {
-      const session = JSON.parse(sessionStorage.getItem('marketplace-console.session') ?? '{}') as { token?: string };
+      const storage = (globalThis as unknown as { sessionStorage: { getItem(key: string): string | null } }).sessionStorage;
+      const session = JSON.parse(storage.getItem('marketplace-console.session') ?? '{}') as { token?: string };
       const res = await fetch('/api/admin/testdrive/cleanup', { headers: { authorization: `Bearer ${session.token ?? ''}` } });
       return { status: res.status, json: (await res.json()) as Record<string, unknown> };
     });
