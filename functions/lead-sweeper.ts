@@ -17,6 +17,8 @@ export async function leadSweeper(_timer: Timer, context: InvocationContext): Pr
   if (!delivery) return;
   const { started, released, expired = 0 } = await delivery.sweep.run();
   const replayed = await delivery.replay.resume();
+  const digests = (await delivery.digest?.run()) ?? 0;
+  if (digests > 0) context.log(`lead sweeper: ${digests} dead-letter digests written`);
   if (started + released + expired + replayed > 0) {
     context.log(
       `lead sweeper: ${started} deliveries started again, ${released} held leads released, ${expired} held leads expired, ${replayed} leads replayed by open batches`,

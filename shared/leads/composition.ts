@@ -9,7 +9,7 @@ import type { OfferCatalog } from '../catalog/ports';
 import type { Clock } from '../clock';
 import type { Faults } from '../faults';
 import type { Storage } from '../storage/clients';
-import type { DeliveryHandoff, LeadOffers, LeadStore, LeadTargets } from './ports';
+import type { DeliveryHandoff, LeadNotifications, LeadOffers, LeadStore, LeadTargets } from './ports';
 import { CaptureLead } from './service/capture';
 import { PurchaseLead } from './service/purchase-lead';
 import { LeadQueries } from './service/read';
@@ -26,6 +26,8 @@ import { ReplayLeads } from './service/replay';
 import { SweepDeliveries } from './service/sweep';
 import { TableDeliveryIndex, withDeliveryIndex } from './store/due-index';
 import { TableReplayBatches } from './store/replay-batches';
+import { TableDeadLetterNotices } from './store/dead-letter-notices';
+import { DigestDeadLetters } from './service/notify';
 import { ValidateDestination } from './service/validate';
 
 export const LEADS_TABLES = { leads: 'Leads', due: 'LeadsDue' } as const;
@@ -51,6 +53,8 @@ export interface LeadDelivery {
   starter: LeadDeliveryStarter;
   /** First attempts in this process (decision 0524); hands what they cannot finish to `starter`. */
   first: FirstAttempts;
+  /** The hourly dead-letter digest to the offer's contact e-mails (decision 0528); present with `notifications`. */
+  digest?: DigestDeadLetters;
 }
 
 export interface LeadsDeps {
@@ -73,6 +77,8 @@ export interface LeadsDeps {
   delivery?: LeadDeliverySettings;
   /** How long the live offer read by capture and delivery is cached on the project clock (decision 0524); 0 or absent: not. */
   offerCacheTtlMs?: number;
+  /** The publisher's notifications outbox (the root wires the publish capability's): dead-letter digests (decision 0528). */
+  notifications?: LeadNotifications;
 }
 
 export interface Leads {
@@ -99,7 +105,8 @@ export function buildLeads(deps: LeadsDeps): Leads {
   const wired = deps.delivery && deps.targets ? { settings: deps.delivery, targets: deps.targets } : undefined;
   const index = new TableDeliveryIndex(() => deps.storage.table(LEADS_TABLES.due), deps.log ? { log: deps.log } : {});
   const starter = new LeadDeliveryStarter(deps.faults, deps.log);
-  const indexed = wired ? withDeliveryIndex(table, index) : table;
+  const notices = wired && deps.notifications ? new TableDeadLetterNotices(() => deps.storage.table(LEADS_TABLES.due)) : undefined;
+  const indexed = wired ? withDeliveryIndex(table, index, notices) : table;
   const store = deps.wrapStore ? deps.wrapStore(indexed) : indexed;
   const offers = cachedLeadOffers(new CatalogLeadOffers(deps.catalog, deps.draft, deps.openSecret), {
     ttlMs: deps.offerCacheTtlMs ?? 0,
@@ -129,6 +136,9 @@ export function buildLeads(deps: LeadsDeps): Leads {
       ? {
           delivery: {
             ...delivery,
+            ...(notices && deps.notifications
+              ? { digest: new DigestDeadLetters({ notices, outbox: deps.notifications, store, offers, clock: deps.clock, batch: 500 }) }
+              : {}),
             replay: new ReplayLeads({
               store,
               offers,

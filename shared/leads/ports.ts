@@ -2,6 +2,7 @@
  * What the lead use cases need from outside: the catalog's view of an offer (its title, state, listing options and
  * lead destination), the lead store, the target adapters, and the hand-over to the delivery workflow.
  */
+import type { LeadNotice } from './rules/notifications';
 import type { AttemptOutcome, Delivery, DeliveryState, DestinationConfig, DestinationType, Lead, ReplayBatch, Trigger } from './model';
 
 /** An offer as lead capture and delivery see it, from one catalog version. */
@@ -138,4 +139,31 @@ export interface ReplayBatches {
   open(limit: number): Promise<ReplayBatchRef[]>;
   /** Deletes a batch's pointer (its row was found done: a crash between the row and the pointer's delete). */
   forget(ref: ReplayBatchRef): Promise<void>;
+}
+
+/** A dead-lettered lead waiting for its offer's next digest (decision 0528). */
+export interface DeadLetterNoticeEntry {
+  publisherId: string;
+  offerId: string;
+  leadId: string;
+  reason: string;
+  /** Real time (ms) the notice was written: one whose row is not dead-lettered is dropped only after a grace. */
+  writtenAt: number;
+}
+
+/**
+ * Dead-letter notices (decision 0528): one entry per lead about to be dead-lettered, written before its row (so a
+ * dead-lettered lead always has one until its digest is written), and when each offer's last digest went.
+ */
+export interface DeadLetterNotices {
+  note(delivery: Delivery): Promise<void>;
+  list(limit: number): Promise<DeadLetterNoticeEntry[]>;
+  forget(entries: DeadLetterNoticeEntry[]): Promise<void>;
+  lastDigest(publisherId: string, offerId: string): Promise<string | undefined>;
+  setLastDigest(publisherId: string, offerId: string, at: string): Promise<void>;
+}
+
+/** The publisher's notifications outbox (the root wires the publish capability's): insert-only by id. */
+export interface LeadNotifications {
+  send(notice: LeadNotice): Promise<void>;
 }

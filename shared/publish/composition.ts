@@ -5,7 +5,7 @@
 import type { Clock } from '../clock';
 import type { Faults } from '../faults';
 import type { Storage } from '../storage/clients';
-import type { CertificationMode } from './model';
+import type { CertificationMode, Notification } from './model';
 import type { LeadCheck, PublishCatalog } from './ports';
 import { CancelPublish } from './service/cancel';
 import { DecideCertification } from './service/certify';
@@ -28,6 +28,8 @@ export interface Publishing {
   pipeline: PublishPipeline;
   /** The durable hand-over; functions/hooks.ts attaches the host's client. */
   durable: DurablePipeline;
+  /** The notifications outbox for other capabilities' e-mails (the leads' dead-letter digest); insert-only by id. */
+  outbox: { add(notification: Notification): Promise<void> };
 }
 
 export function buildPublishing(parts: {
@@ -63,5 +65,6 @@ export function buildPublishing(parts: {
       ...(parts.leadCheck ? { leadCheck: parts.leadCheck } : {}),
     }),
     durable,
+    outbox: { add: (notification) => store.addNotification(notification) },
   };
 }

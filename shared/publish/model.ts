@@ -133,8 +133,9 @@ export interface Notification {
   id: string;
   publisherId: string;
   offerId: string;
+  /** '' for a notification of another capability (the leads' dead-letter digest). */
   operationId: string;
-  event: NotificationEvent;
+  event: NotificationEvent | 'leadsDeadLettered';
   to: string[];
   subject: string;
   bodyHtml: string;

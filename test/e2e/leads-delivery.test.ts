@@ -96,6 +96,7 @@ beforeAll(async () => {
   for (const id of ['ld-healthy', 'ld-retry', 'ld-throttle', 'ld-permanent', 'ld-down', 'ld-flaky', 'ld-hang', 'ld-moved']) await publish(id);
   await publish('ld-held', 'None');
   await publish('ld-expire', 'None');
+  await publish('ld-notify');
 }, 120_000);
 
 afterAll(async () => {
@@ -190,6 +191,24 @@ describe('lead delivery to an HTTPS endpoint', () => {
     expect(batch).toMatchObject({ batchId, state: 'done', replayed: 3 });
     const other = await h.call('GET', `/api/publishers/contoso/offers/ld-permanent/leads/replay-batches/${batchId}`, 'fabrikam');
     expect(other.status).toBe(403);
+  });
+});
+
+describe('dead-letter digest (spec 2.5 (9); decision 0528)', () => {
+  it('a dead-lettered lead is reported once in the publisher notifications outbox to the contact e-mail: lead id and category, no PII', async () => {
+    rx.on('/o/ld-notify', () => 404);
+    const leadId = await capture('ld-notify');
+    await whenDelivery('ld-notify', leadId, 'dead-lettered', (x) => x.state === 'dead_lettered');
+    const notes = await until('the digest in the outbox', async () => {
+      const res = await h.call('GET', '/api/publishers/contoso/notifications?api-version=2017-10-31&offerId=ld-notify', 'contoso');
+      expect(res.status, JSON.stringify(res.json)).toBe(200);
+      const list = (Array.isArray(res.json) ? res.json : ((res.json as { value?: unknown[] }).value ?? [])) as Record<string, unknown>[];
+      return list.length > 0 ? list : undefined;
+    });
+    expect(notes).toHaveLength(1);
+    expect(notes[0]).toMatchObject({ event: 'leadsDeadLettered', to: ['leads@contoso.test'], subject: '1 lead for contoso.ld-notify could not be delivered' });
+    expect(String(notes[0]?.['bodyHtml'])).toContain(`<li>${leadId}: http_404</li>`);
+    expect(JSON.stringify(notes[0])).not.toMatch(/Ada|Lovelace|fabrikam\.test/);
   });
 });
 

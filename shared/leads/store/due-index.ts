@@ -12,7 +12,7 @@
  */
 import type { TableClient, TransactionAction } from '@azure/data-tables';
 import type { Delivery } from '../model';
-import type { DeliveryIndex, IndexedDelivery, LeadStore } from '../ports';
+import type { DeadLetterNotices, DeliveryIndex, IndexedDelivery, LeadStore } from '../ports';
 import { dueAt } from '../rules/delivery';
 
 export const DUE_SHARDS = 4;
@@ -226,7 +226,7 @@ export class TableDeliveryIndex implements DeliveryIndex {
  * The lead store with its deliveries indexed: capture and every delivery replace first note the entry the row
  * will need, then write the row; a replace that knows the row it replaced then retires that row's entry.
  */
-export function withDeliveryIndex(store: LeadStore, index: DeliveryIndex): LeadStore {
+export function withDeliveryIndex(store: LeadStore, index: DeliveryIndex, notices?: DeadLetterNotices): LeadStore {
   return {
     capture: async (lead, delivery, keys) => {
       await index.note(delivery);
@@ -236,6 +236,8 @@ export function withDeliveryIndex(store: LeadStore, index: DeliveryIndex): LeadS
     getDelivery: (publisherId, offerId, leadId) => store.getDelivery(publisherId, offerId, leadId),
     replaceDelivery: async (delivery, etag, previous) => {
       await index.note(delivery);
+      // The digest's notice (decision 0528), before the row: a dead-lettered lead always has one until it is reported.
+      if (notices && delivery.state === 'dead_lettered' && previous?.state !== 'dead_lettered') await notices.note(delivery);
       const stored = await store.replaceDelivery(delivery, etag, previous);
       // Recorded first, then the old entry goes: a crash in between leaves a stale entry the sweeper drops.
       if (stored && previous) await index.retire(previous, delivery);
