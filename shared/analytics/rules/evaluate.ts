@@ -21,7 +21,7 @@ export function like(value: string, pattern: string): boolean {
 
 function comparable(cell: Cell, filter: Filter): Scalar | undefined {
   if (cell === null) return undefined;
-  if (filter.type === 'number') return typeof cell === 'number' ? cell : Number(cell);
+  if (filter.type === 'number') return Number(cell);
   return String(cell).toLowerCase();
 }
 
@@ -59,12 +59,16 @@ export function compareRows(plan: QueryPlan, a: OutRow, b: OutRow): number {
     const index = plan.select.indexOf(order.name);
     const x = a[index] ?? null;
     const y = b[index] ?? null;
-    if (x === y) continue;
-    if (x === null) return 1;
-    if (y === null) return -1;
     const sign = order.direction === 'ASC' ? 1 : -1;
-    const cmp = typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y));
-    if (cmp !== 0) return sign * cmp;
+    const cmp =
+      x === y
+        ? 0
+        : x === null
+          ? 1
+          : y === null
+            ? -1
+            : sign * (typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y)));
+    if (cmp !== 0) return cmp;
   }
   return 0;
 }
@@ -87,7 +91,7 @@ function keyOf(row: OutRow): string {
   return JSON.stringify(row);
 }
 
-/** Keeps rows sorted and at most `limit` of them (insertion into a sorted array: LIMIT is small in practice). */
+/** Keeps rows sorted (ties in arrival order) and at most `limit` of them; without ORDER BY every row ties, so rows keep their arrival order. */
 function insertSorted(rows: OutRow[], row: OutRow, plan: QueryPlan): void {
   let low = 0;
   let high = rows.length;
@@ -96,9 +100,8 @@ function insertSorted(rows: OutRow[], row: OutRow, plan: QueryPlan): void {
     if (compareRows(plan, rows[mid] as OutRow, row) <= 0) low = mid + 1;
     else high = mid;
   }
-  if (plan.limit !== undefined && low >= plan.limit) return;
   rows.splice(low, 0, row);
-  if (plan.limit !== undefined && rows.length > plan.limit) rows.pop();
+  if (rows.length > (plan.limit ?? Infinity)) rows.pop();
 }
 
 export function createRunner(plan: QueryPlan): Runner {
@@ -118,13 +121,12 @@ export function createRunner(plan: QueryPlan): Runner {
       if (seen.has(key)) return;
       seen.add(key);
     }
-    if (plan.orderBy.length > 0) insertSorted(held, row, plan);
-    else if (plan.limit === undefined || held.length < plan.limit) held.push(row);
+    insertSorted(held, row, plan);
   };
 
   return {
     get done() {
-      return streaming && plan.limit !== undefined && answered >= plan.limit;
+      return answered >= (plan.limit ?? Infinity);
     },
     accept(row) {
       if (!rowFilters.every((f) => matches(row[f.name] ?? null, f))) return [];
@@ -134,7 +136,7 @@ export function createRunner(plan: QueryPlan): Runner {
           keep(out);
           return [];
         }
-        if (plan.limit !== undefined && answered >= plan.limit) return [];
+        if (answered >= (plan.limit ?? Infinity)) return [];
         answered += 1;
         return [out];
       }
@@ -145,9 +147,9 @@ export function createRunner(plan: QueryPlan): Runner {
         group = { keys, sums: plan.metrics.map(() => 0) };
         groups.set(key, group);
       }
+      const sums = group.sums;
       plan.metrics.forEach((metric, i) => {
-        const value = row[metric];
-        if (typeof value === 'number') (group as { sums: number[] }).sums[i] = ((group as { sums: number[] }).sums[i] as number) + value;
+        sums[i] = (sums[i] as number) + Number(row[metric] ?? 0);
       });
       return [];
     },

@@ -9,7 +9,7 @@
  * an unknown one is reported at its own token. String literals take any character but `'`, which is written `''`
  * (the specification's `[a-zA-Z0-9_]*` would refuse its own examples, `'%Contosso%'` and `'vm core image'`).
  */
-import { createToken, EmbeddedActionsParser, Lexer, type IToken, type TokenType } from 'chevrotain';
+import { createToken, EmbeddedActionsParser, EOF, Lexer, type IToken, type TokenType } from 'chevrotain';
 
 /** Where a token sits: 1-based line and column, 0-based offset, and its text as written. */
 export interface Located {
@@ -245,13 +245,12 @@ class QueryParser extends EmbeddedActionsParser {
 const parser = new QueryParser();
 
 function endOf(text: string): Located {
-  const lines = text.split('\n');
-  return { text: '', offset: text.length, line: lines.length, column: (lines[lines.length - 1] ?? '').length + 1 };
+  return { text: '', offset: text.length, line: text.split('\n').length, column: text.length - text.lastIndexOf('\n') };
 }
 
 /** What a parser error says, in words a query's author can act on. */
 function describe(token: IToken, text: string): QueryError {
-  if (token.tokenType.name === 'EOF' || Number.isNaN(token.startOffset)) {
+  if (token.tokenType === EOF) {
     return { message: 'The query ends too early: a clause is incomplete.', token: endOf(text) };
   }
   return { message: `Unexpected '${token.image}'.`, token: located(token) };

@@ -21,7 +21,7 @@ export function occurrenceAt(report: Schedule, index: number): Date {
 /** The index of the first occurrence at or after `at` (0 when `at` is before the start). */
 export function firstIndexFrom(report: Schedule, at: Date): number {
   const elapsed = at.getTime() - Date.parse(report.startTime);
-  return elapsed <= 0 ? 0 : Math.ceil(elapsed / (report.recurrenceInterval * HOUR_MS));
+  return Math.max(0, Math.ceil(elapsed / (report.recurrenceInterval * HOUR_MS)));
 }
 
 function exists(report: Schedule, index: number): boolean {
@@ -39,7 +39,7 @@ export function nextRunFrom(report: Schedule, at: Date): string {
  * report's next run after them ('' when none is left).
  */
 export function dueOccurrences(report: Schedule & { nextRunAt: string }, now: Date): { due: string[]; nextRunAt: string } {
-  if (report.nextRunAt === '' || Date.parse(report.nextRunAt) > now.getTime()) return { due: [], nextRunAt: report.nextRunAt };
+  if (report.nextRunAt === '') return { due: [], nextRunAt: '' };
   const earliest = new Date(Math.max(Date.parse(report.nextRunAt), now.getTime() - CATCH_UP_MS));
   const due: string[] = [];
   let index = firstIndexFrom(report, earliest);

@@ -61,6 +61,7 @@ describe('matches', () => {
     ['=', 'ABC', ['abc'], true],
     ['=', 'abd', ['abc'], false],
     ['!=', 'abd', ['abc'], true],
+    ['!=', 'abb', ['abc'], true],
     ['!=', 'abc', ['abc'], false],
     ['LIKE', 'abc', ['a%'], true],
     ['NOT LIKE', 'abc', ['a%'], false],
@@ -81,6 +82,7 @@ describe('matches', () => {
     ['>=', 4, 4, true],
     ['>=', 3, 4, false],
     ['<=', 4, 4, true],
+    ['<=', 3, 4, true],
     ['<=', 5, 4, false],
   ] as const)('%s: %i against %i is %s', (operator, cell, value, expected) => {
     expect(matches(cell, f(operator, [value], 'number'))).toBe(expected);
@@ -132,6 +134,19 @@ describe('createRunner', () => {
     expect(run('SELECT NormalizedUsage FROM ISVUsage', rows)).toEqual([[17.5]]);
   });
 
+  it('filters rows on columns before summing, not the groups', () => {
+    expect(run("SELECT MeterId, NormalizedUsage FROM ISVUsage WHERE MeterId = 'email'", rows)).toEqual([['email', 14.5]]);
+  });
+
+  it('keeps duplicates without DISTINCT, and ties in arrival order', () => {
+    expect(run('SELECT MeterId FROM ISVUsage ORDER BY MeterId ASC', rows)).toEqual([['email'], ['email'], ['text']]);
+    expect(run('SELECT MeterId, UsageQuantity FROM ISVUsage ORDER BY MeterId ASC', rows)).toEqual([
+      ['email', 12.5],
+      ['email', 2],
+      ['text', 3],
+    ]);
+  });
+
   it('filters groups on metrics after summing', () => {
     expect(run('SELECT MeterId, NormalizedUsage FROM ISVUsage WHERE NormalizedUsage > 14', rows)).toEqual([['email', 14.5]]);
     expect(run('SELECT MeterId, NormalizedUsage FROM ISVUsage WHERE NormalizedUsage > 14.5', rows)).toEqual([]);
@@ -180,9 +195,13 @@ describe('compareRows', () => {
     expect(compareRows(p, ['a', 1], ['a', null])).toBe(-1);
   });
 
-  it('compares numbers as numbers (10 after 9)', () => {
+  it('compares numbers as numbers (10 after 7, by their difference), text otherwise; equal nulls tie', () => {
     const byNumber = plan('SELECT UsageQuantity FROM ISVUsage ORDER BY UsageQuantity ASC');
-    expect(compareRows(byNumber, [10], [9])).toBe(1);
+    expect(compareRows(byNumber, [10], [7])).toBe(3);
+    expect(compareRows(byNumber, [1], ['a'])).toBeLessThan(0);
+    expect(compareRows(byNumber, ['a'], [1])).toBeGreaterThan(0);
+    expect(compareRows(byNumber, [null], [null])).toBe(0);
+    expect(compareRows(p, [null, 2], [null, 1])).toBeLessThan(0);
   });
 });
 

@@ -96,6 +96,12 @@ describe('checkQuery', () => {
     expect(found.at).toBe(at);
   });
 
+  it('accepts LIKE and NOT LIKE on text columns', () => {
+    expect(
+      plan("SELECT OrderId FROM ISVOrder WHERE OfferName LIKE '%x%' AND CustomerName NOT LIKE 'a%'").filters.map((f) => f.operator),
+    ).toEqual(['LIKE', 'NOT LIKE']);
+  });
+
   it('accepts LIMIT 1, the smallest', () => {
     expect(plan('SELECT OrderId FROM ISVOrder LIMIT 1').limit).toBe(1);
   });
@@ -103,10 +109,10 @@ describe('checkQuery', () => {
   it('refuses a time span the dataset does not offer', () => {
     const order = DATASETS[0] as { availableDateRanges: readonly string[] };
     const saved = order.availableDateRanges;
-    order.availableDateRanges = ['LIFETIME'];
+    order.availableDateRanges = ['LIFETIME', 'LAST_MONTH'];
     try {
       expect(refusal('SELECT OrderId FROM ISVOrder TIMESPAN TODAY')).toEqual({
-        message: 'ISVOrder has no time span TODAY. Allowed: LIFETIME.',
+        message: 'ISVOrder has no time span TODAY. Allowed: LIFETIME, LAST_MONTH.',
         at: 'TODAY',
         offset: 38,
       });
@@ -121,6 +127,7 @@ describe('convert', () => {
     [{ kind: 'number', value: 7 }, 'number', 7],
     [{ kind: 'string', value: ' 12.5 ' }, 'number', 12.5],
     [{ kind: 'string', value: '-3' }, 'number', -3],
+    [{ kind: 'string', value: '12.55' }, 'number', 12.55],
     [{ kind: 'string', value: '1e3' }, 'number', undefined],
     [{ kind: 'string', value: '12.' }, 'number', undefined],
     [{ kind: 'string', value: 'x12' }, 'number', undefined],

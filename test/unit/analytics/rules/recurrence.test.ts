@@ -42,6 +42,7 @@ describe('dueOccurrences', () => {
       nextRunAt: '2031-01-06T19:00:00Z',
     });
     expect(dueOccurrences({ ...schedule(), nextRunAt: '' }, new Date('2031-02-01T00:00:00Z'))).toEqual({ due: [], nextRunAt: '' });
+    expect(dueOccurrences({ ...schedule(null), nextRunAt: '' }, new Date('2031-02-01T00:00:00Z'))).toEqual({ due: [], nextRunAt: '' });
   });
 
   it('the occurrence that has come, and the next one after it', () => {
