@@ -8,10 +8,19 @@ import { describe, expect, it } from 'vitest';
 import { makeLeadReplayHandlers } from '../../../functions/lead-replay';
 import type { Authenticator, Principal } from '../../../shared/auth/principal';
 import { ConflictError } from '../../../shared/errors';
-import type { Delivery } from '../../../shared/leads/model';
+import type { Delivery, ReplayBatch } from '../../../shared/leads/model';
 import type { Replayer, ReplayLeads } from '../../../shared/leads/service/replay';
 
 const LEAD = '01ARYZ6S410000000000000000';
+const BATCH: ReplayBatch = {
+  batchId: '01ARYZ6S41000000000000000B',
+  publisherId: 'contoso',
+  offerId: 'app',
+  state: 'queued',
+  requestedAt: '2026-03-01T00:00:00.000Z',
+  cutoff: '2026-03-01T00:00:00.000Z',
+  replayed: 0,
+};
 
 function as(principal: Principal): Authenticator {
   return { authenticate: async () => principal };
@@ -40,13 +49,17 @@ function setup(principal: Authenticator = publisher, fail?: Error) {
     },
     all: async (...args: unknown[]) => {
       calls.push(['all', ...args]);
-      return [LEAD, '01ARYZ6S410000000000000001'];
+      return BATCH;
+    },
+    batch: async (...args: unknown[]) => {
+      calls.push(['batch', ...args]);
+      return { ...BATCH, state: 'done', replayed: 2, finishedAt: '2026-03-01T00:01:00.000Z' };
     },
   } as unknown as ReplayLeads;
   const handlers = makeLeadReplayHandlers({ replay: () => replay, authenticator: () => principal });
-  const call = (name: 'one' | 'all', params: Record<string, string>) =>
+  const call = (name: 'one' | 'all' | 'batch', params: Record<string, string>, headers: Record<string, string> = {}) =>
     handlers[name](
-      new HttpRequest({ url: 'http://localhost/api/x', method: 'POST', params, headers: { authorization: 'Bearer x' } }),
+      new HttpRequest({ url: 'http://localhost/api/x', method: 'POST', params, headers: { authorization: 'Bearer x', ...headers } }),
       new InvocationContext({ functionName: name }),
     ) as Promise<HttpResponseInit>;
   return { calls, call };
@@ -67,12 +80,32 @@ describe('lead replay routes', () => {
     expect(calls).toEqual([['one', { kind: 'publisher', publisherId: 'contoso' } satisfies Replayer, 'contoso', 'app', LEAD]]);
   });
 
-  it('replays all dead-lettered leads of an offer: 202 with how many and which', async () => {
+  it('queues the replay of all dead-lettered leads of an offer: 202 with the batch and its Location (decision 0526)', async () => {
     const { calls, call } = setup(as({ kind: 'operator' } as Principal));
     const res = await call('all', { publisherId: 'contoso', offerId: 'app' });
     expect(res.status).toBe(202);
-    expect(res.jsonBody).toEqual({ replayed: 2, leadIds: [LEAD, '01ARYZ6S410000000000000001'] });
-    expect(calls).toEqual([['all', { kind: 'operator' }, 'contoso', 'app']]);
+    expect(res.jsonBody).toEqual({ batchId: BATCH.batchId, state: 'queued', requestedAt: '2026-03-01T00:00:00.000Z', replayed: 0, finishedAt: null });
+    expect(res.headers).toMatchObject({ Location: `/api/publishers/contoso/offers/app/leads/replay-batches/${BATCH.batchId}` });
+    expect(calls).toEqual([['all', { kind: 'operator' }, 'contoso', 'app', undefined]]);
+  });
+
+  it('passes the Idempotency-Key on, and refuses a malformed one with 400 before any use case', async () => {
+    const { calls, call } = setup();
+    expect((await call('all', { publisherId: 'contoso', offerId: 'app' }, { 'idempotency-key': 'k-1' })).status).toBe(202);
+    expect(calls).toEqual([['all', { kind: 'publisher', publisherId: 'contoso' }, 'contoso', 'app', 'k-1']]);
+    const bad = await call('all', { publisherId: 'contoso', offerId: 'app' }, { 'idempotency-key': 'no spaces' });
+    expect(bad.status).toBe(400);
+    expect(bad.jsonBody).toMatchObject({ code: 'invalid_idempotency_key' });
+    expect(calls).toHaveLength(1);
+  });
+
+  it('reads a replay batch: 200 with its progress; a bad batch id is a 400', async () => {
+    const { calls, call } = setup();
+    const res = await call('batch', { publisherId: 'contoso', offerId: 'app', batchId: BATCH.batchId });
+    expect(res.status).toBe(200);
+    expect(res.jsonBody).toEqual({ batchId: BATCH.batchId, state: 'done', requestedAt: '2026-03-01T00:00:00.000Z', replayed: 2, finishedAt: '2026-03-01T00:01:00.000Z' });
+    expect(calls).toEqual([['batch', { kind: 'publisher', publisherId: 'contoso' }, { publisherId: 'contoso', offerId: 'app', batchId: BATCH.batchId }]]);
+    expect((await call('batch', { publisherId: 'contoso', offerId: 'app', batchId: 'a-b' })).status).toBe(400);
   });
 
   it('answers 409 with the code when the lead is not dead-lettered', async () => {
