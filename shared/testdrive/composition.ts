@@ -121,7 +121,7 @@ export function buildTestDrive(deps: TestDriveDeps): TestDrive {
     requests,
     sessions: new DriveSession({ store, offers, lifecycle, clock, pollMs: deps.settings.pollMs }),
     reconcile,
-    cleanup: new Cleanup({ store, provider, lifecycle, reconcile, requests, clock, timeouts: deps.settings.timeouts ?? DEFAULT_TIMEOUTS, historyMs: deps.settings.historyMs ?? DEFAULT_HISTORY_MS }),
+    cleanup: new Cleanup({ store, provider, offers, lifecycle, reconcile, requests, clock, timeouts: deps.settings.timeouts ?? DEFAULT_TIMEOUTS, historyMs: deps.settings.historyMs ?? DEFAULT_HISTORY_MS }),
     store,
     offers,
     provider,

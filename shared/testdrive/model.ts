@@ -69,6 +69,8 @@ export interface Instance {
   /** The standby slot it holds (`<region>|<hot|warm>|<n>`) while unbound standby; '' otherwise. */
   standbySlot: string;
   resourceGroup: string;
+  /** The subscription its group is deployed to (its version's `azureSubscriptionId`; absent on older rows, decision 0711). */
+  subscriptionId?: string;
   createdAt: string;
   /** When it entered its state (stuck provisions and deletes are measured from here). */
   stateAt: string;

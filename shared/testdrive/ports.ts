@@ -84,9 +84,17 @@ export interface DeployRequest {
   tags: Record<string, string>;
 }
 
-/** A resource group the provider holds with our tags. */
-export interface OwnedGroup {
+/**
+ * An instance's resource group and the subscription it was deployed to (recorded with the instance, decision 0711),
+ * so that a stop, start or delete after a restart reaches the right subscription. Absent on rows older than that.
+ */
+export interface GroupRef {
   resourceGroup: string;
+  subscriptionId?: string;
+}
+
+/** A resource group the provider holds with our tags. */
+export interface OwnedGroup extends GroupRef {
   instanceId: string;
   publisherId: string;
   offerId: string;
@@ -99,11 +107,13 @@ export interface OwnedGroup {
 export interface InstanceProvider {
   /** `retry`: begin a new deployment when the last one failed. */
   deploy(request: DeployRequest, options?: { retry?: boolean }): Promise<OpStatus>;
-  stop(resourceGroup: string): Promise<OpStatus>;
-  start(resourceGroup: string): Promise<OpStatus>;
+  /** Stops (deallocates) the group's compute: a warm instance costs only its storage (decision 0710). */
+  stop(group: GroupRef): Promise<OpStatus>;
+  start(group: GroupRef): Promise<OpStatus>;
   /** Deletes the resource group; `succeeded` once it is gone (also when it never existed). */
-  delete(resourceGroup: string): Promise<OpStatus>;
-  listOwned(): Promise<OwnedGroup[]>;
+  delete(group: GroupRef): Promise<OpStatus>;
+  /** Our groups in `subscriptions` (the ones pools and live offers name) and any the provider is configured with. */
+  listOwned(subscriptions: string[]): Promise<OwnedGroup[]>;
 }
 
 /** The lead of an accepted drive, captured through the leads capability (one per drive: keyed by the drive id). */

@@ -2,13 +2,14 @@
  * The operators' scheduled cleanup (spec 3.5; functions/testdrive-cleanup.ts): for every pool, ends the drives
  * whose expiry has come (their own timer may have been lost in a crash), fails drives and instances stuck past
  * their time-outs, finishes deletes, captures missing leads and reconciles the pool; then deletes orphaned
- * resource groups (ours by their tags, with no live instance). Every step is a conditional update or an idempotent
+ * resource groups (ours by their tags, with no live instance) in every subscription a pool's instances or a live
+ * offer's test drive names (decision 0711), so none is missed after a restart. Every step is a conditional update or an idempotent
  * provider call, so two cleanups and the drives' own timers can run at once: each instance is deleted once.
  * Its report is kept for operators (the admin route) and logged.
  */
 import type { Clock } from '../../clock';
 import { mapLimit } from '../../concurrency';
-import type { InstanceProvider, PoolRef, TestDriveStore } from '../ports';
+import type { InstanceProvider, PoolRef, TestDriveOffers, TestDriveStore } from '../ports';
 import { isExpired, isPastHistory, isStuck, type Timeouts } from '../rules/lifetime';
 import { reportOf, type CleanupReport, type CleanupTally } from '../rules/report';
 import { customerKeyOf, type InstanceLifecycle } from './lifecycle';
@@ -23,6 +24,8 @@ export type { CleanupReport };
 export interface CleanupDeps {
   store: TestDriveStore;
   provider: InstanceProvider;
+  /** The live offers (their deployment subscriptions are scanned for orphans). */
+  offers: TestDriveOffers;
   lifecycle: InstanceLifecycle;
   reconcile: ReconcilePool;
   requests: RequestDrive;
@@ -48,15 +51,16 @@ export class Cleanup {
     };
     const pools = await store.pools();
     report.pools = pools.length;
+    const subscriptions = new Set<string>();
     for (const pool of pools) {
       try {
-        await this.#pool(pool, now, report);
+        await this.#pool(pool, now, report, subscriptions);
       } catch (error) {
         report.errors.push(`${pool.publisherId}.${pool.offerId}: ${String(error)}`);
       }
     }
     try {
-      await this.#orphans(report);
+      await this.#orphans(report, [...subscriptions]);
     } catch (error) {
       report.errors.push(`orphans: ${String(error)}`);
     }
@@ -66,8 +70,10 @@ export class Cleanup {
     return bounded;
   }
 
-  async #pool(pool: PoolRef, now: Date, report: CleanupTally): Promise<void> {
+  async #pool(pool: PoolRef, now: Date, report: CleanupTally, subscriptions: Set<string>): Promise<void> {
     const { store, lifecycle, timeouts } = this.#deps;
+    const live = await this.#deps.offers.live(pool.publisherId, pool.offerId).catch(() => undefined);
+    if (live?.state === 'enabled' && live.config.azureSubscriptionId) subscriptions.add(live.config.azureSubscriptionId);
     const drives = await store.drives(pool);
     const open = drives.filter((s) => s.value.state !== 'Ended');
     // Drives are independent (each end is its own conditional transaction): a few at a time.
@@ -88,6 +94,7 @@ export class Cleanup {
       }
     });
     const instances = await store.instances(pool);
+    for (const { value } of instances) if (value.subscriptionId) subscriptions.add(value.subscriptionId);
     // History past its time leaves the partition, so the pool's reads do not grow with every drive ever taken.
     const { historyMs } = this.#deps;
     const old = [
@@ -111,12 +118,12 @@ export class Cleanup {
   }
 
   /** Resource groups with our tags whose instance is unknown or deleted; untagged groups are never touched. */
-  async #orphans(report: CleanupTally): Promise<void> {
+  async #orphans(report: CleanupTally, subscriptions: string[]): Promise<void> {
     const { store, provider } = this.#deps;
-    await mapLimit(await provider.listOwned(), DRIVES_AT_ONCE, async (group) => {
+    await mapLimit(await provider.listOwned(subscriptions), DRIVES_AT_ONCE, async (group) => {
       const instance = group.publisherId && group.offerId ? await store.getInstance(group, group.instanceId) : undefined;
       if (instance && instance.value.state !== 'Deleted') return;
-      const status = await provider.delete(group.resourceGroup);
+      const status = await provider.delete(group);
       if (status.state !== 'failed') report.orphanGroups.push(group.resourceGroup);
     });
   }

@@ -11,7 +11,7 @@
 import type { Clock } from '../../clock';
 import type { Faults } from '../../faults';
 import type { Drive, Instance, TestDriveConfig } from '../model';
-import type { InstanceProvider, PoolRef, Stored, TestDriveStore } from '../ports';
+import type { GroupRef, InstanceProvider, PoolRef, Stored, TestDriveStore } from '../ports';
 import { readyKeyOf } from '../rules/ids';
 import { expiresAt, MAX_PROVISION_ATTEMPTS, provisionBackoffMs } from '../rules/lifetime';
 import { outputsAsStrings, parameterValues } from '../rules/template';
@@ -59,14 +59,14 @@ export class InstanceLifecycle {
         return this.#write(stored, { ...base, state: 'ReadyHot', readyAt: this.#now() });
       }
       case 'Stopping': {
-        const status = await provider.stop(i.resourceGroup);
+        const status = await provider.stop(groupOf(i, config));
         if (status.state === 'running') return stored;
         if (status.state === 'failed') return this.deprovision(stored, status.error);
         if (i.driveId) return this.#write(stored, { ...i, state: 'Starting', stateAt: this.#now() });
         return this.#write(stored, { ...i, state: 'ReadyWarm', readyAt: this.#now(), stateAt: this.#now() });
       }
       case 'Starting': {
-        const status = await provider.start(i.resourceGroup);
+        const status = await provider.start(groupOf(i, config));
         if (status.state === 'running') return stored;
         if (status.state === 'failed') return this.#giveUp(stored, status.error);
         return this.#activate(stored, { ...i, state: 'InUse', stateAt: this.#now() });
@@ -80,9 +80,8 @@ export class InstanceLifecycle {
 
   #deployRequest(i: Instance, config: TestDriveConfig) {
     return {
-      resourceGroup: i.resourceGroup,
       region: i.region,
-      ...(config.azureSubscriptionId ? { subscriptionId: config.azureSubscriptionId } : {}),
+      ...groupOf(i, config),
       template: config.template,
       parameters: parameterValues(config.parameters, {
         baseUri: this.#deps.baseUri(i, i.version),
@@ -173,12 +172,21 @@ export class InstanceLifecycle {
 
   /** Asks the provider to delete (idempotent) and, once the group is gone, records Deleted and frees the slot. */
   async #finishDelete(stored: Stored<Instance>): Promise<Stored<Instance>> {
-    const status = await this.#deps.provider.delete(stored.value.resourceGroup);
+    const status = await this.#deps.provider.delete(groupOf(stored.value));
     if (status.state !== 'succeeded') return stored;
     const deleted: Instance = { ...stored.value, state: 'Deleted', stateAt: this.#now(), deletedAt: this.#now(), standbySlot: '' };
     if (await this.#deps.store.markDeleted(deleted, stored.etag)) return (await this.#deps.store.getInstance(deleted, deleted.instanceId)) ?? stored;
     return (await this.#deps.store.getInstance(deleted, deleted.instanceId)) ?? stored;
   }
+}
+
+/**
+ * Where the instance's group lives: the subscription recorded with it (decision 0711), else (a row from before it
+ * was recorded) its version's deployment subscription when the caller has the configuration.
+ */
+export function groupOf(i: Instance, config?: TestDriveConfig): GroupRef {
+  const subscriptionId = i.subscriptionId ?? config?.azureSubscriptionId;
+  return { resourceGroup: i.resourceGroup, ...(subscriptionId ? { subscriptionId } : {}) };
 }
 
 /** The customer's active-drive row key: the signed-in tenant and object id. */

@@ -90,6 +90,7 @@ export class ReconcilePool {
         capacitySlot: planned.capacitySlot,
         standbySlot: planned.standbySlot,
         resourceGroup: resourceGroupOf(pool.offerId, instanceId),
+        ...(live.config.azureSubscriptionId ? { subscriptionId: live.config.azureSubscriptionId } : {}),
         createdAt: now,
         stateAt: now,
         attempts: 0,

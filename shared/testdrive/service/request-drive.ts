@@ -165,6 +165,7 @@ export class RequestDrive {
         capacitySlot: free.slot,
         standbySlot: '',
         resourceGroup: resourceGroupOf(pool.offerId, instanceId),
+        ...(config.azureSubscriptionId ? { subscriptionId: config.azureSubscriptionId } : {}),
         createdAt: now.toISOString(),
         stateAt: now.toISOString(),
         attempts: 0,

@@ -4,11 +4,13 @@
  * main template is deployed as the deployment `testdrive`, with @azure/arm-resources and DefaultAzureCredential
  * (managed identity in Azure). Every call is idempotent and answers where the long-running operation stands: a
  * deployment is polled with GET until Succeeded or Failed; a delete is begun once and polled with HEAD until the
- * group is gone. Warm instances: stopping and starting compute is not done by this provider yet (stop and start
- * answer succeeded, so a warm instance stays running; decision 0704).
+ * group is gone. Warm instances: stop deallocates the group's VMs and stops its web apps, start starts them
+ * (store/azure-compute.ts, decision 0710). The subscription of a group comes with every call (recorded with the
+ * instance, decision 0711); groups of older rows fall back on the subscriptions seen since start and the configured ones.
  */
 import { ResourceManagementClient, type ResourceManagementClientOptionalParams } from '@azure/arm-resources';
-import type { DeployRequest, InstanceProvider, OpStatus, OwnedGroup } from '../ports';
+import type { DeployRequest, GroupRef, InstanceProvider, OpStatus, OwnedGroup } from '../ports';
+import { AzureCompute } from './azure-compute';
 
 export type ArmCredential = ConstructorParameters<typeof ResourceManagementClient>[0];
 
@@ -18,7 +20,7 @@ export interface AzureProviderOptions {
   credential: ArmCredential;
   /** The ARM endpoint (`https://management.azure.com`; a loopback fake in tests). */
   endpoint: string;
-  /** Subscriptions whose resource groups the orphan scan lists (besides those deployed to since start). */
+  /** Subscriptions the orphan scan always lists (besides those the cleanup names and those deployed to since start). */
   subscriptions?: string[];
   /** Extra client options (tests add a policy trusting the fake's CA). */
   client?: ResourceManagementClientOptionalParams;
@@ -31,11 +33,13 @@ const RUNNING = new Set(['Accepted', 'Running', 'Creating', 'Updating', 'Deletin
 export class AzureProvider implements InstanceProvider {
   readonly #options: AzureProviderOptions;
   readonly #clients = new Map<string, ResourceManagementClient>();
-  /** Which subscription each resource group was deployed to (stop, start and delete name only the group). */
+  /** Which subscription each resource group was deployed to: a fallback for rows that do not record it. */
   readonly #subscriptionOf = new Map<string, string>();
+  readonly #compute: AzureCompute;
 
   constructor(options: AzureProviderOptions) {
     this.#options = options;
+    this.#compute = new AzureCompute(options.endpoint);
   }
 
   #client(subscriptionId: string): ResourceManagementClient {
@@ -47,9 +51,8 @@ export class AzureProvider implements InstanceProvider {
     return client;
   }
 
-  #clientFor(resourceGroup: string): ResourceManagementClient | undefined {
-    const subscription = this.#subscriptionOf.get(resourceGroup) ?? this.#options.subscriptions?.[0];
-    return subscription ? this.#client(subscription) : undefined;
+  #subscriptionFor({ resourceGroup, subscriptionId }: GroupRef): string | undefined {
+    return subscriptionId ?? this.#subscriptionOf.get(resourceGroup) ?? this.#options.subscriptions?.[0];
   }
 
   async deploy(request: DeployRequest, options: { retry?: boolean } = {}): Promise<OpStatus> {
@@ -88,17 +91,25 @@ export class AzureProvider implements InstanceProvider {
     }
   }
 
-  stop(): Promise<OpStatus> {
-    return Promise.resolve({ state: 'succeeded' });
+  stop(group: GroupRef): Promise<OpStatus> {
+    return this.#power(group, 'stop');
   }
 
-  start(): Promise<OpStatus> {
-    return Promise.resolve({ state: 'succeeded' });
+  start(group: GroupRef): Promise<OpStatus> {
+    return this.#power(group, 'start');
   }
 
-  async delete(resourceGroup: string): Promise<OpStatus> {
-    const client = this.#clientFor(resourceGroup);
-    if (!client) return { state: 'failed', error: 'no subscription known for the resource group' };
+  async #power(group: GroupRef, action: 'stop' | 'start'): Promise<OpStatus> {
+    const subscription = this.#subscriptionFor(group);
+    if (!subscription) return { state: 'failed', error: 'no subscription known for the resource group' };
+    return this.#compute.power(this.#client(subscription), subscription, group.resourceGroup, action);
+  }
+
+  async delete(group: GroupRef): Promise<OpStatus> {
+    const { resourceGroup } = group;
+    const subscription = this.#subscriptionFor(group);
+    if (!subscription) return { state: 'failed', error: 'no subscription known for the resource group' };
+    const client = this.#client(subscription);
     if (!(await client.resourceGroups.checkExistence(resourceGroup)).body) return { state: 'succeeded' };
     try {
       const group = await client.resourceGroups.get(resourceGroup);
@@ -111,8 +122,8 @@ export class AzureProvider implements InstanceProvider {
     }
   }
 
-  async listOwned(): Promise<OwnedGroup[]> {
-    const subscriptions = new Set([...(this.#options.subscriptions ?? []), ...this.#subscriptionOf.values()]);
+  async listOwned(named: string[] = []): Promise<OwnedGroup[]> {
+    const subscriptions = new Set([...named, ...(this.#options.subscriptions ?? []), ...this.#subscriptionOf.values()]);
     const out: OwnedGroup[] = [];
     for (const subscription of subscriptions) {
       for await (const group of this.#client(subscription).resourceGroups.list({ filter: `tagName eq 'testDriveInstanceId'` })) {
@@ -120,7 +131,7 @@ export class AzureProvider implements InstanceProvider {
         const instanceId = tags['testDriveInstanceId'];
         if (!group.name || !instanceId || group.properties?.provisioningState === 'Deleting') continue;
         this.#subscriptionOf.set(group.name, subscription);
-        out.push({ resourceGroup: group.name, instanceId, publisherId: tags['testDrivePublisherId'] ?? '', offerId: tags['testDriveOfferId'] ?? '' });
+        out.push({ resourceGroup: group.name, subscriptionId: subscription, instanceId, publisherId: tags['testDrivePublisherId'] ?? '', offerId: tags['testDriveOfferId'] ?? '' });
       }
     }
     return out;

@@ -7,7 +7,7 @@
  */
 import type { TableClient } from '@azure/data-tables';
 import type { Clock } from '../../clock';
-import type { DeployRequest, InstanceProvider, OpStatus, OwnedGroup } from '../ports';
+import type { DeployRequest, GroupRef, InstanceProvider, OpStatus, OwnedGroup } from '../ports';
 import { fromJsonColumns, toJsonColumns } from '../../storage/json-columns';
 
 export type SimulatedOp = 'deploy' | 'stop' | 'start' | 'delete';
@@ -144,15 +144,15 @@ export class SimulatedProvider implements InstanceProvider {
     }
   }
 
-  stop(resourceGroup: string): Promise<OpStatus> {
+  stop({ resourceGroup }: GroupRef): Promise<OpStatus> {
     return this.#transition(resourceGroup, 'stop');
   }
 
-  start(resourceGroup: string): Promise<OpStatus> {
+  start({ resourceGroup }: GroupRef): Promise<OpStatus> {
     return this.#transition(resourceGroup, 'start');
   }
 
-  async delete(resourceGroup: string): Promise<OpStatus> {
+  async delete({ resourceGroup }: GroupRef): Promise<OpStatus> {
     for (;;) {
       const group = await this.group(resourceGroup);
       if (!group) return { state: 'succeeded' };
@@ -163,6 +163,7 @@ export class SimulatedProvider implements InstanceProvider {
     }
   }
 
+  /** Every subscription's groups: the simulated groups are one table. */
   async listOwned(): Promise<OwnedGroup[]> {
     const now = this.#clock.now().getTime();
     return (await this.groups())

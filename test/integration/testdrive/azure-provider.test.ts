@@ -8,80 +8,8 @@
 import { Agent } from 'node:https';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AzureProvider } from '../../../shared/testdrive/store/azure-provider';
-import { json, startFake, type FakeServer, type Recorded } from '../../fixtures/lead-targets/server';
-
-const SUB = '6a2b9a49-2d1e-4c8f-8d1e-0a1b2c3d4e5f';
-
-interface Group {
-  location: string;
-  tags: Record<string, string>;
-  deleting: number;
-  deployment?: { polls: number; failed: boolean; body: Record<string, unknown> };
-}
-
-class FakeArm {
-  groups = new Map<string, Group>();
-  /** How many GETs a deployment answers Running before its result; how many HEADs a deleting group still exists. */
-  runningPolls = 2;
-  deletePolls = 1;
-  failNext = false;
-  origin = '';
-
-  handle = (req: Recorded, res: Parameters<Parameters<FakeServer['handle']>[0]>[1]) => {
-    const url = new URL(req.path, 'https://x');
-    if (url.pathname.startsWith('/operationresults/')) return void res.writeHead(202, { 'retry-after': '0' }).end();
-    const m = /^\/subscriptions\/([^/]+)\/resourcegroups(?:\/([^/]+))?(\/providers\/Microsoft\.Resources\/deployments\/([^/]+))?$/i.exec(url.pathname);
-    if (!m || m[1] !== SUB) return json(res, 404, { error: { code: 'NotFound', message: url.pathname } });
-    const name = m[2];
-    const group = name ? this.groups.get(name) : undefined;
-    if (!name && req.method === 'GET') {
-      const value = [...this.groups.entries()]
-        .filter(([, g]) => g.deleting === 0)
-        .map(([n, g]) => ({ id: `/subscriptions/${SUB}/resourceGroups/${n}`, name: n, location: g.location, tags: g.tags, properties: { provisioningState: 'Succeeded' } }));
-      return json(res, 200, { value });
-    }
-    if (m[3]) {
-      if (req.method === 'PUT') {
-        if (!group) return json(res, 404, { error: { code: 'ResourceGroupNotFound', message: 'no group' } });
-        group.deployment = { polls: 0, failed: this.failNext, body: JSON.parse(req.text) as Record<string, unknown> };
-        this.failNext = false;
-        return json(res, 201, { id: 'd', name: m[4], properties: { provisioningState: 'Accepted' } });
-      }
-      if (!group?.deployment) return json(res, 404, { error: { code: 'DeploymentNotFound', message: 'none' } });
-      const d = group.deployment;
-      d.polls += 1;
-      if (d.polls <= this.runningPolls) return json(res, 200, { name: m[4], properties: { provisioningState: d.polls === 1 ? 'Accepted' : 'Running' } });
-      if (d.failed) return json(res, 200, { name: m[4], properties: { provisioningState: 'Failed', error: { code: 'Conflict', message: 'quota exceeded' } } });
-      const parameters = (d.body['properties'] as { parameters: Record<string, { value: string }> }).parameters;
-      return json(res, 200, { name: m[4], properties: { provisioningState: 'Succeeded', outputs: { user: { type: 'String', value: parameters['adminUser']?.value } } } });
-    }
-    if (req.method === 'PUT') {
-      const body = JSON.parse(req.text) as { location: string; tags: Record<string, string> };
-      this.groups.set(name as string, { location: body.location, tags: body.tags, deleting: 0 });
-      return json(res, 201, { id: `/subscriptions/${SUB}/resourceGroups/${name}`, name, location: body.location, tags: body.tags, properties: { provisioningState: 'Succeeded' } });
-    }
-    if (req.method === 'HEAD') {
-      if (!group) return void res.writeHead(404).end();
-      if (group.deleting > 0) {
-        group.deleting += 1;
-        if (group.deleting > this.deletePolls + 1) {
-          this.groups.delete(name as string);
-          return void res.writeHead(404).end();
-        }
-      }
-      return void res.writeHead(204).end();
-    }
-    if (req.method === 'GET') {
-      if (!group) return json(res, 404, { error: { code: 'ResourceGroupNotFound', message: 'gone' } });
-      return json(res, 200, { name, location: group.location, tags: group.tags, properties: { provisioningState: group.deleting > 0 ? 'Deleting' : 'Succeeded' } });
-    }
-    if (req.method === 'DELETE') {
-      if (group) group.deleting = Math.max(group.deleting, 1);
-      return void res.writeHead(202, { location: `${this.origin}/operationresults/${name}`, 'retry-after': '0' }).end();
-    }
-    return json(res, 405, { error: { code: 'MethodNotAllowed', message: req.method } });
-  };
-}
+import { startFake, type FakeServer } from '../../fixtures/lead-targets/server';
+import { FakeArm, SUB, SUB_B } from './fake-arm';
 
 let server: FakeServer;
 let arm: FakeArm;
@@ -92,24 +20,29 @@ beforeAll(async () => {
   arm = new FakeArm();
   arm.origin = server.origin;
   server.handle(arm.handle);
+  provider = newProvider();
+});
+
+/** A provider as a freshly started host has it: nothing in memory, no subscriptions configured. */
+function newProvider(): AzureProvider {
   const agent = new Agent({ ca: server.ca });
-  provider = new AzureProvider({
+  return new AzureProvider({
     credential: { getToken: () => Promise.resolve({ token: 'fake-token', expiresOnTimestamp: Date.now() + 3_600_000 }) },
     endpoint: server.origin,
     client: {
       additionalPolicies: [{ position: 'perCall', policy: { name: 'trust-fake-ca', sendRequest: (request, next) => next(Object.assign(request, { agent })) } }],
     },
   });
-});
+}
 
 afterAll(async () => {
   await server?.close();
 });
 
-const request = (rg: string) => ({
+const request = (rg: string, subscriptionId = SUB) => ({
   resourceGroup: rg,
   region: 'westus2',
-  subscriptionId: SUB,
+  subscriptionId,
   template: { $schema: 'x', resources: [] },
   parameters: { adminUser: { value: 'admin01234' }, adminPassword: { value: 'P@ssw0rd!' } },
   tags: { testDriveInstanceId: rg.slice(-4), testDrivePublisherId: 'contoso', testDriveOfferId: 'crm' },
@@ -128,8 +61,8 @@ describe('AzureProvider against a fake ARM', () => {
       `GET /subscriptions/${SUB}/resourcegroups/CloudTry_crm_aaaa/providers/Microsoft.Resources/deployments/testdrive`,
     ]);
     expect(server.received.slice(before).every((r) => r.headers['authorization'] === 'Bearer fake-token')).toBe(true);
-    expect(arm.groups.get('CloudTry_crm_aaaa')).toMatchObject({ location: 'westus2', tags: { testDriveInstanceId: 'aaaa' } });
-    expect(arm.groups.get('CloudTry_crm_aaaa')!.deployment!.body).toMatchObject({
+    expect(arm.group('CloudTry_crm_aaaa')).toMatchObject({ location: 'westus2', tags: { testDriveInstanceId: 'aaaa' } });
+    expect(arm.group('CloudTry_crm_aaaa')!.deployment!.body).toMatchObject({
       properties: { mode: 'Incremental', parameters: { adminUser: { value: 'admin01234' } } },
     });
     expect(await provider.deploy(request('CloudTry_crm_aaaa'))).toEqual({ state: 'running' });
@@ -149,15 +82,106 @@ describe('AzureProvider against a fake ARM', () => {
   });
 
   it('lists only groups carrying our tag, begins a delete once and polls it until the group is gone', async () => {
-    arm.groups.set('someone-elses', { location: 'westus2', tags: {}, deleting: 0 });
+    arm.groups.set(`${SUB}/someone-elses`, { location: 'westus2', tags: {}, deleting: 0 });
     const owned = await provider.listOwned();
     expect(owned.map((g) => g.resourceGroup).sort()).toEqual(['CloudTry_crm_aaaa', 'CloudTry_crm_bbbb']);
-    expect(owned.find((g) => g.resourceGroup === 'CloudTry_crm_aaaa')).toEqual({ resourceGroup: 'CloudTry_crm_aaaa', instanceId: 'aaaa', publisherId: 'contoso', offerId: 'crm' });
-    expect(await provider.delete('CloudTry_crm_aaaa')).toEqual({ state: 'running' });
-    expect(await provider.delete('CloudTry_crm_aaaa')).toEqual({ state: 'running' });
-    expect(await provider.delete('CloudTry_crm_aaaa')).toEqual({ state: 'succeeded' });
-    expect(await provider.delete('CloudTry_crm_aaaa')).toEqual({ state: 'succeeded' });
+    expect(owned.find((g) => g.resourceGroup === 'CloudTry_crm_aaaa')).toEqual({ resourceGroup: 'CloudTry_crm_aaaa', subscriptionId: SUB, instanceId: 'aaaa', publisherId: 'contoso', offerId: 'crm' });
+    expect(await provider.delete({ resourceGroup: 'CloudTry_crm_aaaa', subscriptionId: SUB })).toEqual({ state: 'running' });
+    expect(await provider.delete({ resourceGroup: 'CloudTry_crm_aaaa', subscriptionId: SUB })).toEqual({ state: 'running' });
+    expect(await provider.delete({ resourceGroup: 'CloudTry_crm_aaaa', subscriptionId: SUB })).toEqual({ state: 'succeeded' });
+    expect(await provider.delete({ resourceGroup: 'CloudTry_crm_aaaa', subscriptionId: SUB })).toEqual({ state: 'succeeded' });
     expect(server.received.filter((r) => r.method === 'DELETE')).toHaveLength(1);
-    expect(arm.groups.has('someone-elses')).toBe(true);
+    expect(arm.groups.has(`${SUB}/someone-elses`)).toBe(true);
+  });
+});
+
+/** A deployed group with `vms` virtual machines and `sites` web apps, all running. */
+function computeGroup(name: string, vms: number, sites: number, subscription = SUB): string[] {
+  arm.groups.set(`${subscription}/${name}`, { location: 'westus2', tags: { testDriveInstanceId: name }, deleting: 0 });
+  return [
+    ...Array.from({ length: vms }, (_, n) => arm.addCompute(subscription, name, 'Microsoft.Compute/virtualMachines', `vm${n}`)),
+    ...Array.from({ length: sites }, (_, n) => arm.addCompute(subscription, name, 'Microsoft.Web/sites', `app${n}`)),
+  ];
+}
+
+/** The POSTed compute actions on `group` since `from`, as `<resource> <verb>`. */
+function actions(group: string, from: number): string[] {
+  return server.received
+    .slice(from)
+    .filter((r) => r.method === 'POST' && r.path.includes(`/${group}/`))
+    .map((r) => new URL(r.path, 'https://x').pathname.split('/').slice(-2).join(' '))
+    .sort();
+}
+
+describe('AzureProvider stops and starts a warm instance compute', () => {
+  it('deallocates both VMs and stops the web app once each, running until every operation succeeded; start likewise', async () => {
+    const [vm0, vm1, app0] = computeGroup('CloudTry_crm_warm', 2, 1);
+    const group = { resourceGroup: 'CloudTry_crm_warm', subscriptionId: SUB };
+    const before = server.received.length;
+    const stops = [await provider.stop(group), await provider.stop(group), await provider.stop(group)];
+    expect(stops).toEqual([{ state: 'running' }, { state: 'running' }, { state: 'succeeded' }]);
+    expect(actions('CloudTry_crm_warm', before)).toEqual(['app0 stop', 'vm0 deallocate', 'vm1 deallocate']);
+    expect([arm.vm(vm0!).power, arm.vm(vm1!).power, arm.vm(app0!).siteState]).toEqual(['deallocated', 'deallocated', 'Stopped']);
+    // Stopped already: asked again, nothing is POSTed.
+    expect(await provider.stop(group)).toEqual({ state: 'succeeded' });
+    expect(actions('CloudTry_crm_warm', before)).toHaveLength(3);
+
+    const starting = server.received.length;
+    const starts = [await provider.start(group), await provider.start(group), await provider.start(group)];
+    expect(starts).toEqual([{ state: 'running' }, { state: 'running' }, { state: 'succeeded' }]);
+    expect(actions('CloudTry_crm_warm', starting)).toEqual(['app0 start', 'vm0 start', 'vm1 start']);
+    expect([arm.vm(vm0!).power, arm.vm(vm1!).power, arm.vm(app0!).siteState]).toEqual(['running', 'running', 'Running']);
+  });
+
+  it('answers failed when a deallocate operation fails, and keeps answering failed without a second POST', async () => {
+    computeGroup('CloudTry_crm_fail', 1, 0);
+    const group = { resourceGroup: 'CloudTry_crm_fail', subscriptionId: SUB };
+    arm.failNextOperation = true;
+    const before = server.received.length;
+    expect(await provider.stop(group)).toEqual({ state: 'running' });
+    expect(await provider.stop(group)).toEqual({ state: 'running' });
+    expect(await provider.stop(group)).toEqual({ state: 'failed', error: 'allocation failed' });
+    expect(await provider.stop(group)).toEqual({ state: 'failed', error: 'allocation failed' });
+    expect(actions('CloudTry_crm_fail', before)).toEqual(['vm0 deallocate']);
+  });
+
+  it('after a restart in the middle of a stop, reads the power states and POSTs nothing again', async () => {
+    const [vm0, vm1] = computeGroup('CloudTry_crm_restart', 2, 1);
+    const group = { resourceGroup: 'CloudTry_crm_restart', subscriptionId: SUB };
+    const before = server.received.length;
+    expect(await newProvider().stop(group)).toEqual({ state: 'running' });
+    expect([arm.vm(vm0!).power, arm.vm(vm1!).power]).toEqual(['deallocating', 'deallocating']);
+    const restarted = newProvider();
+    expect(await restarted.stop(group)).toEqual({ state: 'running' });
+    expect(await restarted.stop(group)).toEqual({ state: 'succeeded' });
+    expect(await newProvider().stop(group)).toEqual({ state: 'succeeded' });
+    expect(actions('CloudTry_crm_restart', before)).toEqual(['app0 stop', 'vm0 deallocate', 'vm1 deallocate']);
+  });
+
+  it('a group without compute is stopped and started at once', async () => {
+    computeGroup('CloudTry_crm_none', 0, 0);
+    expect(await provider.stop({ resourceGroup: 'CloudTry_crm_none', subscriptionId: SUB })).toEqual({ state: 'succeeded' });
+    expect(await provider.start({ resourceGroup: 'CloudTry_crm_none', subscriptionId: SUB })).toEqual({ state: 'succeeded' });
+  });
+});
+
+describe('AzureProvider reaches the subscription each call names', () => {
+  it('deploys in subscription B, and after a restart deletes the group there and finds it in the orphan scan', async () => {
+    const rg = 'CloudTry_crm_subb';
+    expect(await newProvider().deploy(request(rg, SUB_B))).toEqual({ state: 'running' });
+    expect(arm.group(rg, SUB_B)).toBeDefined();
+    const restarted = newProvider();
+    expect((await restarted.listOwned()).map((g) => g.resourceGroup)).not.toContain(rg);
+    expect((await restarted.listOwned([SUB_B])).find((g) => g.resourceGroup === rg)).toMatchObject({ subscriptionId: SUB_B, instanceId: 'subb' });
+    const again = newProvider();
+    const group = { resourceGroup: rg, subscriptionId: SUB_B };
+    expect(await again.delete(group)).toEqual({ state: 'running' });
+    expect(await again.delete(group)).toEqual({ state: 'running' });
+    expect(await newProvider().delete(group)).toEqual({ state: 'succeeded' });
+    expect(arm.group(rg, SUB_B)).toBeUndefined();
+  });
+
+  it('without a subscription (none recorded, none configured) answers failed rather than guessing', async () => {
+    expect(await newProvider().delete({ resourceGroup: 'CloudTry_crm_nosub' })).toEqual({ state: 'failed', error: 'no subscription known for the resource group' });
   });
 });

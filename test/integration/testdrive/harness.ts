@@ -4,7 +4,7 @@ import type { OfferCatalog } from '../../../shared/catalog/ports';
 import type { CaptureLead } from '../../../shared/leads/service/capture';
 import { buildTestDrive, TESTDRIVE_TABLES } from '../../../shared/testdrive/composition';
 import type { Customer, Drive, OfferTestDrive, TestDriveConfig } from '../../../shared/testdrive/model';
-import type { DriveLeads } from '../../../shared/testdrive/ports';
+import type { DriveLeads, InstanceProvider } from '../../../shared/testdrive/ports';
 import { DEFAULT_TIMEOUTS } from '../../../shared/testdrive/rules/lifetime';
 import type { DriveRequest } from '../../../shared/testdrive/service/request-drive';
 import { SimulatedProvider, type SimulatedOp } from '../../../shared/testdrive/store/simulated-provider';
@@ -89,14 +89,15 @@ export function harness(options: { config?: TestDriveConfig; delaysMs?: Partial<
   const delaysMs = { deploy: 0, stop: 0, start: 0, delete: 0, ...options.delaysMs };
   const provider = new SimulatedProvider(() => storage.table(TESTDRIVE_TABLES.simulated), clock, { delaysMs, faults: {} });
   // Another host over the same storage: its own in-memory state (the ready list), the same tables and provider.
-  const host = () => buildTestDrive({
+  // `over`: another provider object (an Azure provider as a restarted host has it).
+  const host = (over?: InstanceProvider) => buildTestDrive({
     storage,
     clock,
     faults,
     catalog: {} as OfferCatalog,
     capture: () => ({}) as CaptureLead,
     settings: { pollMs: 30_000, timeouts: DEFAULT_TIMEOUTS, simulated: { delaysMs, faults: {} } },
-    provider,
+    provider: over ?? provider,
     offers: offers.port(),
     leads,
     log: () => undefined,
