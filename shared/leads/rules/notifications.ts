@@ -38,7 +38,7 @@ export function digestRecipients(settings: Record<string, unknown>): string[] {
   if (typeof value !== 'string') return [];
   const out = new Set<string>();
   for (const part of value.split(';')) {
-    const checked = checkEmailAddress(part.trim());
+    const checked = checkEmailAddress(part);
     if (checked.ok) out.add(checked.address.toLowerCase());
   }
   return [...out].sort();
@@ -49,15 +49,20 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => HTML[c] as string);
 }
 
-/** The digest of an offer's newly dead-lettered leads (sorted by lead id); its id is the offer and its first and last lead and count. */
+/**
+ * The digest of an offer's newly dead-lettered leads (at least one; sorted by lead id); its id names the first and
+ * last lead and the count, so the same leads reported again are the same notification.
+ */
 export function deadLetterDigest(input: { publisherId: string; offerId: string; items: DeadLetterItem[]; to: string[]; now: Date }): LeadNotice {
   const items = [...input.items].sort((a, b) => a.leadId.localeCompare(b.leadId));
+  const first = items[0] as DeadLetterItem;
+  const last = items[items.length - 1] as DeadLetterItem;
   const offer = `${input.publisherId}.${input.offerId}`;
   const listed = items.slice(0, DIGEST_MAX_LISTED).map((i) => `<li>${escapeHtml(i.leadId)}: ${escapeHtml(i.reason)}</li>`);
   const more = items.length > DIGEST_MAX_LISTED ? `<p>and ${items.length - DIGEST_MAX_LISTED} more.</p>` : '';
   const noun = items.length === 1 ? 'lead' : 'leads';
   return {
-    id: `leads.deadLettered.${items[0]?.leadId ?? ''}.${items.at(-1)?.leadId ?? ''}.${items.length}`,
+    id: `leads.deadLettered.${first.leadId}.${last.leadId}.${items.length}`,
     publisherId: input.publisherId,
     offerId: input.offerId,
     to: input.to,

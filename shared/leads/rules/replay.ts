@@ -19,5 +19,6 @@ export function replayBatchIdForKey(publisherId: string, offerId: string, idempo
 
 /** Whether a batch with `cutoff` replays this delivery: dead-lettered at or before the request. */
 export function replayedBy(delivery: Delivery, cutoff: string): boolean {
-  return delivery.state === 'dead_lettered' && delivery.deadLetteredAt !== undefined && Date.parse(delivery.deadLetteredAt) <= Date.parse(cutoff);
+  // No time (never expected on a dead-lettered row) parses as NaN: not replayed.
+  return delivery.state === 'dead_lettered' && Date.parse(String(delivery.deadLetteredAt)) <= Date.parse(cutoff);
 }

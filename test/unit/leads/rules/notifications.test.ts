@@ -33,6 +33,7 @@ describe('digestRecipients', () => {
     expect(digestRecipients({})).toEqual([]);
     expect(digestRecipients({ contactEmail: ['x@contoso.com'] })).toEqual([]);
     expect(digestRecipients({ other: 'x@contoso.com' })).toEqual([]);
+    expect(digestRecipients({ undefined: 'x@contoso.com' })).toEqual([]);
   });
 });
 
