@@ -23,9 +23,13 @@ type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const text = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 
-/** `$.UserDetails.Email`, `UserDetails.Email` and `userDetails.email` all name the same field. */
+/** `$.UserDetails.Email`, `UserDetails.Email`, `userDetails.email` (and `$.a['b-c']` as `a.b-c`) name the same field. */
 export function fieldKey(path: string): string {
-  return path.replace(/^\$\.?/, '').replace(/\[(\d+)\]/g, '.$1').toLowerCase();
+  return path
+    .replace(/^\$\.?/, '')
+    .replace(/\[(\d+)\]/g, '.$1')
+    .replace(/\[['"]([^'"\]]+)['"]\]/g, '.$1')
+    .toLowerCase();
 }
 
 /** The message and per-field messages of an error answer, whatever surface it came from. */

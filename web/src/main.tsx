@@ -9,6 +9,7 @@ import { PublisherOffers, PublisherSubscriptions, Webhooks } from './pages/publi
 import { Leads, Licensing } from './pages/publisher-leads';
 import { Anomalies, Usage } from './pages/usage';
 import { Operator } from './pages/operator';
+import { Reports } from './pages/reports';
 import './styles.css';
 
 const NAV: Record<Principal['kind'], [string, string][]> = {
@@ -24,6 +25,7 @@ const NAV: Record<Principal['kind'], [string, string][]> = {
     ['/console/publisher/anomalies', 'Anomalies'],
     ['/console/publisher/leads', 'Leads'],
     ['/console/publisher/licensing', 'Licenses'],
+    ['/console/publisher/reports', 'Reports'],
   ],
   operator: [['/console/operator', 'Operations']],
 };
@@ -87,6 +89,7 @@ function Shell() {
           <Route path="/console/publisher/anomalies" component={Anomalies} />
           <Route path="/console/publisher/leads" component={Leads} />
           <Route path="/console/publisher/licensing" component={Licensing} />
+          <Route path="/console/publisher/reports" component={Reports} />
           <Route path="/console/operator" component={Operator} />
           <Route default component={() => <p>There is no such page in the console.</p>} />
         </Router>

@@ -89,13 +89,13 @@ interface InputProps {
 }
 
 /** A labelled input; `path` names the API field whose message (from `error`) is shown under it. */
-export function Field(props: { label: string; path: string; value: string; onInput: (v: string) => void; error?: ApiError | undefined; hint?: string } & InputProps) {
-  const { label, path, value, onInput, error, hint, type = 'text', ...rest } = props;
+export function Field(props: { label: string; path: string; value: string; onInput: (v: string) => void; error?: ApiError | undefined; hint?: string; wide?: boolean } & InputProps) {
+  const { label, path, value, onInput, error, hint, wide, type = 'text', ...rest } = props;
   const id = useId();
   const message = error?.fields[fieldKey(path)];
   const described = [message ? `${id}-error` : '', hint ? `${id}-hint` : ''].filter(Boolean).join(' ') || undefined;
   return (
-    <div class="field">
+    <div class={wide ? 'field wide' : 'field'}>
       <label for={id}>{label}</label>
       <input
         // Preact 11 types each input type apart (tsc needs the narrowing); the three used here share their attributes.

@@ -15,6 +15,71 @@ export const publisherId = () => {
   return p?.kind === 'publisher' ? p.publisherId : '';
 };
 
+/** A step's messages as text (their HTML is the API's; the console never injects it), with their level. */
+function Messages({ list }: { list: unknown }) {
+  const messages = Array.isArray(list) ? (list as Row[]) : [];
+  if (messages.length === 0) return null;
+  return (
+    <ul class="messages">
+      {messages.map((m, i) => (
+        <li key={i}>
+          {m['level'] && m['level'] !== 'information' ? <strong>{str(m['level'])}: </strong> : null}
+          {str(m['messageHtml']).replace(/<[^>]*>/g, '')}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/**
+ * Preview and live links (decision 1005): the API's links are API addresses that need the publisher's token, which a
+ * plain link in a browser does not send, so the console opens them itself (`?offer=…&link=…`) and shows the version.
+ */
+function Links({ label, links, offerId }: { label: string; links: Row[]; offerId: string }) {
+  const { path } = useLocation();
+  if (links.length === 0) return null;
+  return (
+    <p>
+      {label}:{' '}
+      {links.map((l) => (
+        <a key={str(l['uri'])} href={`${path}?${new URLSearchParams({ offer: offerId, link: str(l['uri']) }).toString()}`}>
+          {str(l['displayText'] ?? l['uri'])}
+        </a>
+      ))}
+    </p>
+  );
+}
+
+/** The offer version a preview or live link points at, read with the publisher's token. */
+function LinkedVersion({ uri }: { uri: string }) {
+  const safe = /^\/api\/publishers\/[\w-]+\/offers\/[\w-]+\/(versions\/\d+|slot\/(preview|production))\?api-version=[\d-]+$/.test(uri) ? uri : undefined;
+  const version = useResource<Row>(safe);
+  const v = version.data;
+  const definition = (v?.['definition'] as { offer?: Row; plans?: Row[] } | undefined) ?? {};
+  return (
+    <Section title="Linked version">
+      <ErrorNote error={version.error} />
+      {!safe ? <p class="error">This link does not point at an offer version.</p> : null}
+      {v ? (
+        <dl class="facts">
+          <div>
+            <dt>Title</dt>
+            <dd>{str(definition.offer?.['microsoft-azure-marketplace.title'])}</dd>
+          </div>
+          <div>
+            <dt>Version</dt>
+            <dd>{str(v['version'])}</dd>
+          </div>
+          <div>
+            <dt>Plans</dt>
+            <dd>{(definition.plans ?? []).map((p) => str(p['planId'])).join(', ')}</dd>
+          </div>
+        </dl>
+      ) : null}
+    </Section>
+  );
+}
+
 function Pipeline({ offerId }: { offerId: string }) {
   const base = `/api/publishers/${enc(publisherId())}/offers/${enc(offerId)}`;
   const status = useResource<Row>(`${base}/status?${OFFERS_VERSION}`, true);
@@ -31,7 +96,7 @@ function Pipeline({ offerId }: { offerId: string }) {
   const links = (s?.['previewLinks'] as Row[] | undefined) ?? [];
   return (
     <Section title={`Publishing ${offerId}`}>
-      <p>
+      <p aria-live="polite">
         Status: <strong>{str(s?.['status'])}</strong>
       </p>
       <Table
@@ -42,19 +107,11 @@ function Pipeline({ offerId }: { offerId: string }) {
           { label: 'Step', cell: (r) => str(r['stepName']) },
           { label: 'Status', cell: (r) => str(r['status']) },
           { label: 'Progress', cell: (r) => `${str(r['progressPercentage'])}%` },
-          { label: 'Messages', cell: (r) => ((r['messages'] as unknown[] | undefined) ?? []).map(str).join('; ') },
+          { label: 'Messages', cell: (r) => <Messages list={r['messages']} /> },
         ]}
       />
-      {links.length > 0 ? (
-        <p>
-          Preview:{' '}
-          {links.map((l) => (
-            <a key={str(l['uri'])} href={str(l['uri'])}>
-              {str(l['displayText'] ?? l['uri'])}
-            </a>
-          ))}
-        </p>
-      ) : null}
+      <Links label="Preview" links={links} offerId={offerId} />
+      <Links label="Live" links={(s?.['liveLinks'] as Row[] | undefined) ?? []} offerId={offerId} />
       <form onSubmit={(e) => (e.preventDefault(), act('publish'))}>
         <Field label="Notification e-mails" path="metadata.notification-emails" value={emails} onInput={setEmails} error={error} />
         <button type="submit" disabled={busy}>
@@ -85,7 +142,7 @@ function Pipeline({ offerId }: { offerId: string }) {
 
 export function PublisherOffers() {
   const { path, query, route } = useLocation();
-  const offers = useResource<Row[]>(`/api/publishers/${enc(publisherId())}/offers?${OFFERS_VERSION}`);
+  const offers = useResource<Row[]>(`/api/publishers/${enc(publisherId())}/offers?${OFFERS_VERSION}`, true);
   const selected = query['offer'];
   return (
     <>
@@ -103,6 +160,7 @@ export function PublisherOffers() {
         />
       </Section>
       {selected ? <Pipeline key={selected} offerId={selected} /> : <p>Choose an offer to see its publish pipeline.</p>}
+      {selected && query['link'] ? <LinkedVersion key={query['link']} uri={query['link']} /> : null}
       {selected ? (
         <p>
           <a href={`/console/publisher/leads?offer=${enc(selected)}`} onClick={(e) => (e.preventDefault(), route(`/console/publisher/leads?offer=${enc(selected)}`))}>

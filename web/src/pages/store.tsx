@@ -8,6 +8,7 @@ import { useLocation, useRoute } from 'preact-iso';
 import { useState } from 'preact/hooks';
 import { enc, get, post, type ApiError } from '../api';
 import { ErrorNote, Field, Section, Table, str, useAction, useResource } from '../ui';
+import { TestDrive } from './testdrive';
 
 interface Dimension {
   id: string;
@@ -183,35 +184,6 @@ function ContactMe({ offer }: { offer: StoreOffer }) {
   );
 }
 
-function TestDrive({ offer }: { offer: StoreOffer }) {
-  const { path, query, route } = useLocation();
-  const drive = useResource<Record<string, unknown>>(query['drive'] ? `/api/storefront/testdrives/${enc(query['drive'])}` : undefined, true);
-  const { error, busy, run } = useAction();
-  const take = () =>
-    void run(async () => {
-      const d = await post<{ id: string }>('/api/storefront/testdrives', { publisherId: offer.publisherId, offerId: offer.offerId });
-      route(`${path}?drive=${enc(d.id)}`, true);
-    });
-  return (
-    <div>
-      <button type="button" disabled={busy} onClick={take}>
-        Take a test drive
-      </button>
-      <ErrorNote error={error ?? drive.error} />
-      {drive.data ? (
-        <dl class="facts">
-          {Object.entries(drive.data).map(([k, v]) => (
-            <div key={k}>
-              <dt>{k}</dt>
-              <dd>{str(v)}</dd>
-            </div>
-          ))}
-        </dl>
-      ) : null}
-    </div>
-  );
-}
-
 export function Offer() {
   const { params } = useRoute();
   const offer = useResource<StoreOffer>(`/api/storefront/offers/${enc(params['publisherId'] ?? '')}/${enc(params['offerId'] ?? '')}`);
@@ -248,7 +220,7 @@ export function Offer() {
         <ContactMe offer={o} />
       </Section>
       <Section title="Test drive">
-        <TestDrive offer={o} />
+        <TestDrive publisherId={o.publisherId} offerId={o.offerId} />
       </Section>
     </>
   );
