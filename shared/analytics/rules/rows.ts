@@ -30,18 +30,22 @@ export function firstPurchases(orders: readonly OrderFacts[]): Map<string, strin
   return first;
 }
 
+/** The loss date so far and one more order's cancellation day (null: not cancelled). */
+function lossAfter(known: string | null | undefined, when: string | null): string | null {
+  if (known === undefined) return when;
+  // Stryker disable next-line ConditionalExpression: with `known` null the last line keeps null too (a day is never > null)
+  if (known === null || when === null) return null;
+  // Stryker disable next-line EqualityOperator: on an equal day `>=` answers the same value
+  return when > known ? when : known;
+}
+
 /** Each customer tenant's loss date: the last cancellation, when every one of its orders is cancelled. */
 export function lossDates(orders: readonly OrderFacts[]): Map<string, string | null> {
   const lost = new Map<string, string | null>();
   for (const order of orders) {
     const tenant = order.beneficiary.tenantId;
     const when = order.status === 'Unsubscribed' ? (day(order.cancelledAt) ?? day(order.created)) : null;
-    const known = lost.get(tenant);
-    if (known === undefined) lost.set(tenant, when);
-    // Stryker disable next-line ConditionalExpression: with `known` null the next line keeps null too (a day is never > null)
-    else if (known === null || when === null) lost.set(tenant, null);
-    // Stryker disable next-line EqualityOperator: on an equal day `>=` sets the same value
-    else lost.set(tenant, when > known ? when : known);
+    lost.set(tenant, lossAfter(lost.get(tenant), when));
   }
   return lost;
 }
