@@ -34,7 +34,9 @@ export function benchPrefix(): string {
 }
 
 export async function createContext(): Promise<BenchContext> {
-  const azurite = await startAzurite();
+  // BENCH_AZURITE_DEBUG=<file> keeps Azurite's debug log (every request it served) to count a use case's round trips.
+  const debug = process.env['BENCH_AZURITE_DEBUG'];
+  const azurite = await startAzurite(debug ? { args: ['--debug', debug] } : {});
   return {
     azurite,
     async startHost(env = {}) {
