@@ -8,7 +8,7 @@ import { app, type HttpRequest } from '@azure/functions';
 import type { Authenticator } from '../shared/auth/principal';
 import { services } from '../shared/composition';
 import { callerOf } from '../shared/analytics/http/caller';
-import { createReportBody, listReportsQuery, reportParams, updateReportBody } from '../shared/analytics/http/schemas';
+import { camelFields, createReportBody, listReportsQuery, reportParams, updateReportBody } from '../shared/analytics/http/schemas';
 import { envelope, reportView } from '../shared/analytics/http/views';
 import type { ReportManagement } from '../shared/analytics/service/report-management';
 import { ValidationError } from '../shared/errors';
@@ -36,19 +36,7 @@ export function makeReportsHandlers(deps: ReportsDeps) {
   return {
     create: endpoint(options, async (request, { principal }) => {
       const b = await readJson(request, createReportBody, deps.maxBodyBytes);
-      const report = await deps.reports().create(callerOf(principal), {
-        reportName: b.ReportName,
-        queryId: b.QueryId,
-        ...(b.Description !== undefined ? { description: b.Description } : {}),
-        ...(b.StartTime !== undefined ? { startTime: b.StartTime } : {}),
-        ...(b.RecurrenceInterval !== undefined ? { recurrenceInterval: b.RecurrenceInterval } : {}),
-        ...(b.RecurrenceCount !== undefined ? { recurrenceCount: b.RecurrenceCount } : {}),
-        ...(b.Format !== undefined ? { format: b.Format } : {}),
-        ...(b.CallbackUrl !== undefined ? { callbackUrl: b.CallbackUrl } : {}),
-        ...(b.ExecuteNow !== undefined ? { executeNow: b.ExecuteNow } : {}),
-        ...(b.QueryStartTime !== undefined ? { queryStartTime: b.QueryStartTime } : {}),
-        ...(b.QueryEndTime !== undefined ? { queryEndTime: b.QueryEndTime } : {}),
-      });
+      const report = await deps.reports().create(callerOf(principal), camelFields(b));
       return ok(envelope([reportView(report)], 'Report created successfully'));
     }),
     list: endpoint(options, async (request, { principal }) => {
@@ -58,15 +46,7 @@ export function makeReportsHandlers(deps: ReportsDeps) {
     update: endpoint(options, async (request, { principal }) => {
       const reportId = reportIdOf(request);
       const b = await readJson(request, updateReportBody, deps.maxBodyBytes);
-      const report = await deps.reports().update(callerOf(principal), reportId, {
-        ...(b.ReportName !== undefined ? { reportName: b.ReportName } : {}),
-        ...(b.Description !== undefined ? { description: b.Description } : {}),
-        ...(b.StartTime !== undefined ? { startTime: b.StartTime } : {}),
-        ...(b.RecurrenceInterval !== undefined ? { recurrenceInterval: b.RecurrenceInterval } : {}),
-        ...(b.RecurrenceCount !== undefined ? { recurrenceCount: b.RecurrenceCount } : {}),
-        ...(b.Format !== undefined ? { format: b.Format } : {}),
-        ...(b.CallbackUrl !== undefined ? { callbackUrl: b.CallbackUrl } : {}),
-      });
+      const report = await deps.reports().update(callerOf(principal), reportId, camelFields(b));
       return ok(envelope([reportView(report)], 'Report updated successfully'));
     }),
     remove: endpoint(options, async (request, { principal }) => {

@@ -59,6 +59,14 @@ export const createReportBody = body({
   QueryEndTime: instant.optional(),
 });
 
+/** A body's PascalCase fields as the use cases name them (camelCase); fields not sent stay absent. */
+export type CamelFields<T> = { [K in keyof T as Uncapitalize<K & string>]: Exclude<T[K], undefined> };
+export function camelFields<T extends object>(body: T): CamelFields<T> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(body)) if (value !== undefined) out[key.charAt(0).toLowerCase() + key.slice(1)] = value;
+  return out as CamelFields<T>;
+}
+
 export const updateReportBody = body({
   ReportName: text(256).optional(),
   Description: z.string().max(1024).optional(),
