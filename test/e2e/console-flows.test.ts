@@ -16,10 +16,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useConsoleBrowser, WAIT } from '../fixtures/console';
 import { MP, saasOffer, withField } from '../fixtures/offers';
 import { publishFrozen, startSaasHarness, until, V, type SaasHarness } from '../fixtures/saas-harness';
+import { offer1 } from '../integration/saas/fixture';
 
 const TD = 'microsoft-azure-marketplace-testdrive';
 const LAB = 'flows-lab';
 const OFFERS_V = 'api-version=2017-10-31';
+const USERS = ['6f0d8a52-0c37-4d7e-9a55-3c2b6d1e0a01', '6f0d8a52-0c37-4d7e-9a55-3c2b6d1e0a02', '6f0d8a52-0c37-4d7e-9a55-3c2b6d1e0a03'] as const;
 let h: SaasHarness;
 let subscriptionId = '';
 
@@ -270,5 +272,64 @@ describe('the console flows in Chromium', { timeout: 120_000 }, () => {
     await daily.getByText('Active', { exact: true }).waitFor(WAIT);
     const stored = await h.call('GET', '/insights/v1/cmp/ScheduledReport', 'contoso');
     expect((stored.json['value'] as { reportName: string; reportStatus: string }[]).find((r) => r.reportName === 'flows-daily')?.reportStatus).toBe('Active');
+  });
+
+  it('a license administrator links a per-seat subscription, assigns its seats (the one too many refused by the field), removes users in bulk; the publisher sees the seats', async () => {
+    const { page, step } = b;
+    step('a per-seat subscription of 2 seats, bought and activated by the API');
+    await publishFrozen(h, [offer1(h.sinkUrl)]);
+    const bought = await h.call('POST', '/api/storefront/purchases', { customer: ['tb', 'buyer'] }, {
+      body: { publisherId: 'contoso', offerId: 'offer1', planId: 'silver', quantity: 2, termUnit: 'P1M' },
+    });
+    expect(bought.status, JSON.stringify(bought.json)).toBe(201);
+    const sub = String(bought.json['subscriptionId']);
+    expect((await h.call('POST', `/api/saas/subscriptions/${sub}/activate?${V}`, 'contoso', { body: { planId: 'silver', quantity: 2 } })).status).toBe(200);
+
+    await b.signIn('customer', { tenant: 'tb', user: 'admin', licenseAdmin: true });
+    step('link the subscription to the pool');
+    await page.goto(`${h.host.url}/console/my/licenses`);
+    await page.getByText("No subscription is linked to your tenant's licenses yet.").waitFor(WAIT);
+    const link = page.getByRole('form', { name: 'Link a subscription' });
+    await link.getByLabel('Subscription').locator(`option[value="${sub}"]`).waitFor({ state: 'attached', ...WAIT });
+    await link.getByLabel('Organisation name').fill('Tailspin');
+    await link.getByLabel('Country code').fill('DE');
+    await link.getByRole('button', { name: 'Link to the license pool' }).click();
+    const pool = page.getByRole('table', { name: "Your tenant's license pools" }).getByRole('row').filter({ hasText: 'offer1 / silver' });
+    const cells = () => pool.getByRole('cell').allTextContents();
+    await expect.poll(cells, WAIT).toEqual(['offer1 / silver', 'contoso.offer1.silver', '2', '0', '0', '2', expect.any(String)]);
+
+    step('assign both seats; the third user is refused with the API message by the field');
+    const assign = page.getByRole('form', { name: 'Assign a license' });
+    for (const user of [USERS[0], USERS[1]]) {
+      await assign.getByLabel('User object id').fill(user);
+      await assign.getByRole('button', { name: 'Assign a license' }).click();
+      await assign.getByRole('status').filter({ hasText: user }).waitFor(WAIT);
+    }
+    await expect.poll(async () => (await cells()).slice(2, 6), WAIT).toEqual(['2', '2', '0', '0']);
+    await assign.getByLabel('User object id').fill(USERS[2]);
+    await assign.getByRole('button', { name: 'Assign a license' }).click();
+    await assign.locator('.field-error').filter({ hasText: 'run out of licenses' }).waitFor(WAIT);
+    expect(await assign.getByLabel('User object id').getAttribute('aria-invalid')).toBe('true');
+    await b.shot('07-customer-licenses', page.getByRole('main'));
+
+    step('remove the first and the third user: the first is Removed, the third skipped');
+    const remove = page.getByRole('form', { name: 'Remove licenses' });
+    await remove.getByLabel('Users to remove').fill(`${USERS[0]}, ${USERS[2]}`);
+    await remove.getByRole('button', { name: 'Remove their licenses' }).click();
+    await page.waitForURL(/\?batch=/, WAIT);
+    await page.getByRole('table', { name: 'Users in the batch' }).getByRole('row').filter({ hasText: USERS[0] }).filter({ hasText: 'Removed' }).first().waitFor(WAIT);
+    await page.getByRole('table', { name: 'Users skipped' }).getByRole('row').filter({ hasText: USERS[2] }).filter({ hasText: 'The user holds no assigned license of this plan.' }).waitFor(WAIT);
+    await expect.poll(async () => (await cells()).slice(2, 6), WAIT).toEqual(['2', '1', '0', '1']);
+    await b.accessible();
+
+    step("the publisher's Licenses page shows the tenant's seats");
+    await b.signIn('publisher');
+    await page.goto(`${h.host.url}/console/publisher/licensing`);
+    const seats = page.getByRole('table', { name: 'Assigned seats per plan, month and country' }).getByRole('row').filter({ hasText: 'Tailspin' }).filter({ hasText: 'contoso.offer1.silver' });
+    // This month's row: 2 provisioned, 1 assigned (after the removal), the customer's name and country as linked.
+    await expect.poll(async () => (await seats.last().getByRole('cell').allTextContents()).slice(1, 10), WAIT).toEqual([
+      'Tailspin', 'Germany', expect.any(String), expect.any(String), expect.any(String), 'contoso.offer1.silver', '2', '1', expect.any(String),
+    ]);
+    await b.shot('08-publisher-licenses', page.getByRole('region', { name: 'Licenses' }));
   });
 });

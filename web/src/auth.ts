@@ -8,7 +8,7 @@
 import type { PublicClientApplication } from '@azure/msal-browser';
 
 export type Choice =
-  | { kind: 'customer'; tenant: string; user: string; email?: string }
+  | { kind: 'customer'; tenant: string; user: string; email?: string; roles?: string[] }
   | { kind: 'publisher'; publisherId: string }
   | { kind: 'operator' };
 

@@ -10,12 +10,14 @@ import { Leads, Licensing } from './pages/publisher-leads';
 import { Anomalies, Usage } from './pages/usage';
 import { Operator } from './pages/operator';
 import { Reports } from './pages/reports';
+import { MyLicenses } from './pages/licenses';
 import './styles.css';
 
 const NAV: Record<Principal['kind'], [string, string][]> = {
   customer: [
     ['/console/store', 'Storefront'],
     ['/console/my/subscriptions', 'My subscriptions'],
+    ['/console/my/licenses', 'Licenses'],
   ],
   publisher: [
     ['/console/publisher/offers', 'Offers'],
@@ -82,6 +84,7 @@ function Shell() {
           <Route path="/console/store" component={Store} />
           <Route path="/console/store/:publisherId/:offerId" component={Offer} />
           <Route path="/console/my/subscriptions" component={CustomerSubscriptions} />
+          <Route path="/console/my/licenses" component={MyLicenses} />
           <Route path="/console/publisher/offers" component={PublisherOffers} />
           <Route path="/console/publisher/subscriptions" component={PublisherSubscriptions} />
           <Route path="/console/publisher/webhooks" component={Webhooks} />

@@ -101,14 +101,25 @@ export function Leads() {
   );
 }
 
+/**
+ * The publisher's license seats (decision 0805): one row per tenant, plan and month with the dashboard's columns,
+ * and the totals per month, plan and country. The report's `rows` are read by name (its first array is `months`).
+ */
 export function Licensing() {
-  const report = useResource<Row>('/api/licensing/reports/licenses');
-  const rows = rowsOf(report.data);
-  const columns = Object.keys(rows[0] ?? {}).map((k) => ({ label: k, cell: (r: Row) => str(r[k]) }));
+  const report = useResource<{ rows?: Row[]; totals?: Row[] }>('/api/licensing/reports/licenses', true);
+  const rows = report.data?.rows ?? [];
+  const totals = report.data?.totals ?? [];
+  const pick = (keys: string[]) => keys.map((k) => ({ label: k, cell: (r: Row) => str(r[k]) }));
   return (
     <Section title="Licenses">
       <ErrorNote error={report.error} />
-      <Table caption="Assigned seats per plan, month and country" rows={rows} columns={columns} empty="No licenses assigned." />
+      <Table
+        caption="Assigned seats per plan, month and country"
+        rows={rows}
+        empty="No licenses assigned."
+        columns={pick(['month', 'Customer Name', 'Customer Country', 'Tenant ID', 'Product Display Name', 'SKU Name', 'Service ID', 'Licenses Provisioned', 'Licenses Assigned', 'License State'])}
+      />
+      <Table caption="Totals per month, plan and country" rows={totals} empty="No totals yet." columns={pick(['month', 'planId', 'countryCode', 'provisioned', 'assigned'])} />
     </Section>
   );
 }

@@ -10,6 +10,7 @@ export function SignIn({ onSignedIn }: { onSignedIn: (p: Principal) => void }) {
   const [user, setUser] = useState('ann');
   const [email, setEmail] = useState('ann@fabrikam.example');
   const [publisherId, setPublisherId] = useState('contoso');
+  const [licenseAdmin, setLicenseAdmin] = useState(false);
   const [entra, setEntra] = useState(false);
   const { error, busy, run, setError } = useAction();
   useEffect(() => void loadConfig().then((c) => setEntra(c.authMode === 'entra')), []);
@@ -17,7 +18,9 @@ export function SignIn({ onSignedIn }: { onSignedIn: (p: Principal) => void }) {
   const submit = async (e: Event) => {
     e.preventDefault();
     const choice: Choice =
-      kind === 'customer' ? { kind, tenant, user, ...(email ? { email } : {}) } : kind === 'publisher' ? { kind, publisherId } : { kind };
+      kind === 'customer'
+        ? { kind, tenant, user, ...(email ? { email } : {}), ...(licenseAdmin ? { roles: ['License Administrator'] } : {}) }
+         : kind === 'publisher' ? { kind, publisherId } : { kind };
     try {
       onSignedIn(await signInLocal(choice));
     } catch (err) {
@@ -55,6 +58,11 @@ export function SignIn({ onSignedIn }: { onSignedIn: (p: Principal) => void }) {
             <Field label="Tenant" path="tenant" value={tenant} onInput={setTenant} error={error} hint="A name or a GUID" />
             <Field label="User" path="user" value={user} onInput={setUser} error={error} />
             <Field label="E-mail" path="email" value={email} onInput={setEmail} error={error} type="email" />
+            <div class="field">
+              <label>
+                <input type="checkbox" checked={licenseAdmin} onChange={(e) => setLicenseAdmin((e.target as HTMLInputElement).checked)} /> License administrator role
+              </label>
+            </div>
           </>
         ) : null}
         {kind === 'publisher' ? <Field label="Publisher id" path="publisherId" value={publisherId} onInput={setPublisherId} error={error} /> : null}
