@@ -332,4 +332,42 @@ describe('the console flows in Chromium', { timeout: 120_000 }, () => {
     ]);
     await b.shot('08-publisher-licenses', page.getByRole('region', { name: 'Licenses' }));
   });
+
+  it('a publisher marks a flagged usage spike as an anomaly with the corrected usage (a bad value refused by the field)', async () => {
+    const { page, step } = b;
+    step('16 days of usage on the project clock, the last one a spike, then the detection run');
+    const now = async () => String((await h.call('GET', '/api/admin/clock', 'operator')).json['now']);
+    for (let day = 0; day <= 16; day++) {
+      const body = { resourceId: subscriptionId, quantity: day === 16 ? 1000 : 100, dimension: 'email', effectiveStartTime: await now(), planId: 'basic' };
+      const sent = await h.call('POST', `/api/usageEvent?${V}`, 'contoso', { body });
+      expect(sent.status, JSON.stringify(sent.json)).toBe(200);
+      await h.advance('P1D');
+    }
+    await h.advance('P1D');
+    const run = await h.call('POST', '/api/admin/metering/anomaly-detection', 'operator');
+    expect(run.status, JSON.stringify(run.json)).toBe(200);
+    const flagged = (await h.call('GET', '/api/metering/anomalies?period=30&impact=all', 'contoso')).json['value'] as { anomalyId: string; usageDate: string; reportedUsage: number }[];
+    expect(flagged.map((a) => a.reportedUsage)).toEqual([1000]);
+    const [spike] = flagged;
+
+    await b.signIn('publisher');
+    await page.goto(`${h.host.url}/console/publisher/anomalies`);
+    const item = page.getByRole('article', { name: `Anomaly email on ${spike?.usageDate ?? ''}` });
+    await item.getByText('unacknowledged').waitFor(WAIT);
+    step('a corrected usage above the reported one: the API message by the field, nothing decided');
+    await item.getByLabel('Corrected usage').fill('1200');
+    await item.getByRole('button', { name: 'Mark as anomaly' }).click();
+    const usage = item.getByLabel('Corrected usage');
+    await expect.poll(() => usage.getAttribute('aria-invalid'), WAIT).toBe('true');
+    expect(await item.locator('.field-error').first().textContent()).toContain('must be less than the reported usage (1000)');
+    expect((await h.call('GET', `/api/metering/anomalies/${spike?.anomalyId ?? ''}`, 'contoso')).json['state']).toBe('unacknowledged');
+    await b.shot('09-publisher-anomaly-refused', item);
+    step('mark it with 150');
+    await usage.fill('150');
+    await item.getByRole('button', { name: 'Mark as anomaly' }).click();
+    await item.getByText('acted', { exact: true }).waitFor(WAIT);
+    const stored = (await h.call('GET', `/api/metering/anomalies/${spike?.anomalyId ?? ''}`, 'contoso')).json;
+    expect(stored).toMatchObject({ state: 'acted', newReportedUsage: 150 });
+    await b.accessible();
+  });
 });

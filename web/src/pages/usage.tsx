@@ -154,45 +154,97 @@ export function Usage() {
   );
 }
 
+/**
+ * One flagged anomaly with the two decisions of decision 0305: "Mark as anomaly" with the corrected usage
+ * (0 ≤ new < reported; final) and "Not an anomaly" with a reason. Each shows the API's message by its field.
+ */
+function AnomalyItem({ a, onDecided }: { a: Row; onDecided: () => void }) {
+  const id = str(a['anomalyId']);
+  const [usage, setUsage] = useState('');
+  const [reason, setReason] = useState('');
+  const mark = useAction();
+  const dismiss = useAction();
+  const decided = a['anomalyDecision'] ?? (a['state'] === 'acted' ? 'decided' : undefined);
+  return (
+    <article class="plan" aria-label={`Anomaly ${str(a['meterId'])} on ${str(a['usageDate'])}`}>
+      <h3>
+        {str(a['meterId'])} on {str(a['usageDate'])} <span class="state">{str(a['state'])}</span>
+      </h3>
+      <dl class="facts">
+        <div>
+          <dt>Subscription</dt>
+          <dd>
+            <code>{str(a['subscriptionId'])}</code>
+          </dd>
+        </div>
+        <div>
+          <dt>Reported / expected</dt>
+          <dd>
+            {str(a['reportedUsage'])} / {str(a['expectedUsage'])}
+          </dd>
+        </div>
+        <div>
+          <dt>Estimated impact</dt>
+          <dd>${str(a['estimatedFinancialImpactUSD'])}</dd>
+        </div>
+        <div>
+          <dt>Decide before</dt>
+          <dd>{str(a['actionExpiryDate'])}</dd>
+        </div>
+        {decided ? (
+          <div>
+            <dt>Decision</dt>
+            <dd>
+              {str(decided)}
+              {a['newReportedUsage'] !== undefined ? ` (usage corrected to ${str(a['newReportedUsage'])})` : ''}
+            </dd>
+          </div>
+        ) : null}
+      </dl>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          void mark.run(async () => {
+            await post(`/api/metering/anomalies/${enc(id)}/markAsAnomaly`, { newReportedUsage: usage.trim() === '' ? null : Number(usage) });
+            onDecided();
+          });
+        }}
+      >
+        <Field label="Corrected usage" path="newReportedUsage" value={usage} onInput={setUsage} error={mark.error} inputMode="numeric" />
+        <button type="submit" disabled={mark.busy}>
+          Mark as anomaly
+        </button>
+        <ErrorNote error={mark.error && !mark.error.fields['newreportedusage'] ? mark.error : undefined} />
+      </form>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          void dismiss.run(async () => {
+            await post(`/api/metering/anomalies/${enc(id)}/markNotAnomaly`, { reason });
+            onDecided();
+          });
+        }}
+      >
+        <Field label="Why it is not an anomaly" path="reason" value={reason} onInput={setReason} error={dismiss.error} />
+        <button type="submit" disabled={dismiss.busy}>
+          Not an anomaly
+        </button>
+        <ErrorNote error={dismiss.error && !dismiss.error.fields['reason'] ? dismiss.error : undefined} />
+      </form>
+    </article>
+  );
+}
+
 export function Anomalies() {
   const list = useResource<Row>('/api/metering/anomalies?period=90&impact=all', true);
-  const { error, busy, run } = useAction();
-  const mark = (id: string, as: 'markAsAnomaly' | 'markNotAnomaly') =>
-    void run(async () => {
-      await post(`/api/metering/anomalies/${enc(id)}/${as}`, as === 'markAsAnomaly' ? {} : undefined);
-      await list.reload();
-    });
   const rows = rowsOf(list.data);
   return (
     <Section title="Anomalies">
-      <ErrorNote error={error ?? list.error} />
-      <Table
-        caption="Metered-usage anomalies of the last 90 days"
-        rows={rows}
-        empty="No anomalies."
-        columns={[
-          ...Object.keys(rows[0] ?? {})
-            .filter((k) => typeof rows[0]?.[k] !== 'object')
-            .slice(0, 6)
-            .map((k) => ({ label: k, cell: (r: Row) => str(r[k]) })),
-          {
-            label: '',
-            cell: (r) => {
-              const id = str(r['anomalyId'] ?? r['id']);
-              return (
-                <>
-                  <button type="button" disabled={busy} onClick={() => mark(id, 'markAsAnomaly')}>
-                    Anomaly
-                  </button>{' '}
-                  <button type="button" disabled={busy} onClick={() => mark(id, 'markNotAnomaly')}>
-                    Not an anomaly
-                  </button>
-                </>
-              );
-            },
-          },
-        ]}
-      />
+      <ErrorNote error={list.error} />
+      {rows.length === 0 && list.data ? <p class="empty">No anomalies in the last 90 days.</p> : null}
+      {rows.map((a) => (
+        <AnomalyItem key={str(a['anomalyId'])} a={a} onDecided={() => void list.reload()} />
+      ))}
     </Section>
   );
 }
