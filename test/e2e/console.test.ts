@@ -10,31 +10,25 @@
  * Every wait is on a UI state (Playwright's auto-waiting locators), never a timed sleep. Screenshots of each page
  * go to test-results/console/.
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { repoRoot } from '../fixtures/host';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { useConsoleBrowser, WAIT } from '../fixtures/console';
 import { MP, SAAS, saasOffer, withField } from '../fixtures/offers';
 import { publishFrozen, startSaasHarness, V, type Received, type SaasHarness } from '../fixtures/saas-harness';
 
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-const SHOTS = path.join(repoRoot, 'test-results', 'console');
 const OFFER = 'console-cns';
-const WAIT = { timeout: 20_000 };
 
 let h: SaasHarness;
 let isv: Server;
 let isvUrl = '';
-let browser: Browser;
-let context: BrowserContext;
+/** The browser, a tab per test, the step log, axe, screenshots and sign-in: test/fixtures/console.ts. */
+const b = useConsoleBrowser({ url: () => h.host.url, artefacts: 'console', fullPage: true });
 let page: Page;
-/** The current test's steps with their start times, printed (with a screenshot and a Playwright trace) if it fails. */
-let steps: string[] = [];
-let started = 0;
-const step = (name: string): void => void steps.push(`+${((Date.now() - started) / 1000).toFixed(1)}s ${name}`);
+const step = (name: string): void => b.step(name);
+const shot = (name: string): Promise<void> => b.shot(name);
+const signIn = (kind: 'customer' | 'publisher' | 'operator'): Promise<void> => b.signIn(kind);
 const webhooks: Received[] = [];
 const leads: { status: number; body: Record<string, unknown> }[] = [];
 let leadAnswer = 400;
@@ -77,42 +71,7 @@ function startIsv(): Promise<Server> {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
-const AXE = path.join(repoRoot, 'node_modules', 'axe-core', 'axe.min.js');
-
-/** axe-core on the page as it is: no serious or critical violation (WCAG 2 A/AA rules and best practices). */
-async function accessible(): Promise<void> {
-  step('axe-core');
-  // Evaluated through the DevTools protocol: the console's CSP (script-src 'self') rightly refuses an injected tag.
-  if (!(await page.evaluate(() => 'axe' in globalThis))) await page.evaluate(readFileSync(AXE, 'utf8'));
-  const found = await page.evaluate(async () => {
-    type Axe = { run: (ctx: unknown, o: object) => Promise<{ violations: { id: string; impact?: string; help: string; nodes: { target: unknown[] }[] }[] }> };
-    const { axe, document } = globalThis as unknown as { axe: Axe; document: unknown };
-    const result = await axe.run(document, { resultTypes: ['violations'] });
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => String(n.target[0])).slice(0, 3) }));
-  });
-  expect(found.filter((v) => v.impact === 'serious' || v.impact === 'critical'), `${page.url()}`).toEqual([]);
-}
-
-async function shot(name: string): Promise<void> {
-  await accessible();
-  step(`screenshot ${name}`);
-  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
-}
-
-async function signIn(kind: 'customer' | 'publisher' | 'operator'): Promise<void> {
-  step(`sign in as ${kind}`);
-  await page.goto(`${h.host.url}/console/`);
-  await page.getByRole('radio', { name: kind }).check();
-  if (kind === 'publisher') await page.getByLabel('Publisher id').fill('contoso');
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByText(`Signed in as ${kind}`).waitFor(WAIT);
-}
-
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium is missing at ${CHROMIUM}: install it (apt-get install -y chromium; .ci/run does) or set CHROMIUM_PATH.`);
-  }
-  mkdirSync(SHOTS, { recursive: true });
   isv = await startIsv();
   isvUrl = `http://127.0.0.1:${(isv.address() as AddressInfo).port}`;
   h = await startSaasHarness(
@@ -129,41 +88,14 @@ beforeAll(async () => {
     contactEmail: 'leads@contoso.test',
   });
   await publishFrozen(h, [offer]);
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
-  context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  // No action or navigation waits longer than WAIT: a stuck step fails with its own message, well within the test's limit.
-  context.setDefaultTimeout(WAIT.timeout);
-  context.setDefaultNavigationTimeout(WAIT.timeout);
-  await context.tracing.start({ snapshots: true, screenshots: false });
 }, 120_000);
 
-/**
- * Each test has its own tab (its own sessionStorage, so it signs in itself) and its own trace chunk. When vitest
- * gives up on a test (its timeout), the tab is closed so that the abandoned test's pending steps fail at once
- * instead of clicking on the next test's page.
- */
-beforeEach(async ({ task, signal, onTestFailed }) => {
-  steps = [];
-  started = Date.now();
-  page = await context.newPage();
-  const mine = page;
-  signal.addEventListener('abort', () => void mine.close().catch(() => undefined));
-  await context.tracing.startChunk({ title: task.name });
-  onTestFailed(async () => {
-    const name = `FAILED-${task.name.slice(0, 40).replace(/[^a-z0-9]+/gi, '-')}`;
-    console.error(`[console e2e] steps of "${task.name}":\n  ${steps.join('\n  ')}`);
-    if (!mine.isClosed()) await mine.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true, timeout: 5_000 }).catch(() => undefined);
-    await context.tracing.stopChunk({ path: path.join(SHOTS, `${name}.trace.zip`) }).catch(() => undefined);
-  });
-});
-
-afterEach(async ({ task }) => {
-  if (task.result?.state !== 'fail') await context.tracing.stopChunk().catch(() => undefined);
-  await page.close().catch(() => undefined);
+// The fixture's beforeEach (registered first) opened this test's tab.
+beforeEach(() => {
+  page = b.page;
 });
 
 afterAll(async () => {
-  await browser?.close();
   await h?.stop();
   await new Promise((resolve) => (isv ? isv.close(resolve) : resolve(undefined)));
 });
@@ -305,8 +237,13 @@ describe('the web console in Chromium', { timeout: 90_000 }, () => {
     step('run the cleanup');
     await page.goto(`${h.host.url}/console/operator`);
     const report = page.getByRole('region', { name: 'Last cleanup report' });
-    await page.getByRole('button', { name: 'Run the cleanup now' }).click();
-    await report.filter({ hasText: 'ranAt' }).waitFor(WAIT);
+    // The run this click starts: an earlier report (the cleanup timer runs when the clock moves) may already show.
+    const [ran] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith('/api/admin/testdrive/cleanup') && r.request().method() === 'POST', WAIT),
+      page.getByRole('button', { name: 'Run the cleanup now' }).click(),
+    ]);
+    const ranAt = String(((await ran.json()) as { ranAt?: string }).ranAt);
+    await report.filter({ hasText: ranAt }).waitFor(WAIT);
     const shown = JSON.parse((await report.textContent()) ?? '{}') as Record<string, unknown>;
     // The API's own report, read with the console's operator token (the clock has moved past the harness's tokens).
     const stored = await page.evaluate(async () => {
