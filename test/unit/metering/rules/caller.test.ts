@@ -38,6 +38,7 @@ describe('armWithin', () => {
 
   it('ignores trailing slashes on either side', () => {
     expect(armWithin(`${MRG}/`, MRG)).toBe(true);
+    expect(armWithin(`${MRG}//`, MRG)).toBe(true);
     expect(armWithin(MRG, `${MRG}//`)).toBe(true);
     expect(armWithin(`${VM}/`, `${MRG}/`)).toBe(true);
   });
