@@ -17,6 +17,8 @@ describe('lead delivery settings', () => {
       sweepSchedule: '0 * * * * *',
       sweepGraceMs: 120_000,
       offerConcurrency: 5,
+      firstAttempt: { concurrency: 16, queueMax: 2000 },
+      offerCacheTtlMs: 5000,
     });
     expect(parseConfig(base).benchFloorRoute).toBe(false);
     expect(leadSweepSchedule({})).toBe('0 * * * * *');
@@ -33,6 +35,9 @@ describe('lead delivery settings', () => {
       LEADS_SWEEP_SCHEDULE: '*/2 * * * * *',
       LEADS_SWEEP_GRACE_MS: '0',
       LEADS_OFFER_CONCURRENCY: '1',
+      LEADS_FIRST_ATTEMPT_CONCURRENCY: '0',
+      LEADS_FIRST_ATTEMPT_QUEUE: '10',
+      LEADS_OFFER_CACHE_TTL_MS: '0',
       BENCH_FLOOR_ROUTE: 'true',
     };
     expect(parseConfig(env).leadDelivery).toEqual({
@@ -41,6 +46,8 @@ describe('lead delivery settings', () => {
       sweepSchedule: '*/2 * * * * *',
       sweepGraceMs: 0,
       offerConcurrency: 1,
+      firstAttempt: { concurrency: 0, queueMax: 10 },
+      offerCacheTtlMs: 0,
     });
     expect(parseConfig(env).benchFloorRoute).toBe(true);
     expect(leadSweepSchedule(env)).toBe('*/2 * * * * *');
@@ -56,6 +63,9 @@ describe('lead delivery settings', () => {
     ['LEADS_SWEEP_GRACE_MS', '-1'],
     ['LEADS_OFFER_CONCURRENCY', '0'],
     ['LEADS_OFFER_CONCURRENCY', '1.5'],
+    ['LEADS_FIRST_ATTEMPT_CONCURRENCY', '-1'],
+    ['LEADS_FIRST_ATTEMPT_QUEUE', '100001'],
+    ['LEADS_OFFER_CACHE_TTL_MS', '300001'],
     ['LEADS_SWEEP_SCHEDULE', '* * * * *'],
     ['BENCH_FLOOR_ROUTE', 'maybe'],
   ])('refuses %s=%j, naming it', (name, value) => {

@@ -16,6 +16,8 @@ describe('test drive settings', () => {
       timeouts: { provisionMs: 7_200_000, startMs: 1_200_000, deleteMs: 1_800_000 },
       simulated: { delaysMs: { deploy: 300_000, stop: 60_000, start: 60_000, delete: 60_000 }, faults: {} },
       armEndpoint: 'https://management.azure.com',
+      offerCacheTtlMs: 5000,
+      historyMs: 2_592_000_000,
     });
     expect(testDriveCleanupSchedule({})).toBe('0 * * * * *');
     expect(testDriveCleanupSchedule({ TESTDRIVE_CLEANUP_SCHEDULE: '' })).toBe('0 * * * * *');
@@ -36,6 +38,8 @@ describe('test drive settings', () => {
       TESTDRIVE_SIM_DELETE_SECONDS: '3',
       TESTDRIVE_SIM_FAULTS: 'deploy:2, delete:1',
       TESTDRIVE_ARM_ENDPOINT: 'https://localhost:8443/',
+      TESTDRIVE_OFFER_CACHE_TTL_MS: '0',
+      TESTDRIVE_HISTORY_DAYS: '2',
     }).testDrive;
     expect(config).toEqual({
       provider: 'azure',
@@ -44,6 +48,8 @@ describe('test drive settings', () => {
       timeouts: { provisionMs: 5_400_000, startMs: 600_000, deleteMs: 900_000 },
       simulated: { delaysMs: { deploy: 0, stop: 1500, start: 2000, delete: 3000 }, faults: { deploy: 2, delete: 1 } },
       armEndpoint: 'https://localhost:8443',
+      offerCacheTtlMs: 0,
+      historyMs: 172_800_000,
     });
     expect(testDriveCleanupSchedule({ TESTDRIVE_CLEANUP_SCHEDULE: '*/5 * * * * *' })).toBe('*/5 * * * * *');
   });
@@ -55,6 +61,8 @@ describe('test drive settings', () => {
     ['TESTDRIVE_SIM_DEPLOY_SECONDS', '-1'],
     ['TESTDRIVE_SIM_FAULTS', 'explode:1'],
     ['TESTDRIVE_ARM_ENDPOINT', 'not a url'],
+    ['TESTDRIVE_HISTORY_DAYS', '0'],
+    ['TESTDRIVE_OFFER_CACHE_TTL_MS', '-1'],
   ])('refuses %s=%s naming the setting', (name, value) => {
     expect(() => parseConfig({ ...base, [name]: value })).toThrow(ConfigError);
     expect(() => parseConfig({ ...base, [name]: value })).toThrow(name);
