@@ -6,14 +6,17 @@
  */
 import type { MeteredResource, UsageCaller } from '../model';
 
+/** An ARM id as ARM compares it: case-insensitive, without trailing slashes. */
+const armKey = (id: string) => id.toLowerCase().replace(/\/+$/, '');
+
 /**
  * Whether the ARM id `inner` is `scope` or lies under it, compared as ARM compares ids (case-insensitively) and
  * on whole segments: `/…/resourceGroups/mrg-1x` is not under `/…/resourceGroups/mrg-1`. Trailing slashes are
  * ignored; an empty scope contains nothing.
  */
 export function armWithin(inner: string, scope: string): boolean {
-  const a = inner.toLowerCase().replace(/\/+$/, '');
-  const b = scope.toLowerCase().replace(/\/+$/, '');
+  const a = armKey(inner);
+  const b = armKey(scope);
   if (b === '') return false;
   return a === b || a.startsWith(`${b}/`);
 }

@@ -40,6 +40,8 @@ describe('armWithin', () => {
     expect(armWithin(`${MRG}/`, MRG)).toBe(true);
     expect(armWithin(`${MRG}//`, MRG)).toBe(true);
     expect(armWithin(MRG, `${MRG}//`)).toBe(true);
+    expect(armWithin(VM, `${MRG}///`)).toBe(true);
+    expect(armWithin(MRG, `${MRG}//`)).toBe(true);
     expect(armWithin(`${VM}/`, `${MRG}/`)).toBe(true);
   });
 
