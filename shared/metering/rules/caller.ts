@@ -7,7 +7,7 @@
 import type { MeteredResource, UsageCaller } from '../model';
 
 /** An ARM id as ARM compares it: case-insensitive, without trailing slashes. */
-const armKey = (id: string) => id.toLowerCase().replace(/\/+$/, '');
+export const armKey = (id: string) => id.toLowerCase().replace(/\/+$/, '');
 
 /**
  * Whether the ARM id `inner` is `scope` or lies under it, compared as ARM compares ids (case-insensitively) and

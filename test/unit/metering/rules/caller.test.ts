@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { MeteredResource } from '../../../../shared/metering/model';
-import { armWithin, callerOf, mayReport } from '../../../../shared/metering/rules/caller';
+import { armKey, armWithin, callerOf, mayReport } from '../../../../shared/metering/rules/caller';
 
 const APP = '/subscriptions/c0ffee00-0000-4000-8000-000000000001/resourceGroups/rg-coa-1/providers/Microsoft.Solutions/applications/coa-1';
 const MRG = '/subscriptions/c0ffee00-0000-4000-8000-000000000001/resourceGroups/mrg-coa-1';
@@ -20,6 +20,14 @@ function managedApp(overrides: Partial<MeteredResource> = {}): MeteredResource {
   };
 }
 const identity = (identityResourceId: string) => ({ kind: 'managedIdentity', identityResourceId }) as const;
+
+describe('armKey', () => {
+  it('is the id in lower case without its trailing slashes, and nothing else changed', () => {
+    expect(armKey('/Subscriptions/X/resourceGroups/MRG-1//')).toBe('/subscriptions/x/resourcegroups/mrg-1');
+    expect(armKey('/a/b')).toBe('/a/b');
+    expect(armKey('///')).toBe('');
+  });
+});
 
 describe('armWithin', () => {
   it('is true for the scope itself and anything under it, on whole segments', () => {
