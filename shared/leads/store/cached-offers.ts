@@ -7,6 +7,7 @@
  * Only live offers are kept: an offer not found, or never made live, is read again on the next call, so a newly
  * published offer takes leads at once. The draft (Validate) is never cached.
  */
+import { ReadThroughCache } from '../../cache';
 import type { LeadOffer, LeadOffers } from '../ports';
 
 export interface OfferCacheOptions {
@@ -18,40 +19,24 @@ export interface OfferCacheOptions {
 }
 
 const DEFAULT_MAX_ENTRIES = 1_000;
+const keyOf = (publisherId: string, offerId: string) => `${publisherId}\u0000${offerId}`;
 
 export class CachedLeadOffers implements LeadOffers {
   readonly #inner: LeadOffers;
-  readonly #options: OfferCacheOptions;
-  readonly #entries = new Map<string, { offer: LeadOffer; at: number }>();
-  /** One catalog read per offer at a time: concurrent captures of a cold offer share it. */
-  readonly #loading = new Map<string, Promise<LeadOffer | undefined>>();
+  readonly #cache: ReadThroughCache<LeadOffer>;
 
   constructor(inner: LeadOffers, options: OfferCacheOptions) {
     this.#inner = inner;
-    this.#options = options;
+    this.#cache = new ReadThroughCache<LeadOffer>({
+      ttlMs: options.ttlMs,
+      maxEntries: options.maxEntries ?? DEFAULT_MAX_ENTRIES,
+      now: options.now,
+      keep: (offer) => offer.state === 'live',
+    });
   }
 
-  async live(publisherId: string, offerId: string): Promise<LeadOffer | undefined> {
-    const key = `${publisherId}\u0000${offerId}`;
-    const now = this.#options.now();
-    const hit = this.#entries.get(key);
-    if (hit && now - hit.at < this.#options.ttlMs && now >= hit.at) return hit.offer;
-    const loading = this.#loading.get(key);
-    if (loading) return loading;
-    const load = this.#inner.live(publisherId, offerId).then(
-      (offer) => {
-        this.#loading.delete(key);
-        if (offer?.state === 'live') this.#store(key, offer, now);
-        else this.#entries.delete(key);
-        return offer;
-      },
-      (error: unknown) => {
-        this.#loading.delete(key);
-        throw error;
-      },
-    );
-    this.#loading.set(key, load);
-    return load;
+  live(publisherId: string, offerId: string): Promise<LeadOffer | undefined> {
+    return this.#cache.get(keyOf(publisherId, offerId), () => this.#inner.live(publisherId, offerId));
   }
 
   draft(publisherId: string, offerId: string): Promise<LeadOffer | undefined> {
@@ -60,15 +45,7 @@ export class CachedLeadOffers implements LeadOffers {
 
   /** Drops an offer, so the next read goes to the catalog (a publish in this process). */
   invalidate(publisherId: string, offerId: string): void {
-    this.#entries.delete(`${publisherId}\u0000${offerId}`);
-  }
-
-  #store(key: string, offer: LeadOffer, at: number): void {
-    this.#entries.delete(key);
-    if (this.#entries.size >= (this.#options.maxEntries ?? DEFAULT_MAX_ENTRIES)) {
-      this.#entries.delete(this.#entries.keys().next().value as string);
-    }
-    this.#entries.set(key, { offer, at });
+    this.#cache.invalidate(keyOf(publisherId, offerId));
   }
 }
 

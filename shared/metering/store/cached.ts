@@ -2,7 +2,7 @@
  * Read-through caches for the hot lookups of ingestion (architecture.md, Caches): the resource and the plan's
  * dimension terms. The usage dedup never goes through these; it is the usage store's insert.
  */
-import { ReadThroughCache, type CacheOptions } from './cache';
+import { ReadThroughCache, type CacheOptions } from '../../cache';
 import type { MeteredResource, PlanTerms, ResourceRef } from '../model';
 import type { PlanDimensions, ResourceDirectory } from '../ports';
 
@@ -19,7 +19,7 @@ export class CachedResourceDirectory implements ResourceDirectory {
 
   constructor(inner: ResourceDirectory, options: CacheOptions) {
     this.#inner = inner;
-    this.#cache = new ReadThroughCache(options);
+    this.#cache = new ReadThroughCache<MeteredResource | typeof MISSING>(options);
   }
 
   async lookup(ref: ResourceRef): Promise<MeteredResource | undefined> {
@@ -42,7 +42,7 @@ export class CachedPlanDimensions implements PlanDimensions {
 
   constructor(inner: PlanDimensions, options: CacheOptions) {
     this.#inner = inner;
-    this.#cache = new ReadThroughCache(options);
+    this.#cache = new ReadThroughCache<PlanTerms>(options);
   }
 
   terms(publisherId: string, offerId: string, planId: string, offerVersion?: number): Promise<PlanTerms | undefined> {

@@ -6,6 +6,7 @@
  * drive that goes live is offered at once; a change to a live one (a new version, disabled) is seen within `ttlMs`.
  * A frozen version's configuration (`configAt`) never changes and is kept (a bounded number of versions).
  */
+import { ReadThroughCache } from '../../cache';
 import type { OfferTestDrive, TestDriveConfig } from '../model';
 import type { TestDriveOffers } from '../ports';
 
@@ -14,51 +15,24 @@ const MAX_ENTRIES = 1_000;
 export class CachedTestDriveOffers implements TestDriveOffers {
   readonly #inner: TestDriveOffers;
   readonly #ttlMs: number;
-  readonly #now: () => number;
-  readonly #live = new Map<string, { offer: OfferTestDrive; at: number }>();
-  readonly #loading = new Map<string, Promise<OfferTestDrive>>();
-  readonly #versions = new Map<string, TestDriveConfig>();
+  readonly #live: ReadThroughCache<OfferTestDrive>;
+  /** Frozen versions never change: kept until evicted. */
+  readonly #versions: ReadThroughCache<TestDriveConfig>;
 
   constructor(inner: TestDriveOffers, options: { ttlMs: number; now: () => number }) {
     this.#inner = inner;
     this.#ttlMs = options.ttlMs;
-    this.#now = options.now;
+    this.#live = new ReadThroughCache({ ttlMs: options.ttlMs, maxEntries: MAX_ENTRIES, now: options.now, keep: (o) => o.state === 'enabled' });
+    this.#versions = new ReadThroughCache({ ttlMs: options.ttlMs > 0 ? Infinity : 0, maxEntries: MAX_ENTRIES, now: options.now });
   }
 
   async live(publisherId: string, offerId: string): Promise<OfferTestDrive> {
     if (this.#ttlMs <= 0) return this.#inner.live(publisherId, offerId);
-    const key = `${publisherId}\u0000${offerId}`;
-    const now = this.#now();
-    const hit = this.#live.get(key);
-    if (hit && now >= hit.at && now - hit.at < this.#ttlMs) return hit.offer;
-    const pending = this.#loading.get(key);
-    if (pending) return pending;
-    const load = (async () => {
-      try {
-        const offer = await this.#inner.live(publisherId, offerId);
-        this.#live.delete(key);
-        if (offer.state === 'enabled') keep(this.#live, key, { offer, at: now });
-        return offer;
-      } finally {
-        this.#loading.delete(key);
-      }
-    })();
-    this.#loading.set(key, load);
-    return load;
+    const offer = await this.#live.get(`${publisherId}\u0000${offerId}`, () => this.#inner.live(publisherId, offerId));
+    return offer as OfferTestDrive; // the catalog's view always answers a state, never undefined
   }
 
-  async configAt(publisherId: string, offerId: string, version: number): Promise<TestDriveConfig | undefined> {
-    const key = `${publisherId}\u0000${offerId}\u0000${version}`;
-    const hit = this.#versions.get(key);
-    if (hit) return hit;
-    const config = await this.#inner.configAt(publisherId, offerId, version);
-    if (config && this.#ttlMs > 0) keep(this.#versions, key, config);
-    return config;
+  configAt(publisherId: string, offerId: string, version: number): Promise<TestDriveConfig | undefined> {
+    return this.#versions.get(`${publisherId}\u0000${offerId}\u0000${version}`, () => this.#inner.configAt(publisherId, offerId, version));
   }
-}
-
-/** Inserts with the oldest entry dropped beyond MAX_ENTRIES. */
-function keep<T>(map: Map<string, T>, key: string, value: T): void {
-  map.set(key, value);
-  if (map.size > MAX_ENTRIES) map.delete(map.keys().next().value as string);
 }
