@@ -8,10 +8,13 @@
  * - `nat|{sha256(natural key)}`: the lead a keyless duplicate answers, kept 10 minutes.
  * Dedupe rows are insert-only: a concurrent second capture loses the insert (409) and answers the winner's lead; it
  * never reads before it writes. An expired dedupe row is replaced with If-Match on the ETag it was read with.
+ * Captures and delivery replaces of one offer that meet go to storage together (group commit, decision 0530): each
+ * still gets the verdict of its own transaction.
  */
 import type { TableClient, TableEntityResult, TransactionAction } from '@azure/data-tables';
 import { offerKey, type Delivery, type DeliveryState, type Lead } from '../model';
 import type { CaptureKeys, CaptureResult, LeadStore, StoredDelivery } from '../ports';
+import { PartitionBatcher } from '../../storage/partition-batcher';
 import { stillValid } from '../rules/dedupe';
 import { invertId } from '../rules/lead-source';
 
@@ -55,10 +58,13 @@ const literal = (value: string) => `'${value.replace(/'/g, "''")}'`;
 export class TableLeadStore implements LeadStore {
   readonly #table: () => Promise<TableClient>;
   readonly #nowMs: () => number;
+  /** Group commit per offer partition (decision 0530). */
+  readonly batcher: PartitionBatcher;
 
   constructor(table: () => Promise<TableClient>, nowMs: () => number) {
     this.#table = table;
     this.#nowMs = nowMs;
+    this.batcher = new PartitionBatcher(table);
   }
 
   async capture(lead: Lead, delivery: Delivery, keys: CaptureKeys): Promise<CaptureResult> {
@@ -95,14 +101,13 @@ export class TableLeadStore implements LeadStore {
           : ['create', natRow];
       const actions: TransactionAction[] = [['create', leadRow], ['create', deliveryRow], naturalAction];
       if (idemRow) actions.push(idemEtag ? ['update', idemRow, 'Replace', { etag: idemEtag }] : ['create', idemRow]);
-      try {
-        const answer = await table.submitTransaction(actions);
-        const etag = answer.subResponses.find((r) => r.rowKey === deliveryRow.rowKey)?.etag ?? answer.subResponses[1]?.etag;
+      const verdict = await this.batcher.submit(pk, actions);
+      if (verdict.kind === 'stored') {
+        const etag = verdict.responses.find((r) => r.rowKey === deliveryRow.rowKey)?.etag ?? verdict.responses[1]?.etag;
         return etag ? { kind: 'created', etag } : { kind: 'created' };
-      } catch (error) {
-        const status = statusOf(error);
-        if (status !== 409 && status !== 412 && status !== 404) throw error;
       }
+      const status = statusOf(verdict.error);
+      if (status !== 409 && status !== 412 && status !== 404) throw verdict.error;
       // Lost an insert or a conditional replace: see which row is in the way (never read-then-write: the writes above
       // are the decision; this read only explains the loss).
       const now = this.#nowMs();
@@ -154,20 +159,16 @@ export class TableLeadStore implements LeadStore {
 
   /** Merge with If-Match: only the delivery columns change; the lead copy stays as captured. (`previous` is the index's.) */
   async replaceDelivery(delivery: Delivery, etag: string, _previous?: Delivery): Promise<boolean> {
-    const table = await this.#table();
     const entity = {
       partitionKey: offerKey(delivery.publisherId, delivery.offerId),
       rowKey: ROW.delivery(delivery.leadId),
       ...deliveryColumns(delivery),
     };
-    try {
-      await table.updateEntity(entity, 'Merge', { etag });
-      return true;
-    } catch (error) {
-      const status = statusOf(error);
-      if (status === 412 || status === 404) return false;
-      throw error;
-    }
+    const verdict = await this.batcher.submit(entity.partitionKey, [['update', entity, 'Merge', { etag }]]);
+    if (verdict.kind === 'stored') return true;
+    const status = statusOf(verdict.error);
+    if (status === 412 || status === 404) return false;
+    throw verdict.error;
   }
 
   /** Newest first; `continuation` is the opaque token a previous page returned. */

@@ -113,7 +113,7 @@ async function setup(target: LeadTarget, concurrency = 4, queueMax = 100) {
 }
 
 describe('storage requests per captured lead', () => {
-  it('a healthy target: one transaction, a share of the index write and one replace per lead; the offer read once', async () => {
+  it('a healthy target: a share of one transaction, of the index write and of one replace per lead; the offer read once', async () => {
     const { delivery, requests, catalogReads, started, capture, leads } = await setup(new CountingTarget([ok]));
     await capture(); // warm-up: the tables exist, the offer is cached
     await delivery.first.idle();
@@ -124,10 +124,14 @@ describe('storage requests per captured lead', () => {
     const ids = outcomes.map((o) => (o.kind === 'created' ? o.lead.leadId : ''));
     for (const id of ids) expect((await leads.store.getDelivery('contoso', 'app', id))?.delivery.state).toBe('delivered');
     const writes = made.filter((r) => !r.startsWith('GET'));
-    // 20 transactions (POST $batch) + 20 replaces (PATCH/MERGE) + at most 40 index writes (each lead's entry noted, then
-    // deleted once delivered: decision 0525), usually far fewer (group commit).
+    // Without group commit: 20 transactions (POST $batch) + 20 replaces (PATCH/MERGE). Captures of one offer that meet
+    // share a transaction, and so do the replaces of attempts that end together (decision 0530): fewer requests than
+    // leads. Plus at most 40 index writes (each lead's entry noted, then deleted once delivered: decision 0525),
+    // usually far fewer (group commit).
     expect(made.filter((r) => r.startsWith('GET'))).toEqual([]);
-    expect(writes.filter((r) => r.endsWith(' Leads')).length).toBe(40);
+    const leadWrites = writes.filter((r) => r.endsWith(' Leads'));
+    expect(leadWrites.filter((r) => r.startsWith('POST')).length).toBeLessThan(20);
+    expect(leadWrites.length).toBeLessThan(40);
     const index = writes.filter((r) => r.endsWith(' LeadsDue')).length;
     expect(index).toBeGreaterThan(0);
     expect(index).toBeLessThanOrEqual(40);

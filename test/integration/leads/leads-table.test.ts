@@ -152,6 +152,28 @@ describe('TableLeadStore', () => {
     expect(await store.replaceDelivery(delivered, created.kind === 'created' ? (created.etag ?? '') : '')).toBe(true);
   });
 
+  it('captures and replaces that meet share transactions, each answered as if alone (decision 0530)', async () => {
+    const { store } = setup();
+    const made = Array.from({ length: 12 }, () => lead('grouped'));
+    const before = { ...store.batcher.counts };
+    const created = await Promise.all(made.map((l, i) => store.capture(l, delivery(l), keys(`n-g${i}`))));
+    expect(store.batcher.counts.transactions - before.transactions).toBeLessThan(12);
+    // Each capture's ETag is its own delivery row's, though it came back in a shared transaction's answer.
+    for (const [i, l] of made.entries()) {
+      expect(created[i]).toEqual({ kind: 'created', etag: (await store.getDelivery('contoso', 'grouped', l.leadId))?.etag });
+    }
+    // One stale ETag among concurrent replaces: only that replace loses; the others are stored.
+    const replaced = await Promise.all(
+      made.map((l, i) => {
+        const etag = i === 5 ? 'W/"datetime\'2000-01-01T00%3A00%3A00.0000000Z\'"' : (created[i] as { etag: string }).etag;
+        return store.replaceDelivery({ ...delivery(l), state: 'delivered', deliveredAt: '2025-01-01T12:00:01.000Z', attemptCount: 1 }, etag);
+      }),
+    );
+    expect(replaced).toEqual(made.map((_, i) => i !== 5));
+    const states = await Promise.all(made.map(async (l) => (await store.getDelivery('contoso', 'grouped', l.leadId))?.delivery.state));
+    expect(states).toEqual(made.map((_, i) => (i === 5 ? 'pending' : 'delivered')));
+  });
+
   it('lists newest first, page by page, and by state', async () => {
     const { store } = setup();
     const made: Lead[] = [];
