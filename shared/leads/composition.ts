@@ -101,9 +101,10 @@ const noHandoff: DeliveryHandoff = { handoff: async () => undefined };
 
 export function buildLeads(deps: LeadsDeps): Leads {
   const table = new TableLeadStore(() => deps.storage.table(LEADS_TABLES.leads), () => deps.clock.now().getTime());
-  // Delivery (decisions 0520, 0521): every delivery row is indexed before it is written, and handed to its orchestration.
+  // Delivery (decisions 0520, 0531): every delivery row is written with its due entry, its offer listed for the sweeper
+  // first, and handed to its first attempt or orchestration.
   const wired = deps.delivery && deps.targets ? { settings: deps.delivery, targets: deps.targets } : undefined;
-  const index = new TableDeliveryIndex(() => deps.storage.table(LEADS_TABLES.due), deps.log ? { log: deps.log } : {});
+  const index = new TableDeliveryIndex(() => deps.storage.table(LEADS_TABLES.leads), () => deps.storage.table(LEADS_TABLES.due));
   const starter = new LeadDeliveryStarter(deps.faults, deps.log);
   const notices = wired && deps.notifications ? new TableDeadLetterNotices(() => deps.storage.table(LEADS_TABLES.due)) : undefined;
   const indexed = wired ? withDeliveryIndex(table, index, notices) : table;

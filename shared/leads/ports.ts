@@ -87,7 +87,7 @@ export interface DeliveryHandoff {
   handoff(ref: { publisherId: string; offerId: string; leadId: string; generation: number }, known?: KnownDelivery): Promise<void>;
 }
 
-/** A delivery the sweeper should look at, as the cross-offer index names it (decision 0521). */
+/** A delivery the sweeper should look at, as the index names it (decisions 0521, 0531). */
 export interface IndexedDelivery {
   publisherId: string;
   offerId: string;
@@ -97,23 +97,25 @@ export interface IndexedDelivery {
 }
 
 /**
- * The cross-offer index of deliveries that need the sweeper: pending ones by due time, held ones by offer. Entries
- * only point; the delivery row decides. Written before the row (store/due-index.ts `withDeliveryIndex`), so a
- * committed pending or held row always has its entry.
+ * Where the sweeper finds deliveries that need it: pending ones by due time, held ones. Entries only point; the
+ * delivery row decides. `note` runs before the row is written (store/due-index.ts `withDeliveryIndex`), so a
+ * committed pending or held row is always found (in Table storage the entry itself is written with the row, in its
+ * transaction, and `note` lists the offer: decision 0531).
  */
 export interface DeliveryIndex {
-  /** Upserts the entry the delivery about to be written needs (none once delivered or dead-lettered). */
+  /** Makes sure the delivery about to be written will be found (none is needed once delivered or dead-lettered). */
   note(delivery: Delivery): Promise<void>;
   /** Pending entries due at or before `before`, oldest first, at most `limit`. */
   due(before: Date, limit: number): Promise<IndexedDelivery[]>;
   /** Held entries, at most `limit`. */
   held(limit: number): Promise<IndexedDelivery[]>;
-  /** Drops an entry its row no longer matches (kept while its writer may not have committed yet). */
+  /** Drops an entry its row no longer matches (kept if rewritten since it was read). */
   drop(entry: IndexedDelivery): Promise<void>;
   /**
-   * Called once `next` replaced `previous` (stored): deletes the entry `previous` needed when `next` needs another one
-   * or none (delivered, dead-lettered), so finished leads do not fill the sweeper's batches (decision 0525). Never
-   * throws: an entry it could not delete is stale, and the sweeper drops it as before.
+   * Called once `next` replaced `previous` (stored): removes the entry `previous` needed when `next` needs another one
+   * or none (delivered, dead-lettered), so finished leads do not fill the sweeper's batches (decision 0525; in Table
+   * storage the replace's own transaction did it, 0531). Never throws: an entry left behind is stale, and the sweeper
+   * drops it.
    */
   retire(previous: Delivery, next: Delivery): Promise<void>;
 }

@@ -1,211 +1,136 @@
 /**
- * The cross-offer index of deliveries that need the sweeper (decision 0521), table `LeadsDue`:
- * - pending: a few shard partitions (`due0`..`due3`, FNV-1a of offer and lead), RowKey
- *   `<dueAt ISO>|<publisher>|<offer>|<leadId>` (ids URI-escaped), so "what is overdue" is one RowKey range query per
- *   shard that reads only overdue entries;
- * - held: partition `held`, RowKey `<publisher>|<offer>|<leadId>`.
- * `withDeliveryIndex` upserts a delivery's entry *before* the write that stores the row (capture's transaction, or a
- * conditional replace), so a committed pending or held row always has its entry; a write that then fails leaves a
- * stale entry, which the sweeper drops. An entry is dropped only once it is older than a grace period in real time:
- * it may be read between its writer's upsert and commit. Once a replace is stored, the entry the replaced row needed
- * is deleted (decision 0525: delivered and dead-lettered leads leave the index at once, not by the sweeper's batches).
+ * Where the sweeper finds deliveries that need it (decision 0531, replacing 0521's cross-offer table and 0525's
+ * deletes). The entry lives in the lead's own partition, written by the lead store in the same transaction as the
+ * row it points at (store/leads-table.ts `entryOf`: `due|<dueAt>|<leadId>` while pending, `held|<leadId>` while held),
+ * so entry and row never disagree and recording an outcome moves or removes the entry at no extra request.
+ *
+ * What this index adds is the list of offers to look in: table `LeadsDue`, partition `offers`, one row per offer that
+ * ever had a lead, written before that offer's first capture in each process (then remembered: markers are never
+ * deleted, so "written once" stays true). A run reads the markers and then, per offer, one RowKey range of overdue
+ * entries (`due|` … `due|<before>|~`) or of held ones; it never scans leads, which are kept for ever.
  */
-import type { TableClient, TransactionAction } from '@azure/data-tables';
-import type { Delivery } from '../model';
+import type { TableClient } from '@azure/data-tables';
+import { offerKey, type Delivery } from '../model';
 import type { DeadLetterNotices, DeliveryIndex, IndexedDelivery, LeadStore } from '../ports';
-import { dueAt } from '../rules/delivery';
 
-export const DUE_SHARDS = 4;
-export const HELD_PARTITION = 'held';
-/** Real time after which an entry its row no longer matches is dropped (writers commit well within it). */
-export const STALE_GRACE_MS = 30_000;
-
-/** An entity group transaction holds at most 100 entities. */
-const MAX_BATCH = 100;
-
-type IndexOp = { kind: 'upsert'; row: IndexRow } | { kind: 'delete' };
-
-type IndexRow = {
-  partitionKey: string;
-  rowKey: string;
-  dueAt: string;
-  publisherId: string;
-  offerId: string;
-  leadId: string;
-  writtenAt: number;
-};
+export const OFFERS_PARTITION = 'offers';
+/** Offers whose entries are read at once. */
+const READ_CONCURRENCY = 8;
 
 interface Located extends IndexedDelivery {
   partitionKey: string;
   rowKey: string;
   etag: string;
-  writtenAt: number;
+}
+
+interface OfferRef {
+  publisherId: string;
+  offerId: string;
 }
 
 const statusOf = (error: unknown) => (error as { statusCode?: number }).statusCode;
-const esc = encodeURIComponent;
+/** OData string literal. */
+const literal = (value: string) => `'${value.replace(/'/g, "''")}'`;
 
-function chunked<T>(items: T[]): T[][] {
-  return Array.from({ length: Math.ceil(items.length / MAX_BATCH) }, (_, i) => items.slice(i * MAX_BATCH, (i + 1) * MAX_BATCH));
-}
-
-function fnv1a(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i += 1) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
-  return h;
-}
-
-/** Where a delivery's entry goes, or undefined once it needs none (delivered, dead-lettered). */
-export function entryKeys(delivery: Delivery, shards = DUE_SHARDS): { partitionKey: string; rowKey: string; dueAt: string } | undefined {
-  const who = `${esc(delivery.publisherId)}|${esc(delivery.offerId)}|${delivery.leadId}`;
-  if (delivery.state === 'held') return { partitionKey: HELD_PARTITION, rowKey: who, dueAt: '' };
-  if (delivery.state !== 'pending') return undefined;
-  const at = dueAt(delivery);
-  return { partitionKey: `due${fnv1a(`${delivery.publisherId}|${delivery.offerId}|${delivery.leadId}`) % shards}`, rowKey: `${at}|${who}`, dueAt: at };
+/** Runs `work` over `items`, at most `limit` at a time, keeping their order. */
+async function pooled<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        out[i] = await work(items[i] as T);
+      }
+    }),
+  );
+  return out;
 }
 
 export class TableDeliveryIndex implements DeliveryIndex {
-  readonly #table: () => Promise<TableClient>;
-  readonly #shards: number;
-  readonly #realNow: () => number;
-  readonly #graceMs: number;
-  /** Per partition: the batch still taking entries (an upsert or a delete per RowKey, the last one wins), and the write in flight. */
-  readonly #open = new Map<string, { ops: Map<string, IndexOp>; written: Promise<void> }>();
+  readonly #leads: () => Promise<TableClient>;
+  readonly #markers: () => Promise<TableClient>;
+  /** Offers whose marker this process has stored (markers are never deleted). */
+  readonly #known = new Set<string>();
+  /** Marker writes in flight, shared by the captures that wait for them. */
   readonly #writing = new Map<string, Promise<void>>();
-  readonly #log: (message: string) => void;
+  /** Marker writes made (tests: once per offer, not once per lead). */
+  markerWrites = 0;
 
-  constructor(
-    table: () => Promise<TableClient>,
-    options: { shards?: number; realNow?: () => number; graceMs?: number; log?: (message: string) => void } = {},
-  ) {
-    this.#table = table;
-    this.#shards = options.shards ?? DUE_SHARDS;
-    this.#realNow = options.realNow ?? Date.now;
-    this.#graceMs = options.graceMs ?? STALE_GRACE_MS;
-    this.#log = options.log ?? (() => undefined);
+  constructor(leads: () => Promise<TableClient>, markers: () => Promise<TableClient>) {
+    this.#leads = leads;
+    this.#markers = markers;
   }
 
-  /**
-   * Upserts the entry, resolving once it is stored. Group commit: while a partition's write is in flight, the entries
-   * noted for it meanwhile gather into the next batch, written as one transaction (up to 100 entries each), so under
-   * load a capture costs a fraction of an index write.
-   */
+  /** Resolves once the delivery's offer is listed for the sweeper; a failed marker write rejects (nothing is captured). */
   note(delivery: Delivery): Promise<void> {
-    const keys = entryKeys(delivery, this.#shards);
-    if (!keys) return Promise.resolve();
-    const row = { ...keys, publisherId: delivery.publisherId, offerId: delivery.offerId, leadId: delivery.leadId, writtenAt: this.#realNow() };
-    return this.#enqueue(keys.partitionKey, keys.rowKey, { kind: 'upsert', row });
-  }
-
-  /**
-   * Deletes the entry `previous` needed once `next` (stored) needs another or none (decision 0525), through the same
-   * per-partition group commit as the notes, so a later note of the same RowKey in this process is never undone by
-   * it. Resolves once done; a failure is logged, not thrown (a stale entry is dropped by the sweeper).
-   */
-  async retire(previous: Delivery, next: Delivery): Promise<void> {
-    const old = entryKeys(previous, this.#shards);
-    const now = entryKeys(next, this.#shards);
-    if (!old || (now && now.partitionKey === old.partitionKey && now.rowKey === old.rowKey)) return;
-    try {
-      await this.#enqueue(old.partitionKey, old.rowKey, { kind: 'delete' });
-    } catch (error) {
-      this.#log(`Lead ${previous.leadId}: its old due-index entry was not deleted (the sweeper drops it): ${String(error)}`);
-    }
-  }
-
-  #enqueue(partitionKey: string, rowKey: string, op: IndexOp): Promise<void> {
-    let batch = this.#open.get(partitionKey);
-    if (!batch) {
-      const ops = new Map<string, IndexOp>();
-      batch = { ops, written: this.#flush(partitionKey, ops) };
-      this.#open.set(partitionKey, batch);
-    }
-    batch.ops.set(rowKey, op);
-    return batch.written;
-  }
-
-  /**
-   * Writes a partition's open batch once the previous write of that partition is done: the upserts (a failure rejects
-   * the batch's notes), then the deletes, in transactions of up to 100; a delete transaction that fails (an entry the
-   * sweeper dropped already answers 404 and fails its whole group) is done one by one, a missing entry being fine.
-   */
-  async #flush(partitionKey: string, ops: Map<string, IndexOp>): Promise<void> {
-    const previous = this.#writing.get(partitionKey);
+    const key = offerKey(delivery.publisherId, delivery.offerId);
+    if (this.#known.has(key)) return Promise.resolve();
+    const inFlight = this.#writing.get(key);
+    if (inFlight) return inFlight;
     const written = (async () => {
-      await previous?.catch(() => undefined);
-      this.#open.delete(partitionKey); // closed: later notes open the next batch
-      const table = await this.#table();
-      const upserts: IndexRow[] = [];
-      const deletes: string[] = [];
-      for (const [rowKey, op] of ops) {
-        if (op.kind === 'upsert') upserts.push(op.row);
-        else deletes.push(rowKey);
+      try {
+        this.markerWrites += 1;
+        const marker = { partitionKey: OFFERS_PARTITION, rowKey: key, publisherId: delivery.publisherId, offerId: delivery.offerId };
+        await (await this.#markers()).upsertEntity(marker, 'Replace');
+        this.#known.add(key);
+      } finally {
+        this.#writing.delete(key);
       }
-      await Promise.all(
-        chunked(upserts).map((chunk) =>
-          chunk.length === 1
-            ? table.upsertEntity(chunk[0] as IndexRow, 'Replace')
-            : table.submitTransaction(chunk.map((r): TransactionAction => ['upsert', r, 'Replace'])),
-        ),
-      );
-      await Promise.all(chunked(deletes).map((chunk) => this.#delete(table, partitionKey, chunk)));
     })();
-    this.#writing.set(partitionKey, written);
-    try {
-      await written;
-    } finally {
-      if (this.#writing.get(partitionKey) === written) this.#writing.delete(partitionKey);
-    }
+    this.#writing.set(key, written);
+    return written;
   }
 
-  async #delete(table: TableClient, partitionKey: string, rowKeys: string[]): Promise<void> {
-    if (rowKeys.length > 1) {
-      try {
-        await table.submitTransaction(rowKeys.map((rowKey): TransactionAction => ['delete', { partitionKey, rowKey }]));
-        return;
-      } catch {
-        // one of them is gone already: one by one below
-      }
-    }
-    for (const rowKey of rowKeys) {
-      try {
-        await table.deleteEntity(partitionKey, rowKey);
-      } catch (error) {
-        if (statusOf(error) !== 404) throw error;
-      }
-    }
-  }
+  /** Nothing to do: the lead store moved the entry in the replace's own transaction. */
+  async retire(_previous: Delivery, _next: Delivery): Promise<void> {}
 
   async due(before: Date, limit: number): Promise<IndexedDelivery[]> {
-    const upper = `${before.toISOString()}|~`;
-    const shards = Array.from({ length: this.#shards }, (_, i) => `due${i}`);
-    const lists = await Promise.all(shards.map((shard) => this.#list(`PartitionKey eq '${shard}' and RowKey le '${upper}'`, limit)));
+    const upper = literal(`due|${before.toISOString()}|~`);
+    const lists = await pooled(await this.#offers(), READ_CONCURRENCY, (offer) =>
+      this.#list(offer, `RowKey ge 'due|' and RowKey le ${upper}`, limit),
+    );
     return lists
       .flat()
       .sort((a, b) => a.dueAt.localeCompare(b.dueAt))
       .slice(0, limit);
   }
 
-  held(limit: number): Promise<IndexedDelivery[]> {
-    return this.#list(`PartitionKey eq '${HELD_PARTITION}'`, limit);
+  async held(limit: number): Promise<IndexedDelivery[]> {
+    const out: Located[] = [];
+    for (const offer of await this.#offers()) {
+      if (out.length >= limit) break;
+      out.push(...(await this.#list(offer, `RowKey ge 'held|' and RowKey lt 'held}'`, limit - out.length)));
+    }
+    return out;
   }
 
+  /** Deletes an entry its row no longer matches, If-Match: one rewritten since it was read stays. */
   async drop(entry: IndexedDelivery): Promise<void> {
     const located = entry as Partial<Located>;
     if (located.partitionKey === undefined || located.rowKey === undefined) return;
-    if (this.#realNow() - (located.writtenAt ?? 0) < this.#graceMs) return;
-    const table = await this.#table();
     try {
-      await table.deleteEntity(located.partitionKey, located.rowKey, { etag: located.etag ?? '*' });
+      await (await this.#leads()).deleteEntity(located.partitionKey, located.rowKey, { etag: located.etag ?? '*' });
     } catch (error) {
       if (statusOf(error) !== 404 && statusOf(error) !== 412) throw error;
     }
   }
 
-  async #list(filter: string, limit: number): Promise<Located[]> {
-    const table = await this.#table();
+  async #offers(): Promise<OfferRef[]> {
+    const out: OfferRef[] = [];
+    const table = await this.#markers();
+    for await (const e of table.listEntities<Record<string, unknown>>({ queryOptions: { filter: `PartitionKey eq '${OFFERS_PARTITION}'` } })) {
+      out.push({ publisherId: String(e['publisherId']), offerId: String(e['offerId']) });
+    }
+    return out;
+  }
+
+  async #list(offer: OfferRef, range: string, limit: number): Promise<Located[]> {
+    const table = await this.#leads();
+    const filter = `PartitionKey eq ${literal(offerKey(offer.publisherId, offer.offerId))} and ${range}`;
     const out: Located[] = [];
     for await (const e of table.listEntities<Record<string, unknown>>({ queryOptions: { filter } })) {
+      if (out.length >= limit) break;
       out.push({
         partitionKey: e.partitionKey ?? '',
         rowKey: e.rowKey ?? '',
@@ -214,17 +139,16 @@ export class TableDeliveryIndex implements DeliveryIndex {
         offerId: String(e['offerId']),
         leadId: String(e['leadId']),
         dueAt: typeof e['dueAt'] === 'string' ? e['dueAt'] : '',
-        writtenAt: Number(e['writtenAt'] ?? 0),
       });
-      if (out.length >= limit) break;
     }
     return out;
   }
 }
 
 /**
- * The lead store with its deliveries indexed: capture and every delivery replace first note the entry the row
- * will need, then write the row; a replace that knows the row it replaced then retires that row's entry.
+ * The lead store with its deliveries findable by the sweeper: a capture first makes sure its offer is listed, then
+ * writes the lead with its entry; a replace records the dead-letter notice a digest needs (decision 0528) before
+ * the row, then moves the entry with the row (the store's transaction).
  */
 export function withDeliveryIndex(store: LeadStore, index: DeliveryIndex, notices?: DeadLetterNotices): LeadStore {
   return {
@@ -239,7 +163,7 @@ export function withDeliveryIndex(store: LeadStore, index: DeliveryIndex, notice
       // The digest's notice (decision 0528), before the row: a dead-lettered lead always has one until it is reported.
       if (notices && delivery.state === 'dead_lettered' && previous?.state !== 'dead_lettered') await notices.note(delivery);
       const stored = await store.replaceDelivery(delivery, etag, previous);
-      // Recorded first, then the old entry goes: a crash in between leaves a stale entry the sweeper drops.
+      // Recorded: whatever the index keeps apart from the row goes (the in-memory index of the tests; nothing here).
       if (stored && previous) await index.retire(previous, delivery);
       return stored;
     },

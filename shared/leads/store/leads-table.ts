@@ -1,11 +1,14 @@
 /**
  * Leads in Azure Table storage (specs/leads.md 2.5 (1), 2.7; decision 0500). One partition per offer
- * (`publisherId.offerId`), four kinds of row written in ONE entity-group transaction:
+ * (`publisherId.offerId`), five kinds of row written in ONE entity-group transaction:
  * - `lead|{leadId}`: the lead, immutable;
  * - `dlv|{inverted leadId}`: the delivery (state, attempts) with a copy of the lead, so an offer's leads list newest
  *   first from one range query (ULIDs sort by time; the inverted id sorts the other way);
  * - `idem|{sha256(Idempotency-Key)}`: the first lead of a key and the body hash a replay must match, kept 24 h;
- * - `nat|{sha256(natural key)}`: the lead a keyless duplicate answers, kept 10 minutes.
+ * - `nat|{sha256(natural key)}`: the lead a keyless duplicate answers, kept 10 minutes;
+ * - the delivery's due entry (decision 0531): `due|{dueAt ISO}|{leadId}` while it is pending, `held|{leadId}` while
+ *   held, none once delivered or dead-lettered. Every delivery replace moves it in the same transaction, so the entry
+ *   and the row never disagree; the sweeper (store/due-index.ts) reads overdue ones as one RowKey range per offer.
  * Dedupe rows are insert-only: a concurrent second capture loses the insert (409) and answers the winner's lead; it
  * never reads before it writes. An expired dedupe row is replaced with If-Match on the ETag it was read with.
  * Captures and delivery replaces of one offer that meet go to storage together (group commit, decision 0530): each
@@ -16,6 +19,7 @@ import { offerKey, type Delivery, type DeliveryState, type Lead } from '../model
 import type { CaptureKeys, CaptureResult, LeadStore, StoredDelivery } from '../ports';
 import { PartitionBatcher } from '../../storage/partition-batcher';
 import { stillValid } from '../rules/dedupe';
+import { dueAt } from '../rules/delivery';
 import { invertId } from '../rules/lead-source';
 
 const statusOf = (error: unknown) => (error as { statusCode?: number }).statusCode;
@@ -25,7 +29,19 @@ export const ROW = {
   delivery: (leadId: string) => `dlv|${invertId(leadId)}`,
   idempotency: (hash: string) => `idem|${hash}`,
   natural: (hash: string) => `nat|${hash}`,
+  due: (at: string, leadId: string) => `due|${at}|${leadId}`,
+  held: (leadId: string) => `held|${leadId}`,
 } as const;
+
+/** The due entry a delivery needs in its offer's partition (decision 0531), or undefined once it needs none. */
+export function entryOf(delivery: Delivery): ({ partitionKey: string; rowKey: string } & Record<string, string>) | undefined {
+  const partitionKey = offerKey(delivery.publisherId, delivery.offerId);
+  const who = { publisherId: delivery.publisherId, offerId: delivery.offerId, leadId: delivery.leadId };
+  if (delivery.state === 'held') return { partitionKey, rowKey: ROW.held(delivery.leadId), ...who, dueAt: '' };
+  if (delivery.state !== 'pending') return undefined;
+  const at = dueAt(delivery);
+  return { partitionKey, rowKey: ROW.due(at, delivery.leadId), ...who, dueAt: at };
+}
 
 /** How many times a capture retries after losing to an expired row's replacement. */
 const CAPTURE_ROUNDS = 5;
@@ -99,7 +115,8 @@ export class TableLeadStore implements LeadStore {
         : natEtag
           ? ['update', natRow, 'Replace', { etag: natEtag }]
           : ['create', natRow];
-      const actions: TransactionAction[] = [['create', leadRow], ['create', deliveryRow], naturalAction];
+      const entry = entryOf(delivery);
+      const actions: TransactionAction[] = [['create', leadRow], ['create', deliveryRow], naturalAction, ...(entry ? [['upsert', entry, 'Replace'] as TransactionAction] : [])];
       if (idemRow) actions.push(idemEtag ? ['update', idemRow, 'Replace', { etag: idemEtag }] : ['create', idemRow]);
       const verdict = await this.batcher.submit(pk, actions);
       if (verdict.kind === 'stored') {
@@ -157,14 +174,27 @@ export class TableLeadStore implements LeadStore {
     return row ? { delivery: JSON.parse(String(row['delivery'])) as Delivery, etag: row.etag } : undefined;
   }
 
-  /** Merge with If-Match: only the delivery columns change; the lead copy stays as captured. (`previous` is the index's.) */
-  async replaceDelivery(delivery: Delivery, etag: string, _previous?: Delivery): Promise<boolean> {
+  /**
+   * Merge with If-Match: only the delivery columns change; the lead copy stays as captured. The due entry moves in the
+   * same transaction: the one `previous` (the row as read with `etag`) needed is deleted, the one `delivery` needs is
+   * written. An old entry that is gone already (dropped as stale) fails the transaction with 404: it is sent again
+   * without that delete.
+   */
+  async replaceDelivery(delivery: Delivery, etag: string, previous?: Delivery): Promise<boolean> {
     const entity = {
       partitionKey: offerKey(delivery.publisherId, delivery.offerId),
       rowKey: ROW.delivery(delivery.leadId),
       ...deliveryColumns(delivery),
     };
-    const verdict = await this.batcher.submit(entity.partitionKey, [['update', entity, 'Merge', { etag }]]);
+    const next = entryOf(delivery);
+    const old = previous && entryOf(previous);
+    const moves: TransactionAction[] = next && next.rowKey !== old?.rowKey ? [['upsert', next, 'Replace']] : [];
+    const retire: TransactionAction[] = old && old.rowKey !== next?.rowKey ? [['delete', { partitionKey: old.partitionKey, rowKey: old.rowKey }]] : [];
+    const update: TransactionAction = ['update', entity, 'Merge', { etag }];
+    let verdict = await this.batcher.submit(entity.partitionKey, [update, ...retire, ...moves]);
+    if (verdict.kind === 'failed' && retire.length > 0 && statusOf(verdict.error) === 404) {
+      verdict = await this.batcher.submit(entity.partitionKey, [update, ...moves]);
+    }
     if (verdict.kind === 'stored') return true;
     const status = statusOf(verdict.error);
     if (status === 412 || status === 404) return false;

@@ -1,22 +1,24 @@
 /**
- * The lead delivery index (store/due-index.ts; decision 0521) against Azurite, over the real lead store:
- * - the entry is written before the row, so a committed pending row always has one (a store that wrote the row
- *   first would, on a crash in between, leave a pending lead the sweeper never finds: the first test fails then);
- * - "overdue" is a RowKey range over the shards; held entries are listed apart;
- * - an entry is dropped only after the grace and only if unchanged since it was read (If-Match);
+ * Where the sweeper finds deliveries (store/due-index.ts; decision 0531) against Azurite, over the real lead store:
+ * - the entry is written in the lead's own transaction and its offer is listed before it, so a committed pending
+ *   row is always found (a store that listed the offer after the row would, on a crash in between, leave a lead the
+ *   sweeper never finds: the first test fails then);
+ * - "overdue" is a RowKey range per offer, across offers oldest first; held entries are listed apart;
+ * - an entry is dropped only if unchanged since it was read (If-Match);
  * - the sweeper over the real store starts a lead whose hand-over was lost;
- * - a recorded outcome deletes the entry the replaced row needed (decision 0525), so delivered leads do not starve an
+ * - a recorded outcome moves or removes the entry in the same transaction, so delivered leads do not starve an
  *   overdue one out of the sweeper's batch.
  */
 import { describe, expect, it } from 'vitest';
+import type { TableClient } from '@azure/data-tables';
 import { noFaults } from '../../../shared/faults';
-import type { Delivery, Lead } from '../../../shared/leads/model';
+import { offerKey, type Delivery, type Lead } from '../../../shared/leads/model';
 import type { LeadStore } from '../../../shared/leads/ports';
 import type { LeadDeliveryRef } from '../../../shared/leads/rules/delivery';
 import { DeliverLead } from '../../../shared/leads/service/deliver';
 import { SweepDeliveries } from '../../../shared/leads/service/sweep';
-import { entryKeys, TableDeliveryIndex, withDeliveryIndex } from '../../../shared/leads/store/due-index';
-import { TableLeadStore } from '../../../shared/leads/store/leads-table';
+import { TableDeliveryIndex, withDeliveryIndex } from '../../../shared/leads/store/due-index';
+import { entryOf, TableLeadStore } from '../../../shared/leads/store/leads-table';
 
 import { FakeClock, FakeOffers, httpsConfig, lead, leadOffer, O, ok, P, pendingDelivery, ScriptedTarget, targetsWith } from '../../fixtures/leads-fakes';
 import { testStorage } from '../../fixtures/storage';
@@ -29,24 +31,47 @@ function ids(): string {
   return `01J${String(seq).padStart(23, '0')}`;
 }
 
-function setup(realNow: () => number = Date.now) {
+function setup(markers?: () => Promise<TableClient>) {
   const storage = testStorage();
   const table = new TableLeadStore(() => storage.table('Leads'), () => Date.parse(T0));
-  const index = new TableDeliveryIndex(() => storage.table('LeadsDue'), { realNow, graceMs: 30_000 });
+  const index = new TableDeliveryIndex(() => storage.table('Leads'), markers ?? (() => storage.table('LeadsDue')));
   return { storage, table, index, store: withDeliveryIndex(table, index) };
 }
 
 const keys = (id: string) => ({ natural: { hash: id, expiresAt: T0 } });
 
+/** A table whose writes can be made to fail, counting them. */
+function flakyTable(storage: ReturnType<typeof testStorage>, name: string) {
+  const state = { fail: false, writes: 0 };
+  const get = async () => {
+    const table = await storage.table(name);
+    return new Proxy(table, {
+      get(target, prop, receiver) {
+        const value = Reflect.get(target, prop, receiver) as unknown;
+        if (prop === 'upsertEntity' || prop === 'submitTransaction') {
+          if (state.fail) return () => Promise.reject(new Error('ServerBusy'));
+          state.writes += 1;
+        }
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+  };
+  return { state, get };
+}
+
 describe('TableDeliveryIndex', () => {
-  it('has the entry of a captured pending lead before its row is committed', async () => {
-    const { table, index } = setup();
+  it('lists the offer before its first lead is committed, and finds the lead once it is', async () => {
+    const { table, index, storage } = setup();
     const id = ids();
-    let seenAtCommit: string[] = [];
+    let listedAtCommit: string[] = [];
     const checking: LeadStore = {
       ...table,
       capture: async (l: Lead, d: Delivery, k) => {
-        seenAtCommit = (await index.due(new Date(T0), 100)).map((e) => e.leadId);
+        // What a sweeper would read if the process died here: the offers it looks in.
+        listedAtCommit = [];
+        for await (const e of (await storage.table('LeadsDue')).listEntities({ queryOptions: { filter: "PartitionKey eq 'offers'" } })) {
+          listedAtCommit.push(String(e.rowKey));
+        }
         return table.capture(l, d, k);
       },
       getLead: (...a) => table.getLead(...a),
@@ -55,108 +80,86 @@ describe('TableDeliveryIndex', () => {
       list: (...a) => table.list(...a),
     };
     await withDeliveryIndex(checking, index).capture(lead(id), pendingDelivery(id), keys(id));
-    expect(seenAtCommit).toEqual([id]);
+    expect(listedAtCommit).toEqual([offerKey(P, O)]);
+    expect((await index.due(new Date(T0), 100)).map((e) => e.leadId)).toEqual([id]);
   });
 
-  it('lists pending entries due by a time across shards, oldest first, and held entries apart', async () => {
+  it('lists pending entries due by a time across offers, oldest first, and held entries apart', async () => {
     const { store, index } = setup();
     const a = ids();
     const b = ids();
     const c = ids();
     const h = ids();
+    const other = (id: string, extra: Parameters<typeof pendingDelivery>[2]) => ({ ...pendingDelivery(id, T0, extra), offerId: 'other-app' });
     await store.capture(lead(a), pendingDelivery(a, T0, { nextAttemptAt: '2026-03-01T00:05:00.000Z' }), keys(a));
-    await store.capture(lead(b), pendingDelivery(b, T0, { nextAttemptAt: '2026-03-01T00:01:00.000Z' }), keys(b));
+    await store.capture({ ...lead(b), offerId: 'other-app' }, other(b, { nextAttemptAt: '2026-03-01T00:01:00.000Z' }), keys(b));
     await store.capture(lead(c), pendingDelivery(c, T0, { nextAttemptAt: '2026-03-01T01:00:00.000Z' }), keys(c));
     await store.capture(lead(h), pendingDelivery(h, T0, { state: 'held', reason: 'no_destination' }), keys(h));
-    expect((await index.due(new Date('2026-03-01T00:05:00.000Z'), 100)).map((e) => [e.leadId, e.dueAt])).toEqual([
-      [b, '2026-03-01T00:01:00.000Z'],
-      [a, '2026-03-01T00:05:00.000Z'],
+    expect((await index.due(new Date('2026-03-01T00:05:00.000Z'), 100)).map((e) => [e.leadId, e.offerId, e.dueAt])).toEqual([
+      [b, 'other-app', '2026-03-01T00:01:00.000Z'],
+      [a, O, '2026-03-01T00:05:00.000Z'],
     ]);
     expect((await index.due(new Date('2026-03-01T00:04:59.999Z'), 100)).map((e) => e.leadId)).toEqual([b]);
     expect((await index.due(new Date('2026-03-01T00:05:00.000Z'), 1)).map((e) => e.leadId)).toEqual([b]);
     expect((await index.held(100)).map((e) => [e.leadId, e.dueAt])).toEqual([[h, '']]);
+    expect(await index.held(0)).toEqual([]);
   });
 
   it('writes no entry for a delivered or dead-lettered row', async () => {
-    expect(entryKeys(pendingDelivery('x', T0, { state: 'delivered' }))).toBeUndefined();
-    expect(entryKeys(pendingDelivery('x', T0, { state: 'dead_lettered' }))).toBeUndefined();
-    expect(entryKeys(pendingDelivery('x', T0, { state: 'held' }))).toEqual({ partitionKey: 'held', rowKey: `${P}|${O}|x`, dueAt: '' });
-    expect(entryKeys(pendingDelivery('x', T0))?.rowKey).toBe(`${T0}|${P}|${O}|x`);
+    expect(entryOf(pendingDelivery('x', T0, { state: 'delivered' }))).toBeUndefined();
+    expect(entryOf(pendingDelivery('x', T0, { state: 'dead_lettered' }))).toBeUndefined();
+    expect(entryOf(pendingDelivery('x', T0, { state: 'held' }))).toMatchObject({ partitionKey: offerKey(P, O), rowKey: 'held|x', dueAt: '' });
+    expect(entryOf(pendingDelivery('x', T0))).toMatchObject({ rowKey: `due|${T0}|x`, dueAt: T0, leadId: 'x', publisherId: P, offerId: O });
   });
 
-  it('drops an entry only after the grace, and not one rewritten since it was read', async () => {
-    let now = 1_000_000;
-    const { index } = setup(() => now);
+  it('drops an entry only if it was not rewritten since it was read', async () => {
+    const { index, store, table, storage } = setup();
     const id = ids();
-    await index.note(pendingDelivery(id));
+    await store.capture(lead(id), pendingDelivery(id), keys(id));
     const [entry] = await index.due(new Date(T0), 10);
-    now += 29_999;
-    await index.drop(entry as never);
-    expect((await index.due(new Date(T0), 10)).map((e) => e.leadId)).toEqual([id]);
-    await index.note(pendingDelivery(id)); // rewritten after it was read: new ETag
-    now += 60_000;
+    const stored = await table.getDelivery(P, O, id);
+    // Rewritten after it was read (same key, new ETag).
+    const entity = entryOf(stored?.delivery as Delivery) as { partitionKey: string; rowKey: string };
+    await (await storage.table('Leads')).upsertEntity({ ...entity, writtenBy: 'again' }, 'Replace');
     await index.drop(entry as never);
     const [again] = await index.due(new Date(T0), 10);
     expect(again?.leadId).toBe(id);
     await index.drop(again as never);
     expect(await index.due(new Date(T0), 10)).toEqual([]);
+    await index.drop(again as never); // gone already: fine
   });
 });
 
-describe('group commit of index entries', () => {
-  it('stores every entry of 60 concurrent notes, each before its note resolves, in fewer writes than entries', async () => {
+describe('the offers list', () => {
+  it('writes each offer once, however many captures meet, each capture waiting for it', async () => {
     const storage = testStorage();
-    let writes = 0;
-    const counted = async () => {
-      const table = await storage.table('LeadsDue');
-      return new Proxy(table, {
-        get(target, name, receiver) {
-          const value = Reflect.get(target, name, receiver) as unknown;
-          if (name === 'upsertEntity' || name === 'submitTransaction') writes += 1;
-          return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-        },
-      });
-    };
-    const index = new TableDeliveryIndex(counted);
-    const leads = Array.from({ length: 60 }, () => ids());
-    const seenWhenResolved = await Promise.all(
-      leads.map(async (id, i) => {
-        await index.note(pendingDelivery(id, T0, { nextAttemptAt: new Date(Date.parse(T0) + i).toISOString() }));
-        return (await index.due(new Date(Date.parse(T0) + 60), 1000)).some((e) => e.leadId === id);
-      }),
-    );
-    expect(seenWhenResolved.every(Boolean)).toBe(true);
-    expect((await index.due(new Date(Date.parse(T0) + 60), 1000)).map((e) => e.leadId).sort()).toEqual([...leads].sort());
-    expect(writes).toBeLessThan(60);
+    const markers = flakyTable(storage, 'LeadsDue');
+    const { store, index } = setup(markers.get);
+    const leads = Array.from({ length: 30 }, () => ids());
+    await Promise.all(leads.map((id, i) => (i % 2 ? store.capture({ ...lead(id), offerId: 'second' }, { ...pendingDelivery(id), offerId: 'second' }, keys(id)) : store.capture(lead(id), pendingDelivery(id), keys(id)))));
+    expect(markers.state.writes).toBe(2);
+    expect(index.markerWrites).toBe(2);
+    expect((await index.due(new Date(T0), 1000)).map((e) => e.leadId).sort()).toEqual([...leads].sort());
   });
 
-  it('rejects the notes of a batch whose write fails (nothing is captured after a failed note)', async () => {
+  it('captures nothing when its offer cannot be listed, and tries again on the next capture', async () => {
     const storage = testStorage();
-    let fail = true;
-    const flaky = async () => {
-      const table = await storage.table('LeadsDue');
-      return new Proxy(table, {
-        get(target, name, receiver) {
-          const value = Reflect.get(target, name, receiver) as unknown;
-          if (fail && (name === 'upsertEntity' || name === 'submitTransaction')) return () => Promise.reject(new Error('ServerBusy'));
-          return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-        },
-      });
-    };
-    const index = new TableDeliveryIndex(flaky);
+    const markers = flakyTable(storage, 'LeadsDue');
+    const { store, index, table } = setup(markers.get);
+    markers.state.fail = true;
     const a = ids();
-    await expect(index.note(pendingDelivery(a))).rejects.toThrow('ServerBusy');
-    fail = false;
+    await expect(store.capture(lead(a), pendingDelivery(a), keys(a))).rejects.toThrow('ServerBusy');
+    expect(await table.getDelivery(P, O, a)).toBeUndefined();
+    markers.state.fail = false;
     const b = ids();
-    await index.note(pendingDelivery(b)); // the next batch is not held up by the failed one
+    await store.capture(lead(b), pendingDelivery(b), keys(b));
     expect((await index.due(new Date(T0), 10)).map((e) => e.leadId)).toEqual([b]);
   });
 });
 
 describe('the sweeper over the real store', () => {
   it('starts a lead whose hand-over was lost, once overdue, and drops the entry of a delivered one', async () => {
-    let now = 1_000_000;
-    const { store, index } = setup(() => now);
+    const { store, index } = setup();
     const lost = ids();
     const done = ids();
     await store.capture(lead(lost), pendingDelivery(lost), keys(lost));
@@ -176,7 +179,6 @@ describe('the sweeper over the real store', () => {
       clock,
       settings: { graceMs: 120_000, batch: 100 },
     });
-    now += 30_000; // the entries are past the grace in real time
     expect(await sweep.run()).toEqual({ started: 1, released: 0 });
     expect(starts).toEqual([{ publisherId: P, offerId: O, leadId: lost, generation: 0 }]);
     expect((await index.due(clock.now(), 100)).map((e) => e.leadId)).toEqual([lost]);
@@ -253,16 +255,16 @@ describe('finished leads leave the index at once (decision 0525)', () => {
     expect((await index.due(new Date(T0), 100)).map((e) => e.leadId)).toEqual([a]);
   });
 
-  it('deletes a batch of old entries even when one of them is gone already (the sweeper dropped it)', async () => {
-    let now = 1_000_000;
-    const { index } = setup(() => now);
-    const rows = Array.from({ length: 5 }, () => pendingDelivery(ids()));
-    await Promise.all(rows.map((d) => index.note(d)));
+  it('records a replace whose old entry is gone already (dropped as stale), writing its new one', async () => {
+    const { store, index, table } = setup();
+    const a = ids();
+    await store.capture(lead(a), pendingDelivery(a), keys(a));
     const [gone] = await index.due(new Date(T0), 1);
-    now += 60_000;
     await index.drop(gone as never);
-    expect(await index.due(new Date(T0), 100)).toHaveLength(4);
-    await Promise.all(rows.map((d) => index.retire(d, { ...d, state: 'delivered', deliveredAt: T0 })));
-    expect(await index.due(new Date(T0), 100)).toEqual([]);
+    const stored = await table.getDelivery(P, O, a);
+    const later = { ...pendingDelivery(a), nextAttemptAt: '2026-03-01T00:00:30.000Z', attemptCount: 1 };
+    expect(await store.replaceDelivery(later, stored?.etag ?? '', stored?.delivery)).toBe(true);
+    expect((await table.getDelivery(P, O, a))?.delivery).toEqual(later);
+    expect((await index.due(new Date('2026-03-01T01:00:00.000Z'), 100)).map((e) => e.dueAt)).toEqual(['2026-03-01T00:00:30.000Z']);
   });
 });
