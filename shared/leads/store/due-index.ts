@@ -34,7 +34,7 @@ const literal = (value: string) => `'${value.replace(/'/g, "''")}'`;
 
 /** Runs `work` over `items`, at most `limit` at a time, keeping their order. */
 async function pooled<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
+  const out: R[] = [];
   let next = 0;
   await Promise.all(
     Array.from({ length: Math.min(limit, items.length) }, async () => {
