@@ -25,6 +25,7 @@ class FakeTable {
     const key = `${e.partitionKey}/${e.rowKey}`;
     if (this.rows.has(key)) throw Object.assign(new Error('exists'), { statusCode: 409 });
     this.rows.set(key, e);
+    return { etag: `W/"${e.rowKey}"` };
   }
   async getEntity(pk: string, rk: string) {
     const e = this.rows.get(`${pk}/${rk}`);
