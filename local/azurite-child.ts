@@ -5,12 +5,15 @@
  * own; `LOCAL_STORAGE_FSYNC=true` also flushes the disk on every answered write.
  */
 import path from 'node:path';
+import { installSelectiveLookups } from './storage-lookup';
 import { installWal } from './storage-wal';
 
 const azuriteRoot = path.dirname(require.resolve('azurite/package.json'));
 // The LokiJS module Azurite itself resolves, patched before Azurite loads it.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const loki = require(require.resolve('lokijs', { paths: [azuriteRoot] })) as Parameters<typeof installWal>[0];
+// Entity lookups by the more selective index (decision 0017): a point operation no longer scans its partition.
+installSelectiveLookups(loki as unknown as Parameters<typeof installSelectiveLookups>[0]);
 // LOCAL_STORAGE_WAL=false runs Azurite as shipped (autosave every 5 s only): the bench measures that window with it.
 const wal = process.env['LOCAL_STORAGE_WAL'] === 'false' ? { flushAll: () => undefined, saveAll: () => Promise.resolve() } : installWal(loki, { fsync: process.env['LOCAL_STORAGE_FSYNC'] === 'true' });
 
