@@ -2,7 +2,9 @@
  * The Get report executions API (seed 004 ~20760, walk-through ~21130; decision 0900):
  * `GET /insights/v1/cmp/ScheduledReport/execution/{reportId}` (executionId, executionStatus, getLatestExecution),
  * and the download behind each `reportAccessSecureLink`: `GET .../ScheduledReport/download?token=`, a sealed,
- * time-limited link (decision 0905) that needs no bearer token, answered as a stream from Blob storage.
+ * time-limited link (decision 0905) that needs no bearer token, answered as a stream from Blob storage. In `sas`
+ * link mode (decision 0907) the link is a read-only SAS straight to the file in Blob storage instead; the route stays
+ * for links minted before a switch.
  */
 import { Readable } from 'node:stream';
 import { app } from '@azure/functions';
@@ -43,7 +45,9 @@ export function makeExecutionsHandlers(deps: ExecutionsDeps) {
             found.map((item) =>
               executionView(
                 item.execution,
-                item.link ? { url: `${base}${downloadPath(item.link.token)}`, expiresAt: item.link.expiresAt } : undefined,
+                item.link
+                  ? { url: 'url' in item.link ? item.link.url : `${base}${downloadPath(item.link.token)}`, expiresAt: item.link.expiresAt }
+                  : undefined,
               ),
             ),
             null,

@@ -16,6 +16,9 @@ export const MARKETPLACE_API_RESOURCE = '20e940b3-4c77-4b0b-9a53-9e16a1b010a7';
 /** Where the local issuer keeps its signing keys; the local host keeps its own keys in the same folder. */
 export const DEFAULT_LOCAL_ISSUER_KEY_FILE = '.local/issuer-keys.json';
 
+/** A SAS link's longest life: a user delegation key lives at most 7 days; an hour is left for clock skew (decision 0907). */
+const ANALYTICS_SAS_MAX_TTL_MINUTES = 10_020;
+
 const settingsSchema = z
   .object({
     STORAGE_CONNECTION_STRING: z.string().min(1).optional(),
@@ -128,6 +131,8 @@ const settingsSchema = z
     /** Analytics (shared/analytics, decisions 0900–0906): the scheduler's timer, download links' lifetime, a running execution's lease, callback attempts. */
     ANALYTICS_SCHEDULE,
     ANALYTICS_LINK_TTL_MINUTES: z.coerce.number().int().min(1).max(10_080).default(60),
+    /** How report download links are served (decision 0907): `route` through the app, `sas` straight from Blob storage. */
+    ANALYTICS_LINK_MODE: z.enum(['route', 'sas']).default('route'),
     ANALYTICS_EXECUTION_LEASE_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
     ANALYTICS_CALLBACK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
   })
@@ -149,6 +154,14 @@ const settingsSchema = z
         code: 'custom',
         path: ['SECRETS_KEY'],
         message: 'is required when AUTH_MODE is not local (a Key Vault reference in Azure)',
+      });
+    }
+    // A SAS link is signed with a user delegation key in Azure, and storage issues none that lives over 7 days.
+    if (s.ANALYTICS_LINK_MODE === 'sas' && s.ANALYTICS_LINK_TTL_MINUTES > ANALYTICS_SAS_MAX_TTL_MINUTES) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ANALYTICS_LINK_TTL_MINUTES'],
+        message: `must be at most ${ANALYTICS_SAS_MAX_TTL_MINUTES} (7 days less an hour) when ANALYTICS_LINK_MODE is sas`,
       });
     }
   });
@@ -272,7 +285,7 @@ export interface Config {
   /** License management (shared/licensing, decision 0802): customer tenants whose conditional access blocks license calls. */
   licensing: { blockedTenants: string[]; cacheTtlMs: number };
   /** Analytics (shared/analytics): the scheduler's schedule, download links' lifetime, a running execution's lease, callback attempts. */
-  analytics: { schedule: string; linkTtlMs: number; executionLeaseMs: number; callbackMaxAttempts: number };
+  analytics: { schedule: string; linkTtlMs: number; linkMode: 'route' | 'sas'; executionLeaseMs: number; callbackMaxAttempts: number };
 }
 
 export { ConfigError };
@@ -395,7 +408,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd: string
     benchFloorRoute: s.BENCH_FLOOR_ROUTE,
     licensing: { blockedTenants: (s.LICENSING_BLOCKED_TENANTS ?? []).map((t) => t.toLowerCase()), cacheTtlMs: s.LICENSING_CACHE_TTL_MS },
     // prettier-ignore
-    analytics: { schedule: s.ANALYTICS_SCHEDULE, linkTtlMs: s.ANALYTICS_LINK_TTL_MINUTES * 60_000, executionLeaseMs: s.ANALYTICS_EXECUTION_LEASE_MINUTES * 60_000, callbackMaxAttempts: s.ANALYTICS_CALLBACK_MAX_ATTEMPTS },
+    analytics: { schedule: s.ANALYTICS_SCHEDULE, linkTtlMs: s.ANALYTICS_LINK_TTL_MINUTES * 60_000, linkMode: s.ANALYTICS_LINK_MODE, executionLeaseMs: s.ANALYTICS_EXECUTION_LEASE_MINUTES * 60_000, callbackMaxAttempts: s.ANALYTICS_CALLBACK_MAX_ATTEMPTS },
   };
 }
 

@@ -1,7 +1,8 @@
 /**
  * Analytics' part of the composition (`services().analytics()`): its stores and use cases, built from the parts
  * the root passes — the SaaS subscriptions, the metering usage scan and the catalog as read-only sources, the
- * outbound client for callbacks and the secret box for download links. This file never imports the root.
+ * outbound client for callbacks and the secret box for download links (or, in `sas` link mode, direct SAS links
+ * to the files, decision 0907). This file never imports the root.
  */
 import { randomUUID } from 'node:crypto';
 import type { OfferCatalog } from '../catalog/ports';
@@ -17,6 +18,7 @@ import { ReportManagement } from './service/report-management';
 import { QueryEngine } from './service/run-query';
 import { ReportScheduler } from './service/scheduler';
 import { TryQuery } from './service/try-query';
+import { BlobSasLinks } from './store/direct-links';
 import { OutboundCallbacks, SealedLinks } from './store/outbound';
 import { BlobReportFiles } from './store/report-files';
 import { CatalogOfferSource } from './store/sources';
@@ -28,6 +30,8 @@ export const ANALYTICS_CONTAINER = 'analytics-reports';
 export interface AnalyticsSettings {
   /** How long a download link lives (reportExpiryTime). */
   linkTtlMs: number;
+  /** `route`: links to the app's download route; `sas`: read-only SAS links straight to Blob storage (decision 0907). */
+  linkMode?: 'route' | 'sas';
   /** How long a running execution is its runner's before another may take it over. */
   executionLeaseMs: number;
   callbackMaxAttempts: number;
@@ -89,6 +93,16 @@ export function buildAnalytics(parts: {
       links: new SealedLinks(parts.secrets),
       clock,
       linkTtlMs: settings.linkTtlMs,
+      // A SAS is checked by storage against real time; in Azure (not Azurite on loopback) it is https only.
+      ...(settings.linkMode === 'sas'
+        ? {
+            direct: {
+              links: new BlobSasLinks(storage.blobService, () => storage.container(ANALYTICS_CONTAINER)),
+              wallClock: () => new Date(),
+              httpsOnly: storage.kind === 'azure',
+            },
+          }
+        : {}),
     }),
     scheduler: new ReportScheduler({
       reports: reportStore,

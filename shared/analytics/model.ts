@@ -169,3 +169,17 @@ export interface UsageFacts {
   effectiveAt: string;
   azureSubscriptionId?: string;
 }
+
+/**
+ * What a direct link to a report file (a read-only SAS straight to its blob, decision 0907) allows, decided by
+ * `rules/direct-link.ts`: storage checks these against its own (real) time.
+ */
+export interface DirectLinkTerms {
+  startsOn: Date;
+  expiresOn: Date;
+  /** Read only: the holder can download the file and nothing else. */
+  permissions: 'r';
+  protocol: 'https' | 'https,http';
+  /** The `Content-Disposition` storage answers with, so a browser saves the file under its name. */
+  contentDisposition: string;
+}

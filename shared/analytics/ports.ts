@@ -2,7 +2,7 @@
  * What the analytics use cases need from outside: the other capabilities' records (read-only, adapted by the
  * composition root: SaaS subscriptions, accepted usage, the catalog's offers), and analytics' own stores.
  */
-import type { ExecutionRecord, OfferFacts, OrderFacts, QueryRecord, ReportRecord, UsageFacts } from './model';
+import type { DirectLinkTerms, ExecutionRecord, OfferFacts, OrderFacts, QueryRecord, ReportRecord, UsageFacts } from './model';
 
 export interface OrderSource {
   /** Every SaaS subscription of the publisher, any order. */
@@ -74,4 +74,10 @@ export interface LinkSigner {
   sign(payload: { reportId: string; executionId: string; publisherId: string; expiresAt: string }): string;
   /** The payload, or undefined when the token is forged, altered or unreadable (expiry is the caller's check). */
   open(token: string): { reportId: string; executionId: string; publisherId: string; expiresAt: string } | undefined;
+}
+
+/** Read-only URLs straight to a report file in Blob storage (decision 0907): the download does not pass through the app. */
+export interface DirectLinks {
+  /** A URL that downloads the blob `name` under `terms`; storage, not the app, checks it. */
+  url(name: string, terms: DirectLinkTerms): Promise<string>;
 }

@@ -4,11 +4,14 @@
  * run the answer is 404); `getLatestExecution=false` gives the last 90 days. `reportId`, `executionId` and
  * `executionStatus` take several values separated by `;`. A completed execution's link is minted per answer and
  * expires after the configured time; the download route checks the seal and the expiry on the project clock.
+ * With direct links (decision 0907) a completed execution's link is instead a read-only SAS straight to its file in
+ * Blob storage, which storage checks against real time: it lives the same time, counted from the wall clock.
  */
 import type { Clock } from '../../clock';
 import { ForbiddenError, NotFoundError } from '../../errors';
 import type { ExecutionRecord, ExecutionStatus } from '../model';
-import type { ExecutionStore, LinkSigner, ReportFiles, ReportStore } from '../ports';
+import type { DirectLinks, ExecutionStore, LinkSigner, ReportFiles, ReportStore } from '../ports';
+import { directLinkTerms, downloadFileName } from '../rules/direct-link';
 import { iso } from '../rules/recurrence';
 import type { Caller } from './query-management';
 import { fileNameOf } from './scheduler';
@@ -22,8 +25,16 @@ export interface ExecutionFilters {
 
 export interface ExecutionWithLink {
   execution: ExecutionRecord;
-  /** The download token and its expiry, for completed executions. */
-  link?: { token: string; expiresAt: string };
+  /** For completed executions: the download route's token, or a direct URL to the file (decision 0907); and when it expires. */
+  link?: { token: string; expiresAt: string } | { url: string; expiresAt: string };
+}
+
+/** Links straight to the files in Blob storage instead of the download route (decision 0907). */
+export interface DirectLinkMode {
+  links: DirectLinks;
+  /** Real time: storage checks a SAS against it, whatever the project clock says. */
+  wallClock: () => Date;
+  httpsOnly: boolean;
 }
 
 const NINETY_DAYS_MS = 90 * 86_400_000;
@@ -38,6 +49,7 @@ export class Executions {
   readonly #links: LinkSigner;
   readonly #clock: Clock;
   readonly #linkTtlMs: number;
+  readonly #direct: DirectLinkMode | undefined;
 
   constructor(deps: {
     reports: ReportStore;
@@ -46,6 +58,8 @@ export class Executions {
     links: LinkSigner;
     clock: Clock;
     linkTtlMs: number;
+    /** Absent: links go through the download route. */
+    direct?: DirectLinkMode;
   }) {
     this.#reports = deps.reports;
     this.#executions = deps.executions;
@@ -53,6 +67,7 @@ export class Executions {
     this.#links = deps.links;
     this.#clock = deps.clock;
     this.#linkTtlMs = deps.linkTtlMs;
+    this.#direct = deps.direct;
   }
 
   async list(caller: Caller, filters: ExecutionFilters): Promise<ExecutionWithLink[]> {
@@ -71,6 +86,18 @@ export class Executions {
     }
     if (out.length === 0) throw new NotFoundError(NO_EXECUTIONS, 'NoExecutions');
     const expiresAt = iso(new Date(now.getTime() + this.#linkTtlMs));
+    const direct = this.#direct;
+    if (direct) {
+      const wallNow = direct.wallClock();
+      return Promise.all(
+        out.map(async (execution) => {
+          if (execution.status !== 'Completed') return { execution };
+          const blobName = fileNameOf(execution);
+          const terms = directLinkTerms({ wallNow, ttlMs: this.#linkTtlMs, blobName, httpsOnly: direct.httpsOnly });
+          return { execution, link: { url: await direct.links.url(blobName, terms), expiresAt } };
+        }),
+      );
+    }
     return out.map((execution) =>
       execution.status === 'Completed'
         ? {
@@ -102,6 +129,6 @@ export class Executions {
     const name = fileNameOf(found.value);
     const file = await this.#files.read(name);
     if (!file) throw new NotFoundError('The report file is no longer available.', 'ReportFileNotFound');
-    return { ...file, fileName: name.slice(name.lastIndexOf('/') + 1) };
+    return { ...file, fileName: downloadFileName(name) };
   }
 }

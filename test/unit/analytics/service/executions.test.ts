@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { ExecutionRecord, ReportRecord } from '../../../../shared/analytics/model';
-import type { ReportFiles } from '../../../../shared/analytics/ports';
+import type { DirectLinkTerms, ExecutionRecord, ReportRecord } from '../../../../shared/analytics/model';
+import type { DirectLinks, ReportFiles } from '../../../../shared/analytics/ports';
 import { Executions, NO_EXECUTIONS } from '../../../../shared/analytics/service/executions';
 import { ForbiddenError, NotFoundError } from '../../../../shared/errors';
-import { FakeExecutions, FakeReports, plainLinks } from './fakes';
+import { FakeExecutions, FakeFiles, FakeReports, plainLinks } from './fakes';
 
 const caller = { publisherId: 'contoso', user: 'app' };
 
@@ -43,7 +43,7 @@ async function setup() {
     },
   };
   const service = new Executions({ reports, executions, files, links: plainLinks, clock: { now: () => now }, linkTtlMs: 3_600_000 });
-  return { service, executions, read, set: (iso: string) => (now = new Date(iso)) };
+  return { service, reports, executions, read, set: (iso: string) => (now = new Date(iso)) };
 }
 
 describe('Executions.list', () => {
@@ -53,7 +53,7 @@ describe('Executions.list', () => {
     expect(rest).toEqual([]);
     expect(only?.execution.executionId).toBe('e2');
     expect(only?.link?.expiresAt).toBe('2031-06-01T01:00:00Z');
-    expect(plainLinks.open(only?.link?.token as string)).toEqual({
+    expect(plainLinks.open((only?.link as { token: string }).token)).toEqual({
       reportId: 'r1',
       executionId: 'e2',
       publisherId: 'contoso',
@@ -81,6 +81,49 @@ describe('Executions.list', () => {
     await expect(service.list({ publisherId: 'fabrikam', user: 'x' }, { reportIds: ['r1'] })).rejects.toThrow(
       'No item found with given filters.',
     );
+  });
+});
+
+describe('Executions.list with direct links (decision 0907)', () => {
+  it('gives completed executions a URL from the direct links, with terms on the wall clock and reportExpiryTime on the project clock', async () => {
+    const { reports, executions } = await setup();
+    const asked: { name: string; terms: DirectLinkTerms }[] = [];
+    const links: DirectLinks = {
+      url: (name, terms) => {
+        asked.push({ name, terms });
+        return Promise.resolve(`https://blob.example/${name}?sig=x`);
+      },
+    };
+    const service = new Executions({
+      reports,
+      executions,
+      files: new FakeFiles(),
+      links: plainLinks,
+      // The project clock moved years ahead of real time (the test clock).
+      clock: { now: () => new Date('2031-06-01T00:00:00Z') },
+      linkTtlMs: 3_600_000,
+      direct: { links, wallClock: () => new Date('2026-12-06T23:00:00Z'), httpsOnly: true },
+    });
+    const all = await service.list(caller, { reportIds: ['r1'], statuses: ['Failed', 'Completed'], latestOnly: false });
+    expect(all.map((e) => [e.execution.executionId, e.link])).toEqual([
+      ['e3', undefined],
+      ['e2', { url: 'https://blob.example/contoso/r1/e2.csv?sig=x', expiresAt: '2031-06-01T01:00:00Z' }],
+    ]);
+    expect(asked).toEqual([
+      {
+        name: 'contoso/r1/e2.csv',
+        terms: {
+          startsOn: new Date('2026-12-06T22:55:00Z'),
+          expiresOn: new Date('2026-12-07T00:00:00Z'),
+          permissions: 'r',
+          protocol: 'https',
+          contentDisposition: 'attachment; filename="e2.csv"',
+        },
+      },
+    ]);
+    // The sealed links are not minted in this mode.
+    const latest = await service.list(caller, { reportIds: ['r1'] });
+    expect(latest[0]?.link).toEqual({ url: 'https://blob.example/contoso/r1/e2.csv?sig=x', expiresAt: '2031-06-01T01:00:00Z' });
   });
 });
 
