@@ -196,6 +196,10 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     TESTDRIVE_CLEANUP_SCHEDULE: testDriveCleanupSchedule
     ANALYTICS_SCHEDULE: analyticsSchedule
 
+    // Analytics report links: read-only user-delegation SAS URLs straight to Blob storage, so a report's download
+    // does not pass through the app (decision 0907; the identity's Storage Blob Data Owner role may ask for the key).
+    ANALYTICS_LINK_MODE: 'sas'
+
     // Webhooks (SaaS fulfillment): the documented retry policy; outbound calls go to public HTTPS only (decision 0006).
     WEBHOOK_RETRY_PERIOD_MS: '28800000'
     WEBHOOK_MAX_ATTEMPTS: '500'

@@ -2,7 +2,9 @@
 //
 // Storage (scoped to the storage account):
 //   - Storage Blob Data Owner         : host storage (leases, secrets), Durable task hub
-//                                       blobs, Flex Consumption deployment package, app blobs
+//                                       blobs, Flex Consumption deployment package, app blobs;
+//                                       includes generateUserDelegationKey, which signs the analytics
+//                                       report links (user-delegation SAS, decision 0907)
 //   - Storage Queue Data Contributor  : Durable control/work-item queues, app queues
 //   - Storage Table Data Contributor  : Durable history/instances tables, app tables
 // Application Insights (scoped to the component):

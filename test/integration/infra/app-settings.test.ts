@@ -115,6 +115,16 @@ describe('the Function App settings in infra/app/function.bicep', () => {
     expect(config.publicBaseUrl).toBe('https://mkt-func-abc.azurewebsites.net');
   });
 
+  it('serves analytics report links straight from Blob storage in Azure (user-delegation SAS, decision 0907)', () => {
+    const config = parseConfig(deployedEnvironment(), '/home/site/wwwroot');
+    expect(config.analytics.linkMode).toBe('sas');
+    // The identity may ask for a user delegation key: Storage Blob Data Owner on the account includes the action.
+    const rbac = readFileSync(path.join(infra, 'app/rbac.bicep'), 'utf8');
+    expect(rbac).toMatch(/storageBlobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'/);
+    expect(rbac).toMatch(/storageRoleIds = \[\s*roleIds\.storageBlobDataOwner/);
+    expect(rbac).toMatch(/scope: storage\b/);
+  });
+
   it('runs every timer every 5 minutes in Azure, not at the local defaults (each run wakes the app)', () => {
     const config = parseConfig(deployedEnvironment(), '/home/site/wwwroot');
     expect(config.saas.dueWorkSchedule).toBe('0 */5 * * * *');
