@@ -1,9 +1,10 @@
 /**
  * Leads in Azure Table storage (specs/leads.md 2.5 (1), 2.7; decision 0500). One partition per offer
- * (`publisherId.offerId`), five kinds of row written in ONE entity-group transaction:
- * - `lead|{leadId}`: the lead, immutable;
- * - `dlv|{inverted leadId}`: the delivery (state, attempts) with a copy of the lead, so an offer's leads list newest
- *   first from one range query (ULIDs sort by time; the inverted id sorts the other way);
+ * (`publisherId.offerId`), four kinds of row written in ONE entity-group transaction:
+ * - `dlv|{inverted leadId}`: the delivery (state, attempts) and the lead (its `lead` column, written once and never
+ *   changed: a replace merges only the delivery columns), so an offer's leads list newest first from one range query
+ *   (ULIDs sort by time; the inverted id sorts the other way). Leads captured before decision 0532 also have a
+ *   `lead|{leadId}` row with the same lead; nothing reads it;
  * - `idem|{sha256(Idempotency-Key)}`: the first lead of a key and the body hash a replay must match, kept 24 h;
  * - `nat|{sha256(natural key)}`: the lead a keyless duplicate answers, kept 10 minutes;
  * - the delivery's due entry (decision 0531): `due|{dueAt ISO}|{leadId}` while it is pending, `held|{leadId}` while
@@ -25,7 +26,6 @@ import { invertId } from '../rules/lead-source';
 const statusOf = (error: unknown) => (error as { statusCode?: number }).statusCode;
 
 export const ROW = {
-  lead: (leadId: string) => `lead|${leadId}`,
   delivery: (leadId: string) => `dlv|${invertId(leadId)}`,
   idempotency: (hash: string) => `idem|${hash}`,
   natural: (hash: string) => `nat|${hash}`,
@@ -86,7 +86,6 @@ export class TableLeadStore implements LeadStore {
   async capture(lead: Lead, delivery: Delivery, keys: CaptureKeys): Promise<CaptureResult> {
     const table = await this.#table();
     const pk = offerKey(lead.publisherId, lead.offerId);
-    const leadRow = { partitionKey: pk, rowKey: ROW.lead(lead.leadId), leadId: lead.leadId, createdAt: lead.createdAt, lead: JSON.stringify(lead) };
     const deliveryRow = {
       partitionKey: pk,
       rowKey: ROW.delivery(lead.leadId),
@@ -116,11 +115,11 @@ export class TableLeadStore implements LeadStore {
           ? ['update', natRow, 'Replace', { etag: natEtag }]
           : ['create', natRow];
       const entry = entryOf(delivery);
-      const actions: TransactionAction[] = [['create', leadRow], ['create', deliveryRow], naturalAction, ...(entry ? [['upsert', entry, 'Replace'] as TransactionAction] : [])];
+      const actions: TransactionAction[] = [['create', deliveryRow], naturalAction, ...(entry ? [['upsert', entry, 'Replace'] as TransactionAction] : [])];
       if (idemRow) actions.push(idemEtag ? ['update', idemRow, 'Replace', { etag: idemEtag }] : ['create', idemRow]);
       const verdict = await this.batcher.submit(pk, actions);
       if (verdict.kind === 'stored') {
-        const etag = verdict.responses.find((r) => r.rowKey === deliveryRow.rowKey)?.etag ?? verdict.responses[1]?.etag;
+        const etag = verdict.responses.find((r) => r.rowKey === deliveryRow.rowKey)?.etag ?? verdict.responses[0]?.etag;
         return etag ? { kind: 'created', etag } : { kind: 'created' };
       }
       const status = statusOf(verdict.error);
@@ -155,17 +154,18 @@ export class TableLeadStore implements LeadStore {
     };
   }
 
-  async #get(table: TableClient, pk: string, rowKey: string): Promise<Row | undefined> {
+  async #get(table: TableClient, pk: string, rowKey: string, select?: string[]): Promise<Row | undefined> {
     try {
-      return await table.getEntity<Record<string, unknown>>(pk, rowKey);
+      return await table.getEntity<Record<string, unknown>>(pk, rowKey, select ? { queryOptions: { select } } : {});
     } catch (error) {
       if (statusOf(error) === 404) return undefined;
       throw error;
     }
   }
 
+  /** The lead as captured: the delivery row's `lead` column (decision 0532). */
   async getLead(publisherId: string, offerId: string, leadId: string): Promise<Lead | undefined> {
-    const row = await this.#get(await this.#table(), offerKey(publisherId, offerId), ROW.lead(leadId));
+    const row = await this.#get(await this.#table(), offerKey(publisherId, offerId), ROW.delivery(leadId), ['lead']);
     return row ? (JSON.parse(String(row['lead'])) as Lead) : undefined;
   }
 
