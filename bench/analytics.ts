@@ -5,7 +5,8 @@
  * - the raw Azurite rate of the same PartitionKey-range query, read by the bench process with the Azure SDK;
  * - a streaming report (no metric, no ORDER BY) and an aggregated one (daily sums), each run once by the scheduler
  *   (`ExecuteNow`, the timer fired by a test-clock move): time from the clock move to Completed, and rows/s;
- * - the download of the streaming report's file: time to first byte and to the last byte;
+ * - the download of the streaming report's file: time to first byte and to the last byte (through the app's route, or
+ *   with ANALYTICS_LINK_MODE=sas straight from Blob, as in Azure);
  * - the host's resident memory sampled every 100 ms during each phase (start, peak, end): it must stay flat while a
  *   million rows stream through the query and the file.
  * Smoke: BENCH_ANALYTICS_ROWS=5000 npm run bench -- analytics.
@@ -93,7 +94,9 @@ async function seed(table: TableClient, now: number): Promise<{ seconds: number;
 
 export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
   const prefix = benchPrefix();
-  const host = await ctx.startHost({ STORAGE_PREFIX: prefix, ANALYTICS_EXECUTION_LEASE_MINUTES: '120' });
+  // ANALYTICS_LINK_MODE=sas: the download follows a SAS straight to Blob instead of the app's route (decision 0907).
+  const linkMode: Record<string, string> = process.env['ANALYTICS_LINK_MODE'] === 'sas' ? { ANALYTICS_LINK_MODE: 'sas' } : {};
+  const host = await ctx.startHost({ STORAGE_PREFIX: prefix, ANALYTICS_EXECUTION_LEASE_MINUTES: '120', ...linkMode });
   const json = { 'content-type': 'application/json' };
   const publisher = { authorization: `Bearer ${await publisherToken(host.keyFile, PUBLISHER)}`, ...json };
   const operator = { authorization: `Bearer ${await tokenFor(host.keyFile, operatorRequest(), { lifetimeSeconds: 6 * 3600 })}`, ...json };
@@ -177,7 +180,7 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
       return { firstByteMs: round(firstByte, 1), seconds: (performance.now() - started) / 1000, bytes, lines };
     });
     rows.push({
-      name: 'download of the streaming report',
+      name: `download of the streaming report (${linkMode['ANALYTICS_LINK_MODE'] ?? 'route'})`,
       rows: download.lines - 1,
       'first byte ms': download.firstByteMs,
       seconds: round(download.seconds, 2),
