@@ -119,7 +119,7 @@ export function services(): Services {
       log: (message) => console.warn(message),
       offerCacheTtlMs: cfg.leadDelivery.offerCacheTtlMs,
       // The dead-letter digest goes to the publisher's notifications outbox (publish's), as an e-mail would (decision 0528).
-      notifications: { send: (notice): Promise<void> => publishServices().outbox.add({ ...notice, operationId: '', event: 'leadsDeadLettered' }) },
+      notifications: { send: (notice): Promise<void> => publishServices().outbox.add({ ...notice, operationId: '', event: notice.event ?? 'leadsDeadLettered' }) },
       // Every request to a CRM target goes through the one outbound client (address policy, time-outs, redaction).
       targets: leadTargets({
         client: new OutboundClient(cfg.outbound),

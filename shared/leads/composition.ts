@@ -28,6 +28,9 @@ import { TableDeliveryIndex, withDeliveryIndex } from './store/due-index';
 import { TableReplayBatches } from './store/replay-batches';
 import { TableDeadLetterNotices } from './store/dead-letter-notices';
 import { DigestDeadLetters } from './service/notify';
+import { NotifyNewLeads } from './service/notify-new-leads';
+import { NotifyUnhealthy, withUnhealthyWatch } from './service/notify-unhealthy';
+import { TableNoticeMarks } from './store/notice-marks';
 import { ValidateDestination } from './service/validate';
 
 export const LEADS_TABLES = { leads: 'Leads', due: 'LeadsDue' } as const;
@@ -55,6 +58,8 @@ export interface LeadDelivery {
   first: FirstAttempts;
   /** The hourly dead-letter digest to the offer's contact e-mails (decision 0528); present with `notifications`. */
   digest?: DigestDeadLetters;
+  /** New-lead notices, one per offer per sweeper run (decision 0534); present with `notifications`. */
+  newLeads?: NotifyNewLeads;
 }
 
 export interface LeadsDeps {
@@ -107,12 +112,16 @@ export function buildLeads(deps: LeadsDeps): Leads {
   const index = new TableDeliveryIndex(() => deps.storage.table(LEADS_TABLES.leads), () => deps.storage.table(LEADS_TABLES.due));
   const starter = new LeadDeliveryStarter(deps.faults, deps.log);
   const notices = wired && deps.notifications ? new TableDeadLetterNotices(() => deps.storage.table(LEADS_TABLES.due)) : undefined;
-  const indexed = wired ? withDeliveryIndex(table, index, notices) : table;
-  const store = deps.wrapStore ? deps.wrapStore(indexed) : indexed;
   const offers = cachedLeadOffers(new CatalogLeadOffers(deps.catalog, deps.draft, deps.openSecret), {
     ttlMs: deps.offerCacheTtlMs ?? 0,
     now: () => deps.clock.now().getTime(),
   });
+  // New-lead and unhealthy notices (decisions 0534, 0535): rows beside the digest's; the capture path writes none.
+  const marks = notices ? new TableNoticeMarks(() => deps.storage.table(LEADS_TABLES.due)) : undefined;
+  const unhealthy = marks && deps.notifications ? new NotifyUnhealthy({ marks, outbox: deps.notifications, offers, clock: deps.clock }) : undefined;
+  const indexed = wired ? withDeliveryIndex(table, index, notices) : table;
+  const watched = unhealthy ? withUnhealthyWatch(indexed, unhealthy, deps.log ?? (() => undefined)) : indexed;
+  const store = deps.wrapStore ? deps.wrapStore(watched) : watched;
   const delivery = wired ? leadDelivery({ ...wired, store, offers, index, starter, clock: deps.clock, faults: deps.faults, log: deps.log }) : undefined;
   const handoff = deps.handoff ?? delivery?.first ?? noHandoff;
   const capture = new CaptureLead({
@@ -138,7 +147,10 @@ export function buildLeads(deps: LeadsDeps): Leads {
           delivery: {
             ...delivery,
             ...(notices && deps.notifications
-              ? { digest: new DigestDeadLetters({ notices, outbox: deps.notifications, store, offers, clock: deps.clock, batch: 500 }) }
+              ? {
+                  digest: new DigestDeadLetters({ notices, outbox: deps.notifications, store, offers, clock: deps.clock, batch: 500 }),
+                  ...(marks ? { newLeads: new NotifyNewLeads({ marks, outbox: deps.notifications, store, offers, clock: deps.clock, faults: deps.faults }) } : {}),
+                }
               : {}),
             replay: new ReplayLeads({
               store,

@@ -169,3 +169,18 @@ export interface DeadLetterNotices {
 export interface LeadNotifications {
   send(notice: LeadNotice): Promise<void>;
 }
+
+/**
+ * The new-lead and unhealthy notices' rows in `LeadsDue` (decisions 0534, 0535): the offers the due index lists, per
+ * offer the last lead a new-lead notice named, and the start of its current unhealthy window.
+ */
+export interface NoticeMarks {
+  /** Offers that ever had a lead (the due index's markers). */
+  offers(): Promise<{ publisherId: string; offerId: string }[]>;
+  lastNotified(publisherId: string, offerId: string): Promise<string | undefined>;
+  setLastNotified(publisherId: string, offerId: string, leadId: string): Promise<void>;
+  /** The start of the offer's last unhealthy window and its row's ETag. */
+  unhealthySince(publisherId: string, offerId: string): Promise<{ at: string; etag: string } | undefined>;
+  /** Opens a window at `at`: an insert when `etag` is undefined, else If-Match; false when another writer got there first. */
+  openUnhealthy(publisherId: string, offerId: string, at: string, etag?: string): Promise<boolean>;
+}

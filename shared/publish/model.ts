@@ -135,7 +135,7 @@ export interface Notification {
   offerId: string;
   /** '' for a notification of another capability (the leads' dead-letter digest). */
   operationId: string;
-  event: NotificationEvent | 'leadsDeadLettered';
+  event: NotificationEvent | 'leadsDeadLettered' | 'leadsNew' | 'leadDestinationUnhealthy';
   to: string[];
   subject: string;
   bodyHtml: string;

@@ -203,12 +203,46 @@ describe('dead-letter digest (spec 2.5 (9); decision 0528)', () => {
       const res = await h.call('GET', '/api/publishers/contoso/notifications?api-version=2017-10-31&offerId=ld-notify', 'contoso');
       expect(res.status, JSON.stringify(res.json)).toBe(200);
       const list = (Array.isArray(res.json) ? res.json : ((res.json as { value?: unknown[] }).value ?? [])) as Record<string, unknown>[];
-      return list.length > 0 ? list : undefined;
+      const digests = list.filter((x) => x['event'] === 'leadsDeadLettered'); // the new-lead notice (0534) is there too
+      return digests.length > 0 ? digests : undefined;
     });
     expect(notes).toHaveLength(1);
     expect(notes[0]).toMatchObject({ event: 'leadsDeadLettered', to: ['leads@contoso.test'], subject: '1 lead for contoso.ld-notify could not be delivered' });
     expect(String(notes[0]?.['bodyHtml'])).toContain(`<li>${leadId}: http_404</li>`);
     expect(JSON.stringify(notes[0])).not.toMatch(/Ada|Lovelace|fabrikam\.test/);
+  });
+});
+
+describe('new-lead and destination-unhealthy notices (decisions 0534, 0535)', () => {
+  async function notices(offerId: string, event: string): Promise<Record<string, unknown>[]> {
+    const res = await h.call('GET', `/api/publishers/contoso/notifications?api-version=2017-10-31&offerId=${offerId}`, 'contoso');
+    expect(res.status, JSON.stringify(res.json)).toBe(200);
+    const list = (Array.isArray(res.json) ? res.json : ((res.json as { value?: unknown[] }).value ?? [])) as Record<string, unknown>[];
+    return list.filter((x) => x['event'] === event);
+  }
+
+  it('a captured lead is named in a new-lead notice to the contact e-mail, with its status and no customer details', async () => {
+    const leadId = await capture('ld-healthy');
+    await whenDelivery('ld-healthy', leadId, 'delivered', (x) => x.state === 'delivered');
+    await h.advance('PT11S');
+    const note = await until('the new-lead notice', async () => (await notices('ld-healthy', 'leadsNew')).find((x) => String(x['bodyHtml']).includes(leadId)));
+    expect(note).toMatchObject({ to: ['leads@contoso.test'] });
+    expect(String(note['subject'])).toMatch(/^\d+ new leads? for contoso\.ld-healthy$/);
+    expect(String(note['bodyHtml'])).toContain(`<li>${leadId}: ContactMe/PLT, created `);
+    expect(JSON.stringify(note)).not.toMatch(/Ada|Lovelace|fabrikam\.test/);
+  });
+
+  it('retryable failures of a destination sent one destination-unhealthy notice, without secrets', async () => {
+    // ld-retry answered 503 twice (above), minutes apart on the test clock: one window, one notice.
+    const list = await until('the unhealthy notice', async () => {
+      const found = await notices('ld-retry', 'leadDestinationUnhealthy');
+      return found.length > 0 ? found : undefined;
+    });
+    expect(list).toHaveLength(1);
+    expect(list[0]).toMatchObject({ to: ['leads@contoso.test'], subject: 'The lead destination of contoso.ld-retry is failing' });
+    expect(String(list[0]?.['bodyHtml'])).toContain('its HttpsEndpoint destination at ');
+    expect(String(list[0]?.['bodyHtml'])).toContain('(http_503)');
+    expect(JSON.stringify(list[0])).not.toContain(rx.url);
   });
 });
 

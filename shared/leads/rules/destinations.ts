@@ -78,6 +78,7 @@ const FIELDS = {
   munchkinAccountId: ['munchkinaccountid', 'munchkinid'],
   formId: ['formid'],
   objectIdentifier: ['objectidentifier'],
+  notifyIncludesPii: ['notifyincludespii'],
 } as const;
 type Field = keyof typeof FIELDS;
 
@@ -411,6 +412,9 @@ export function parseDestination(
     return { kind: 'invalid', violations: r.violations };
   }
   const emails = contactEmails(r);
+  // Opt-in to customer details in new-lead notices (decision 0534): a boolean, false when absent.
+  const pii = r.raw('notifyIncludesPii');
+  if (pii !== undefined && typeof pii !== 'boolean') r.fail('notifyIncludesPii', 'invalid_type', 'notifyIncludesPii must be true or false.');
   const target = settingsOf(type, r, options);
   if (r.violations.length > 0) return { kind: 'invalid', violations: r.violations };
   // Stryker disable next-line ConditionalExpression,LogicalOperator,ObjectLiteral,StringLiteral: an undefined result always recorded a violation (refused above), so this line only narrows the types and never runs

@@ -18,6 +18,8 @@ export interface DeadLetterItem {
 export interface LeadNotice {
   /** Insert-only: the same id is one e-mail. */
   id: string;
+  /** The outbox event; absent: the dead-letter digest (`leadsDeadLettered`). */
+  event?: 'leadsNew' | 'leadDestinationUnhealthy';
   publisherId: string;
   offerId: string;
   to: string[];

@@ -143,6 +143,20 @@ describe('parseDestination: common', () => {
   });
 });
 
+describe('parseDestination: notifyIncludesPii (decision 0534)', () => {
+  it('accepts true or false in any key case, and refuses anything else by name', () => {
+    const base = { contactEmail: 'a@x.com', httpsEndpointUri: FLOW };
+    expect(parseDestination('HttpsEndpoint', { ...base, notifyIncludesPii: true }, options()).kind).toBe('valid');
+    expect(parseDestination('HttpsEndpoint', { ...base, NotifyIncludesPII: false }, options()).kind).toBe('valid');
+    expect(parseDestination('HttpsEndpoint', { ...base, notifyIncludesPii: '' }, options()).kind).toBe('valid');
+    expect(parseDestination('HttpsEndpoint', { ...base, notifyIncludesPii: 'true' }, options())).toEqual({
+      kind: 'invalid',
+      violations: [violation(path('HttpsEndpoint', 'notifyIncludesPii'), 'invalid_type', 'notifyIncludesPii must be true or false.')],
+    });
+    expect(parseDestination('HttpsEndpoint', { ...base, notifyIncludesPii: 1 }, options()).kind).toBe('invalid');
+  });
+});
+
 describe('parseDestination: Azure Table', () => {
   it('keeps the checked connection string', () => {
     expect(parseDestination('AzureTable', { contactEmail: 'a@x.com', connectionString: TABLE }, options())).toEqual({
