@@ -24,6 +24,7 @@ describe('includesPii', () => {
   it('is true only for a boolean true, under any key case', () => {
     expect(includesPii({ notifyIncludesPii: true })).toBe(true);
     expect(includesPii({ NOTIFYINCLUDESPII: true })).toBe(true);
+    expect(includesPii({ contactEmail: 'a@contoso.com', notifyIncludesPii: true })).toBe(true);
     expect(includesPii({ notifyIncludesPii: false })).toBe(false);
     expect(includesPii({ notifyIncludesPii: 'true' })).toBe(false);
     expect(includesPii({ other: true })).toBe(false);
