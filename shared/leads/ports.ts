@@ -59,11 +59,11 @@ export interface LeadStore {
    * was read (with `etag`), so an index can retire the entry that row needed once the replace is stored.
    */
   replaceDelivery(delivery: Delivery, etag: string, previous?: Delivery): Promise<boolean>;
-  /** An offer's leads with their deliveries, newest first. */
+  /** An offer's leads with their deliveries, newest first; `newerThan`: only leads captured after that lead id. */
   list(
     publisherId: string,
     offerId: string,
-    options: { state?: DeliveryState; limit: number; continuation?: string },
+    options: { state?: DeliveryState; limit: number; continuation?: string; newerThan?: string },
   ): Promise<{ items: { lead: Lead; delivery: Delivery }[]; continuation?: string }>;
 }
 

@@ -65,13 +65,20 @@ export class NotifyNewLeads {
     return true;
   }
 
-  /** The offer's leads newer than `after`, newest first, reading pages until one reaches it (at most `maxScanned`). */
+  /**
+   * The offer's leads newer than `after`, newest first (a range that ends at `after`'s row: an offer with no new lead
+   * costs one empty read), at most `maxScanned`.
+   */
   async #scan(publisherId: string, offerId: string, after: string | undefined): Promise<NoticeLead[]> {
     const max = this.#d.maxScanned ?? MAX_SCANNED;
     const out: NoticeLead[] = [];
     let continuation: string | undefined;
     do {
-      const page = await this.#d.store.list(publisherId, offerId, { limit: Math.min(PAGE, max - out.length), ...(continuation ? { continuation } : {}) });
+      const page = await this.#d.store.list(publisherId, offerId, {
+        limit: Math.min(PAGE, max - out.length),
+        ...(continuation ? { continuation } : {}),
+        ...(after !== undefined ? { newerThan: after } : {}),
+      });
       for (const item of page.items) {
         if (after !== undefined && item.lead.leadId <= after) return out;
         out.push(item);

@@ -205,7 +205,7 @@ export class TableLeadStore implements LeadStore {
   async list(
     publisherId: string,
     offerId: string,
-    options: { state?: DeliveryState; limit: number; continuation?: string },
+    options: { state?: DeliveryState; limit: number; continuation?: string; newerThan?: string },
   ): Promise<{ items: { lead: Lead; delivery: Delivery }[]; continuation?: string }> {
     const table = await this.#table();
     const after = options.continuation === undefined ? undefined : decodeContinuation(options.continuation);
@@ -213,21 +213,26 @@ export class TableLeadStore implements LeadStore {
       `PartitionKey eq ${literal(offerKey(publisherId, offerId))}`,
       `RowKey ge 'dlv|'`,
       ...(after ? [`RowKey gt ${literal(after)}`] : []),
-      `RowKey lt 'dlv}'`,
+      // Newer leads sort first (inverted ids), so "captured after X" is everything before X's row.
+      options.newerThan === undefined ? `RowKey lt 'dlv}'` : `RowKey lt ${literal(ROW.delivery(options.newerThan))}`,
       ...(options.state ? [`state eq ${literal(options.state)}`] : []),
     ].join(' and ');
     const items: { lead: Lead; delivery: Delivery }[] = [];
     let last: string | undefined;
     let more = false;
-    for await (const row of table.listEntities<Record<string, unknown>>({
-      queryOptions: { filter, select: ['RowKey', 'lead', 'delivery'] },
-    })) {
-      if (items.length === options.limit) {
-        more = true;
-        break;
+    // Pages of what is asked for (and one more, to know whether there is a next page), not the service's 1,000 rows.
+    const pages = table.listEntities<Record<string, unknown>>({ queryOptions: { filter, select: ['RowKey', 'lead', 'delivery'] } }).byPage({
+      maxPageSize: Math.min(1000, options.limit + 1),
+    });
+    read: for await (const page of pages) {
+      for (const row of page) {
+        if (items.length === options.limit) {
+          more = true;
+          break read;
+        }
+        items.push({ lead: JSON.parse(String(row['lead'])) as Lead, delivery: JSON.parse(String(row['delivery'])) as Delivery });
+        last = row.rowKey;
       }
-      items.push({ lead: JSON.parse(String(row['lead'])) as Lead, delivery: JSON.parse(String(row['delivery'])) as Delivery });
-      last = row.rowKey;
     }
     return { items, ...(more && last ? { continuation: encodeContinuation(last) } : {}) };
   }

@@ -196,4 +196,21 @@ describe('TableLeadStore', () => {
     expect(held.items.map((i) => i.lead.leadId)).toEqual([made[3]?.leadId, made[1]?.leadId]);
     expect((await store.list('contoso', 'other-offer', { limit: 10 })).items).toEqual([]);
   });
+
+  it('lists only the leads captured after a given lead, in pages, and nothing for an offer with none', async () => {
+    const { store } = setup();
+    const made: Lead[] = [];
+    for (let i = 0; i < 6; i += 1) {
+      const l = lead('newer', clockMs + i * 1000);
+      made.push(l);
+      await store.capture(l, delivery(l), keys(`n-nw-${i}`));
+    }
+    const mark = made[2]?.leadId as string;
+    const first = await store.list('contoso', 'newer', { limit: 2, newerThan: mark });
+    expect(first.items.map((i) => i.lead.leadId)).toEqual([made[5]?.leadId, made[4]?.leadId]);
+    const rest = await store.list('contoso', 'newer', { limit: 2, newerThan: mark, ...(first.continuation ? { continuation: first.continuation } : {}) });
+    expect(rest.items.map((i) => i.lead.leadId)).toEqual([made[3]?.leadId]);
+    expect(rest.continuation).toBeUndefined();
+    expect((await store.list('contoso', 'newer', { limit: 10, newerThan: made[5]?.leadId as string })).items).toEqual([]);
+  });
 });
