@@ -201,8 +201,9 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
   }
   const captured = rows[2] as Measurement;
   const targets = {
-    captureVsFloor: `${captured['vsFloorOps']} (≥ 0.8)`,
-    heldCaptureVsFloor: (rows[3] as Measurement | undefined)?.['vsFloorOps'] ?? '',
+    // The bar is taken on the capture's own path (decision 0533); the delivering row is reported beside it.
+    heldCaptureVsFloor: `${(rows[3] as Measurement | undefined)?.['vsFloorOps'] ?? ''} (≥ 0.8)`,
+    captureVsFloor: `${captured['vsFloorOps']} (leads delivered in the same window)`,
     captureVsRawInsert: captured['vsRawInsertOps'] ?? '',
     flakyAllDelivered: `${flaky['delivered']}/${flaky['leads']} (all; lost ${flaky['lost']})`,
     cores: cpus().length,
