@@ -5,6 +5,7 @@
  * inserted or replaced If-Match so concurrent failures open one window. The offers are the due index's markers.
  */
 import type { TableClient } from '@azure/data-tables';
+import { insertOrReplaceIfMatch } from '../../storage/conditional-write';
 import type { NoticeMarks } from '../ports';
 import { OFFERS_PARTITION } from './due-index';
 
@@ -56,14 +57,6 @@ export class TableNoticeMarks implements NoticeMarks {
 
   async openUnhealthy(publisherId: string, offerId: string, at: string, etag?: string): Promise<boolean> {
     const entity = { partitionKey: UNHEALTHY_PARTITION, rowKey: offerRow(publisherId, offerId), value: at };
-    const table = await this.#table();
-    try {
-      if (etag === undefined) await table.createEntity(entity);
-      else await table.updateEntity(entity, 'Replace', { etag });
-      return true;
-    } catch (error) {
-      if (statusOf(error) === 409 || statusOf(error) === 412) return false;
-      throw error;
-    }
+    return insertOrReplaceIfMatch(await this.#table(), entity, etag);
   }
 }

@@ -8,6 +8,7 @@
 import type { TableClient } from '@azure/data-tables';
 import type { Clock } from '../../clock';
 import type { DeployRequest, GroupRef, InstanceProvider, OpStatus, OwnedGroup } from '../ports';
+import { insertOrReplaceIfMatch } from '../../storage/conditional-write';
 import { fromJsonColumns, toJsonColumns } from '../../storage/json-columns';
 
 export type SimulatedOp = 'deploy' | 'stop' | 'start' | 'delete';
@@ -89,16 +90,8 @@ export class SimulatedProvider implements InstanceProvider {
   }
 
   async #write(group: SimulatedGroup, etag: string | undefined): Promise<boolean> {
-    const table = await this.#table();
     const entity = { partitionKey: 'rg', rowKey: group.resourceGroup, ...toJsonColumns(group) };
-    try {
-      if (etag === undefined) await table.createEntity(entity);
-      else await table.updateEntity(entity, 'Replace', { etag });
-      return true;
-    } catch (error) {
-      if (statusOf(error) === 409 || statusOf(error) === 412) return false;
-      throw error;
-    }
+    return insertOrReplaceIfMatch(await this.#table(), entity, etag);
   }
 
   #begin(group: SimulatedGroup, op: SimulatedOp): SimulatedGroup {

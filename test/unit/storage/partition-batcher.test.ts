@@ -64,6 +64,17 @@ const lead = (id: string): TransactionAction[] => [
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 
+/** `first` goes to storage and is held there while `rest` is submitted; then storage answers. All verdicts, in order. */
+async function meet(fake: ReturnType<typeof fakeTable>, batcher: PartitionBatcher, first: TransactionAction[], rest: TransactionAction[][]) {
+  fake.hold();
+  const held = batcher.submit('p', first);
+  await tick();
+  const later = rest.map((actions) => batcher.submit('p', actions));
+  await tick();
+  fake.open();
+  return Promise.all([held, ...later]);
+}
+
 describe('PartitionBatcher', () => {
   it('sends a lone transaction at once and answers with its own sub-responses', async () => {
     const fake = fakeTable();
@@ -79,13 +90,7 @@ describe('PartitionBatcher', () => {
   it('writers that arrive while a transaction is in flight go together, each answered with its own rows', async () => {
     const fake = fakeTable();
     const batcher = new PartitionBatcher(async () => fake.table);
-    fake.hold();
-    const first = batcher.submit('p', lead('a'));
-    await tick();
-    const rest = ['b', 'c', 'd'].map((id) => batcher.submit('p', lead(id)));
-    await tick();
-    fake.open();
-    const verdicts = await Promise.all([first, ...rest]);
+    const verdicts = await meet(fake, batcher, lead('a'), ['b', 'c', 'd'].map(lead));
     expect(fake.calls.map((c) => c.rowKeys.length)).toEqual([3, 9]);
     expect(verdicts.map((v) => (v.kind === 'stored' ? v.responses.map((r) => r.rowKey) : v.kind))).toEqual(
       ['a', 'b', 'c', 'd'].map((id) => [`lead|${id}`, `dlv|${id}`, `nat|${id}`]),
@@ -96,13 +101,7 @@ describe('PartitionBatcher', () => {
   it('a group that fails is sent member by member: only the writer whose insert lost gets the error', async () => {
     const fake = fakeTable(['nat|c']);
     const batcher = new PartitionBatcher(async () => fake.table);
-    fake.hold();
-    const first = batcher.submit('p', lead('a'));
-    await tick();
-    const rest = ['b', 'c', 'd'].map((id) => batcher.submit('p', lead(id)));
-    await tick();
-    fake.open();
-    const verdicts = await Promise.all([first, ...rest]);
+    const verdicts = await meet(fake, batcher, lead('a'), ['b', 'c', 'd'].map(lead));
     expect(verdicts.map((v) => v.kind)).toEqual(['stored', 'stored', 'failed', 'stored']);
     expect((verdicts[2] as { error: Conflict }).error.statusCode).toBe(409);
     expect([...fake.rows].sort()).toEqual(['dlv|a', 'dlv|b', 'dlv|d', 'lead|a', 'lead|b', 'lead|d', 'nat|a', 'nat|b', 'nat|c', 'nat|d'].sort());
@@ -112,17 +111,11 @@ describe('PartitionBatcher', () => {
   it('never puts one row in a transaction twice: the second writer of a row waits for the next group', async () => {
     const fake = fakeTable();
     const batcher = new PartitionBatcher(async () => fake.table);
-    fake.hold();
-    const first = batcher.submit('p', lead('a'));
-    await tick();
     const same: TransactionAction[] = [
       ['create', { partitionKey: 'p', rowKey: 'lead|x' }],
       ['upsert', { partitionKey: 'p', rowKey: 'nat|b' }, 'Replace'],
     ];
-    const rest = [batcher.submit('p', lead('b')), batcher.submit('p', same), batcher.submit('p', lead('c'))];
-    await tick();
-    fake.open();
-    const verdicts = await Promise.all([first, ...rest]);
+    const verdicts = await meet(fake, batcher, lead('a'), [lead('b'), same, lead('c')]);
     expect(verdicts.every((v) => v.kind === 'stored')).toBe(true);
     expect(fake.calls.map((c) => c.rowKeys)).toEqual([
       ['lead|a', 'dlv|a', 'nat|a'],
@@ -134,13 +127,7 @@ describe('PartitionBatcher', () => {
   it('keeps every transaction within 100 entities', async () => {
     const fake = fakeTable();
     const batcher = new PartitionBatcher(async () => fake.table);
-    fake.hold();
-    const first = batcher.submit('p', lead('first'));
-    await tick();
-    const rest = Array.from({ length: 40 }, (_, i) => batcher.submit('p', lead(String(i))));
-    await tick();
-    fake.open();
-    await Promise.all([first, ...rest]);
+    await meet(fake, batcher, lead('first'), Array.from({ length: 40 }, (_, i) => lead(String(i))));
     expect(fake.calls.map((c) => c.rowKeys.length)).toEqual([3, 99, 21]);
   });
 
