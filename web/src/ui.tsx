@@ -124,6 +124,11 @@ export interface Column<R> {
   cell: (row: R) => ComponentChildren;
 }
 
+/** One text column per key, labelled with the key. */
+export function textColumns(keys: string[]): Column<Record<string, unknown>>[] {
+  return keys.map((k) => ({ label: k, cell: (r) => str(r[k]) }));
+}
+
 export function Table<R>({ rows, columns, caption, empty }: { rows: R[]; columns: Column<R>[]; caption: string; empty?: string }) {
   if (rows.length === 0) return <p class="empty">{empty ?? 'Nothing yet.'}</p>;
   return (

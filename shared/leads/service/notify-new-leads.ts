@@ -79,10 +79,7 @@ export class NotifyNewLeads {
         ...(continuation ? { continuation } : {}),
         ...(after !== undefined ? { newerThan: after } : {}),
       });
-      for (const item of page.items) {
-        if (after !== undefined && item.lead.leadId <= after) return out;
-        out.push(item);
-      }
+      out.push(...page.items);
       continuation = page.continuation;
     } while (continuation !== undefined && out.length < max);
     return out;

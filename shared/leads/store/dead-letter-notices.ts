@@ -12,7 +12,8 @@ export const DIGEST_PARTITION = 'digest';
 
 const statusOf = (error: unknown) => (error as { statusCode?: number }).statusCode;
 const esc = encodeURIComponent;
-const offerRow = (publisherId: string, offerId: string) => `${esc(publisherId)}|${esc(offerId)}`;
+/** An offer's RowKey in the `LeadsDue` partitions keyed by offer (URI-escaped ids). */
+export const offerRow = (publisherId: string, offerId: string) => `${esc(publisherId)}|${esc(offerId)}`;
 
 export class TableDeadLetterNotices implements DeadLetterNotices {
   readonly #table: () => Promise<TableClient>;

@@ -32,6 +32,15 @@ const statusOf = (error: unknown) => (error as { statusCode?: number }).statusCo
 /** OData string literal. */
 const literal = (value: string) => `'${value.replace(/'/g, "''")}'`;
 
+/** Every offer that ever had a lead: the markers (also the offers the new-lead notices visit, store/notice-marks.ts). */
+export async function offersWithLeads(markers: TableClient): Promise<OfferRef[]> {
+  const out: OfferRef[] = [];
+  for await (const e of markers.listEntities<Record<string, unknown>>({ queryOptions: { filter: `PartitionKey eq '${OFFERS_PARTITION}'` } })) {
+    out.push({ publisherId: String(e['publisherId']), offerId: String(e['offerId']) });
+  }
+  return out;
+}
+
 /** Runs `work` over `items`, at most `limit` at a time, keeping their order. */
 async function pooled<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
   const out: R[] = [];
@@ -117,12 +126,7 @@ export class TableDeliveryIndex implements DeliveryIndex {
   }
 
   async #offers(): Promise<OfferRef[]> {
-    const out: OfferRef[] = [];
-    const table = await this.#markers();
-    for await (const e of table.listEntities<Record<string, unknown>>({ queryOptions: { filter: `PartitionKey eq '${OFFERS_PARTITION}'` } })) {
-      out.push({ publisherId: String(e['publisherId']), offerId: String(e['offerId']) });
-    }
-    return out;
+    return offersWithLeads(await this.#markers());
   }
 
   async #list(offer: OfferRef, range: string, limit: number): Promise<Located[]> {

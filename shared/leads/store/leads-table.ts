@@ -103,6 +103,7 @@ export class TableLeadStore implements LeadStore {
       expiresAt: idem.expiresAt,
     };
     const natRow = { partitionKey: pk, rowKey: ROW.natural(keys.natural.hash), leadId: lead.leadId, expiresAt: keys.natural.expiresAt };
+    const entry = entryOf(delivery);
     // ETags of expired dedupe rows this capture replaces (If-Match), learnt after a lost insert.
     let idemEtag: string | undefined;
     let natEtag: string | undefined;
@@ -114,7 +115,6 @@ export class TableLeadStore implements LeadStore {
         : natEtag
           ? ['update', natRow, 'Replace', { etag: natEtag }]
           : ['create', natRow];
-      const entry = entryOf(delivery);
       const actions: TransactionAction[] = [['create', deliveryRow], naturalAction, ...(entry ? [['upsert', entry, 'Replace'] as TransactionAction] : [])];
       if (idemRow) actions.push(idemEtag ? ['update', idemRow, 'Replace', { etag: idemEtag }] : ['create', idemRow]);
       const verdict = await this.batcher.submit(pk, actions);

@@ -7,14 +7,13 @@
 import type { TableClient } from '@azure/data-tables';
 import { insertOrReplaceIfMatch } from '../../storage/conditional-write';
 import type { NoticeMarks } from '../ports';
-import { OFFERS_PARTITION } from './due-index';
+import { offerRow } from './dead-letter-notices';
+import { offersWithLeads } from './due-index';
 
 export const NEW_LEADS_PARTITION = 'newleads';
 export const UNHEALTHY_PARTITION = 'unhealthy';
 
 const statusOf = (error: unknown) => (error as { statusCode?: number }).statusCode;
-const esc = encodeURIComponent;
-const offerRow = (publisherId: string, offerId: string) => `${esc(publisherId)}|${esc(offerId)}`;
 
 export class TableNoticeMarks implements NoticeMarks {
   readonly #table: () => Promise<TableClient>;
@@ -24,12 +23,7 @@ export class TableNoticeMarks implements NoticeMarks {
   }
 
   async offers(): Promise<{ publisherId: string; offerId: string }[]> {
-    const out: { publisherId: string; offerId: string }[] = [];
-    const filter = `PartitionKey eq '${OFFERS_PARTITION}'`;
-    for await (const e of (await this.#table()).listEntities<Record<string, unknown>>({ queryOptions: { filter } })) {
-      out.push({ publisherId: String(e['publisherId']), offerId: String(e['offerId']) });
-    }
-    return out;
+    return offersWithLeads(await this.#table());
   }
 
   async #get(partition: string, publisherId: string, offerId: string): Promise<{ value: string; etag: string } | undefined> {

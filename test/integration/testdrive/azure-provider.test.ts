@@ -5,11 +5,10 @@
  * PUT, a failed deployment reported and re-deployed only on retry, the delete begun once and polled until the
  * group is gone, and the orphan scan listing only groups with our tag.
  */
-import { Agent } from 'node:https';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AzureProvider } from '../../../shared/testdrive/store/azure-provider';
+import type { AzureProvider } from '../../../shared/testdrive/store/azure-provider';
 import { startFake, type FakeServer } from '../../fixtures/lead-targets/server';
-import { FakeArm, SUB, SUB_B } from './fake-arm';
+import { FakeArm, providerFor, SUB, SUB_B } from './fake-arm';
 
 let server: FakeServer;
 let arm: FakeArm;
@@ -24,16 +23,7 @@ beforeAll(async () => {
 });
 
 /** A provider as a freshly started host has it: nothing in memory, no subscriptions configured. */
-function newProvider(): AzureProvider {
-  const agent = new Agent({ ca: server.ca });
-  return new AzureProvider({
-    credential: { getToken: () => Promise.resolve({ token: 'fake-token', expiresOnTimestamp: Date.now() + 3_600_000 }) },
-    endpoint: server.origin,
-    client: {
-      additionalPolicies: [{ position: 'perCall', policy: { name: 'trust-fake-ca', sendRequest: (request, next) => next(Object.assign(request, { agent })) } }],
-    },
-  });
-}
+const newProvider = (): AzureProvider => providerFor(server);
 
 afterAll(async () => {
   await server?.close();

@@ -4,11 +4,10 @@
  * in memory, no subscriptions configured) still stops, starts and deletes groups in the offer's subscription B, and
  * its cleanup's orphan scan covers subscription B. A warm instance ends deallocated and is started when taken.
  */
-import { Agent } from 'node:https';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AzureProvider } from '../../../shared/testdrive/store/azure-provider';
+import type { AzureProvider } from '../../../shared/testdrive/store/azure-provider';
 import { startFake, type FakeServer } from '../../fixtures/lead-targets/server';
-import { FakeArm, SUB_B } from './fake-arm';
+import { FakeArm, providerFor, SUB_B } from './fake-arm';
 import { armConfig, harness } from './harness';
 
 let server: FakeServer;
@@ -30,16 +29,7 @@ afterAll(async () => {
 });
 
 /** A provider as a freshly started host has it: nothing in memory, no subscriptions configured. */
-function newProvider(): AzureProvider {
-  const agent = new Agent({ ca: server.ca });
-  return new AzureProvider({
-    credential: { getToken: () => Promise.resolve({ token: 'fake-token', expiresOnTimestamp: Date.now() + 3_600_000 }) },
-    endpoint: server.origin,
-    client: {
-      additionalPolicies: [{ position: 'perCall', policy: { name: 'trust-fake-ca', sendRequest: (request, next) => next(Object.assign(request, { agent })) } }],
-    },
-  });
-}
+const newProvider = (): AzureProvider => providerFor(server);
 
 describe('test drives on the Azure provider across restarts', () => {
   it('deploys in subscription B, restarts, serves the warm instance started, and deletes in B after the end', async () => {

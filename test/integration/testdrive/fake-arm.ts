@@ -6,10 +6,24 @@
  * (`properties.state`, stop and start answered 200 at once). An operation advances one step per read of it or of its
  * VM's instance view, so a provider that only reads power states (after a restart) still sees it finish.
  */
+import { Agent } from 'node:https';
+import { AzureProvider } from '../../../shared/testdrive/store/azure-provider';
 import { json, type FakeServer, type Recorded } from '../../fixtures/lead-targets/server';
 
 export const SUB = '6a2b9a49-2d1e-4c8f-8d1e-0a1b2c3d4e5f';
 export const SUB_B = '0b3c4d5e-6f70-4182-93a4-b5c6d7e8f901';
+
+/** A provider over the fake ARM server as a freshly started host has it: nothing in memory, no subscriptions configured. */
+export function providerFor(server: FakeServer): AzureProvider {
+  const agent = new Agent({ ca: server.ca });
+  return new AzureProvider({
+    credential: { getToken: () => Promise.resolve({ token: 'fake-token', expiresOnTimestamp: Date.now() + 3_600_000 }) },
+    endpoint: server.origin,
+    client: {
+      additionalPolicies: [{ position: 'perCall', policy: { name: 'trust-fake-ca', sendRequest: (request, next) => next(Object.assign(request, { agent })) } }],
+    },
+  });
+}
 
 interface Group {
   location: string;

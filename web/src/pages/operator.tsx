@@ -6,7 +6,7 @@
 import { useLocation } from 'preact-iso';
 import { useState } from 'preact/hooks';
 import { call, enc, post, rowsOf } from '../api';
-import { ErrorNote, Field, Section, Table, str, useAction, useResource } from '../ui';
+import { ErrorNote, Field, Section, Table, str, textColumns, useAction, useResource } from '../ui';
 
 type Row = Record<string, unknown>;
 
@@ -91,7 +91,7 @@ function PublisherApps({ publisherId }: { publisherId: string }) {
         caption={`Entra apps of ${publisherId}`}
         rows={rows}
         empty="No app registered."
-        columns={Object.keys(rows[0] ?? {}).map((k) => ({ label: k, cell: (r: Row) => str(r[k]) }))}
+        columns={textColumns(Object.keys(rows[0] ?? {}))}
       />
     </>
   );
@@ -105,7 +105,7 @@ function TestDrives() {
   return (
     <Section title="Test drives">
       <ErrorNote error={error ?? pools.error} />
-      <Table caption="Pools" rows={rows} empty="No test-drive pools." columns={Object.keys(rows[0] ?? {}).filter((k) => typeof rows[0]?.[k] !== 'object').map((k) => ({ label: k, cell: (r: Row) => str(r[k]) }))} />
+      <Table caption="Pools" rows={rows} empty="No test-drive pools." columns={textColumns(Object.keys(rows[0] ?? {}).filter((k) => typeof rows[0]?.[k] !== 'object'))} />
       <button
         type="button"
         disabled={busy}

@@ -1,7 +1,7 @@
 /** The publisher's leads (delivery attempts, dead letters, replay) and license seats and assignments. */
 import { useLocation } from 'preact-iso';
 import { enc, post, rowsOf } from '../api';
-import { ErrorNote, Section, Table, str, useAction, useResource } from '../ui';
+import { ErrorNote, Section, Table, str, textColumns, useAction, useResource } from '../ui';
 import { publisherId } from './publisher';
 
 type Row = Record<string, unknown>;
@@ -109,7 +109,6 @@ export function Licensing() {
   const report = useResource<{ rows?: Row[]; totals?: Row[] }>('/api/licensing/reports/licenses', true);
   const rows = report.data?.rows ?? [];
   const totals = report.data?.totals ?? [];
-  const pick = (keys: string[]) => keys.map((k) => ({ label: k, cell: (r: Row) => str(r[k]) }));
   return (
     <Section title="Licenses">
       <ErrorNote error={report.error} />
@@ -117,9 +116,9 @@ export function Licensing() {
         caption="Assigned seats per plan, month and country"
         rows={rows}
         empty="No licenses assigned."
-        columns={pick(['month', 'Customer Name', 'Customer Country', 'Tenant ID', 'Product Display Name', 'SKU Name', 'Service ID', 'Licenses Provisioned', 'Licenses Assigned', 'License State'])}
+        columns={textColumns(['month', 'Customer Name', 'Customer Country', 'Tenant ID', 'Product Display Name', 'SKU Name', 'Service ID', 'Licenses Provisioned', 'Licenses Assigned', 'License State'])}
       />
-      <Table caption="Totals per month, plan and country" rows={totals} empty="No totals yet." columns={pick(['month', 'planId', 'countryCode', 'provisioned', 'assigned'])} />
+      <Table caption="Totals per month, plan and country" rows={totals} empty="No totals yet." columns={textColumns(['month', 'planId', 'countryCode', 'provisioned', 'assigned'])} />
     </Section>
   );
 }

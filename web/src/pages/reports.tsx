@@ -8,7 +8,7 @@
 import { useLocation } from 'preact-iso';
 import { useState } from 'preact/hooks';
 import { call, enc, get, post, rowsOf, type ApiError } from '../api';
-import { ErrorNote, Field, Section, Table, str, useAction, useResource } from '../ui';
+import { ErrorNote, Field, Section, Table, str, textColumns, useAction, useResource } from '../ui';
 
 type Row = Record<string, unknown>;
 const BASE = '/insights/v1/cmp';
@@ -18,7 +18,7 @@ const ALL_EXECUTIONS = 'executionStatus=Pending;Running;Completed;Paused;Failed&
 const onQuery = (e: ApiError | undefined): ApiError | undefined => (e ? { ...e, fields: { ...e.fields, query: e.message } } : undefined);
 
 function columnsOf(rows: Row[]) {
-  return Object.keys(rows[0] ?? {}).map((k) => ({ label: k, cell: (r: Row) => str(r[k]) }));
+  return textColumns(Object.keys(rows[0] ?? {}));
 }
 
 function TryQuery({ onSaved }: { onSaved: () => void }) {
